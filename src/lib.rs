@@ -1,0 +1,22 @@
+//! `triage`: support knowledge as data. Rules in YAML describe an error's
+//! signals, causes and fixes; from them triage diagnoses a case and renders
+//! the help article, its FAQ and a ticket draft.
+//!
+//! Data flows one way: [`rules::load`] → [`rules::validate`] → ([`engine`] |
+//! [`render`]). [`run`] ties them to the command line defined in [`cli`].
+
+pub mod check;
+pub mod cli;
+mod embedded;
+pub mod engine;
+pub mod error;
+pub mod finding;
+pub mod recognize;
+pub mod redact;
+pub mod render;
+pub mod rules;
+pub mod run;
+pub mod source;
+pub mod text;
+
+pub use error::Error;

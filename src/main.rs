@@ -1,0 +1,6 @@
+use clap::Parser;
+
+fn main() {
+    let cli = triage::cli::Cli::parse();
+    std::process::exit(triage::run::main(cli));
+}

@@ -1,0 +1,295 @@
+//! Reading rule files (embedded or from a folder) and parsing them with spans.
+//! Parse problems become findings; only I/O problems are errors.
+
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+use crate::finding::Finding;
+use crate::rules::raw::{RawCode, RawIntegration};
+use crate::source::{FileId, Sources, Span};
+
+/// The file every integration folder holds besides its code files.
+pub const INTEGRATION_FILE: &str = "integration.yaml";
+/// Larger rule files are refused: a code's rules are a few kilobytes.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Where the rules come from.
+#[derive(Debug, Clone)]
+pub enum RuleSource {
+    /// The `rules/` folder compiled into the binary.
+    Embedded,
+    /// A folder of `<integration>/` subfolders.
+    Dir(PathBuf),
+}
+
+/// Which code files to read: all, or only the ones one command needs.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    All,
+    /// One code (matched against file names, ignoring case).
+    Code(String),
+}
+
+impl Selection {
+    fn wants(&self, stem: &str) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Code(code) => stem.eq_ignore_ascii_case(code),
+        }
+    }
+}
+
+/// Parsed but unvalidated rule files.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: Sources,
+    pub integrations: Vec<LoadedIntegration>,
+    /// Every code file name (without extension), read or not: for suggestions.
+    pub code_names: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug)]
+pub struct LoadedIntegration {
+    /// The folder name.
+    pub dir: String,
+    /// The integration file, if present and parseable.
+    pub file: Option<(FileId, RawIntegration)>,
+    pub codes: Vec<(FileId, RawCode)>,
+}
+
+/// A rule file before parsing: the name shown to users, its folder, its text.
+struct RawFile {
+    display: String,
+    integration: String,
+    stem: String,
+    text: String,
+}
+
+pub fn read(source: &RuleSource, selection: &Selection) -> Result<Loaded, Error> {
+    let mut loaded = Loaded::default();
+    let files = match source {
+        RuleSource::Embedded => embedded_files(selection, &mut loaded.code_names),
+        RuleSource::Dir(dir) => dir_files(dir, selection, &mut loaded.code_names)?,
+    };
+    for file in files {
+        let id = loaded.sources.add(file.display, file.text);
+        let index = match loaded
+            .integrations
+            .iter()
+            .position(|i| i.dir == file.integration)
+        {
+            Some(i) => i,
+            None => {
+                loaded.integrations.push(LoadedIntegration {
+                    dir: file.integration.clone(),
+                    file: None,
+                    codes: Vec::new(),
+                });
+                loaded.integrations.len() - 1
+            }
+        };
+        let text = &loaded.sources.get(id).text;
+        if file.stem == "integration" {
+            if let Some(raw) = parse::<RawIntegration>(id, text, &mut loaded.findings) {
+                loaded.integrations[index].file = Some((id, raw));
+            }
+        } else if let Some(raw) = parse::<RawCode>(id, text, &mut loaded.findings) {
+            loaded.integrations[index].codes.push((id, raw));
+        }
+    }
+    Ok(loaded)
+}
+
+fn embedded_files(selection: &Selection, code_names: &mut Vec<String>) -> Vec<RawFile> {
+    let mut files = Vec::new();
+    for (path, text) in crate::embedded::RULES {
+        let Some((integration, name)) = path.split_once('/') else {
+            continue;
+        };
+        let Some(stem) = yaml_stem(name) else {
+            continue;
+        };
+        if stem != "integration" {
+            code_names.push(stem.to_string());
+        }
+        if stem == "integration" || selection.wants(stem) {
+            files.push(RawFile {
+                display: format!("rules/{path}"),
+                integration: integration.to_string(),
+                stem: stem.to_string(),
+                text: text.to_string(),
+            });
+        }
+    }
+    files
+}
+
+fn dir_files(
+    dir: &Path,
+    selection: &Selection,
+    code_names: &mut Vec<String>,
+) -> Result<Vec<RawFile>, Error> {
+    let io = |path: &Path, source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let meta = std::fs::metadata(dir).map_err(|e| io(dir, e))?;
+    if !meta.is_dir() {
+        return Err(Error::Input(format!(
+            "{} is not a folder: --rules takes a folder of <integration>/ subfolders",
+            dir.display()
+        )));
+    }
+    let mut files = Vec::new();
+    for integration_dir in sorted_entries(dir).map_err(|e| io(dir, e))? {
+        if !integration_dir.is_dir() {
+            continue;
+        }
+        let integration = file_name(&integration_dir);
+        for path in sorted_entries(&integration_dir).map_err(|e| io(&integration_dir, e))? {
+            let Some(stem) = yaml_stem(&file_name(&path)).map(str::to_string) else {
+                continue;
+            };
+            if stem != "integration" {
+                code_names.push(stem.clone());
+                if !selection.wants(&stem) {
+                    continue;
+                }
+            }
+            files.push(RawFile {
+                display: path.display().to_string(),
+                integration: integration.clone(),
+                text: read_text(&path)?,
+                stem,
+            });
+        }
+    }
+    Ok(files)
+}
+
+fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut entries = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()?;
+    entries.sort();
+    Ok(entries)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn yaml_stem(name: &str) -> Option<&str> {
+    name.strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+}
+
+/// Reads a rule file as UTF-8, refusing oversized files before reading them.
+pub fn read_text(path: &Path) -> Result<String, Error> {
+    let io = |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Error::Input(format!(
+            "{}: {} bytes is over the {} byte limit for one rule file; split it or remove what does not belong",
+            path.display(),
+            meta.len(),
+            MAX_FILE_BYTES
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::Input(format!(
+            "{}: not valid UTF-8 (byte {}); save the file as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Parses one YAML document; a parse problem becomes a finding at its location.
+fn parse<T: serde::de::DeserializeOwned>(
+    file: FileId,
+    text: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<T> {
+    match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
+        Ok(value) => Some(value),
+        Err(err) => {
+            findings.push(yaml_finding(file, text, &err));
+            None
+        }
+    }
+}
+
+pub fn yaml_options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    options.with_snippet = false;
+    options
+}
+
+/// Turns a serde-saphyr error into a finding with a code by its kind.
+fn yaml_finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
+    let message = err.without_snippet().to_string();
+    // The library appends " at line L, column C"; the span carries that.
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    let (code, help) = classify_yaml_error(&message);
+    let offset = err
+        .location()
+        .map(|l| byte_offset_of(text, l.line() as usize, l.column() as usize))
+        .unwrap_or(0);
+    let end = text[offset..]
+        .find(['\n', ':'])
+        .map_or(text.len(), |e| offset + e.max(1));
+    Finding::error(code, message)
+        .at(Span::new(file, offset..end.min(text.len())), "here")
+        .with_help(help)
+}
+
+fn classify_yaml_error(message: &str) -> (&'static str, Option<String>) {
+    if message.contains("unknown field") {
+        ("R003", Some("remove the field or fix its spelling".into()))
+    } else if message.contains("missing field") {
+        (
+            "R004",
+            Some("add the field; docs/rules.md lists what each file needs".into()),
+        )
+    } else if message.contains("duplicate mapping key") {
+        (
+            "R005",
+            Some("each key may appear once; merge the two entries".into()),
+        )
+    } else if message.contains("tab") {
+        ("R002", Some("indent with spaces, not tabs".into()))
+    } else if message.starts_with("invalid")
+        || message.starts_with("expected")
+        || message.contains("invalid type")
+    {
+        ("R006", None)
+    } else {
+        ("R001", None)
+    }
+}
+
+/// Byte offset of a 1-based line and character column.
+pub fn byte_offset_of(text: &str, line: usize, col: usize) -> usize {
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let rest = &text[line_start.min(text.len())..];
+    line_start
+        + rest
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
+}

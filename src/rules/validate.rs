@@ -1,0 +1,733 @@
+//! Raw rule files → the validated model, with a finding for every problem.
+//! It never stops at the first problem: what is broken is skipped and reported.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_saphyr::Spanned;
+
+use super::load::{Loaded, LoadedIntegration};
+use super::raw::{RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, RawStep};
+use super::{
+    Body, Cause, Code, Condition, Escalation, Faq, FrontMatter, Integration, Kind, Procedure,
+    RuleBase, Signal, Step, VariantBody, Why,
+};
+use crate::finding::{Finding, did_you_mean};
+use crate::source::{FileId, Sources, Span};
+
+pub fn validate(loaded: Loaded) -> (RuleBase, Vec<Finding>) {
+    let Loaded {
+        sources,
+        integrations,
+        findings,
+        ..
+    } = loaded;
+    let mut v = Validator {
+        sources: &sources,
+        findings,
+        codes_seen: HashMap::new(),
+    };
+    let integrations = integrations
+        .into_iter()
+        .filter_map(|i| v.integration(i))
+        .collect();
+    let findings = v.findings;
+    (
+        RuleBase {
+            integrations,
+            sources,
+        },
+        findings,
+    )
+}
+
+struct Validator<'a> {
+    sources: &'a Sources,
+    findings: Vec<Finding>,
+    /// Code id → where it was first defined, across integrations.
+    codes_seen: HashMap<String, Span>,
+}
+
+/// What a code file may refer to in its integration.
+struct Shared<'a> {
+    name: &'a str,
+    signals: HashMap<&'a str, Span>,
+    procedures: HashMap<&'a str, (FileId, &'a RawProcedure)>,
+    raw: &'a RawIntegration,
+}
+
+impl Validator<'_> {
+    fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    fn integration(&mut self, loaded: LoadedIntegration) -> Option<Integration> {
+        let Some((file, raw)) = &loaded.file else {
+            if let Some((first, _)) = loaded.codes.first() {
+                self.push(
+                    Finding::error(
+                        "R008",
+                        format!(
+                            "folder `{}` has code files but no integration.yaml",
+                            loaded.dir
+                        ),
+                    )
+                    .at(Span::new(*first, 0..0), "this code has no integration")
+                    .help(
+                        "add integration.yaml with the integration's id, name, prefix and signals",
+                    ),
+                );
+            }
+            return None;
+        };
+        let file = *file;
+        if raw.id.value != loaded.dir {
+            self.push(
+                Finding::error(
+                    "R009",
+                    format!(
+                        "integration id `{}` does not match its folder `{}`",
+                        raw.id.value, loaded.dir
+                    ),
+                )
+                .at(Span::of(file, &raw.id), "declared here")
+                .help(format!("rename the folder or set `id: {}`", loaded.dir)),
+            );
+        }
+        let signals = self.unique(file, raw.signals.iter().map(|s| &s.id), "R103", "signal");
+        let mut procedures = HashMap::new();
+        for (id, span) in self.unique(
+            file,
+            raw.procedures.iter().map(|p| &p.id),
+            "R104",
+            "procedure",
+        ) {
+            if let Some(p) = raw.procedures.iter().find(|p| p.id.value == id) {
+                procedures.insert(id, (span.file, p));
+            }
+        }
+        let shared = Shared {
+            name: &raw.name,
+            signals,
+            procedures,
+            raw,
+        };
+        let mut codes = Vec::new();
+        for (code_file, code) in &loaded.codes {
+            if let Some(code) = self.code(&shared, *code_file, code) {
+                codes.push(code);
+            }
+        }
+        codes.sort_by(|a, b| a.code.cmp(&b.code));
+        Some(Integration {
+            id: raw.id.value.clone(),
+            name: raw.name.clone(),
+            prefix: raw.prefix.value.clone(),
+            signals: raw
+                .signals
+                .iter()
+                .map(|s| Signal {
+                    id: s.id.value.clone(),
+                    question: s.question.clone(),
+                    source: s.source,
+                })
+                .collect(),
+            codes,
+        })
+    }
+
+    /// Reports duplicate ids; returns the first definition of each.
+    fn unique<'r>(
+        &mut self,
+        file: FileId,
+        ids: impl Iterator<Item = &'r Spanned<String>>,
+        code: &'static str,
+        what: &str,
+    ) -> HashMap<&'r str, Span> {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for id in ids {
+            let span = Span::of(file, id);
+            if let Some(first) = seen.get(id.value.as_str()) {
+                self.push(
+                    Finding::error(code, format!("{what} `{}` is defined twice", id.value))
+                        .at(span, "defined again here")
+                        .also(first.clone(), "first defined here")
+                        .help(format!(
+                            "give each {what} its own id, or remove one of them"
+                        )),
+                );
+            } else {
+                seen.insert(&id.value, span);
+            }
+        }
+        seen
+    }
+
+    fn code(&mut self, shared: &Shared, file: FileId, raw: &RawCode) -> Option<Code> {
+        let findings_before = self.findings.iter().filter(|f| f.is_error()).count();
+        let code_span = Span::of(file, &raw.code);
+        let code_id = raw.code.value.clone();
+
+        if let Some(first) = self.codes_seen.get(&code_id.to_ascii_uppercase()) {
+            self.push(
+                Finding::error("R101", format!("code `{code_id}` is defined in two files"))
+                    .at(code_span.clone(), "defined again here")
+                    .also(first.clone(), "first defined here")
+                    .help("keep one file per code"),
+            );
+        } else {
+            self.codes_seen
+                .insert(code_id.to_ascii_uppercase(), code_span.clone());
+        }
+        let file_name = &self.sources.get(file).name;
+        let stem = std::path::Path::new(file_name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !stem.eq_ignore_ascii_case(&code_id) {
+            self.push(
+                Finding::error(
+                    "R010",
+                    format!(
+                        "file `{stem}` holds code `{code_id}`: a code file is named after its code"
+                    ),
+                )
+                .at(code_span.clone(), "this code")
+                .help(format!(
+                    "rename the file to {code_id}.yaml, or fix the code"
+                )),
+            );
+        }
+        let prefix = &shared.raw.prefix.value;
+        if !code_id.starts_with(prefix.as_str()) {
+            self.push(
+                Finding::warning(
+                    "R011",
+                    format!(
+                        "code `{code_id}` does not start with the integration prefix `{prefix}`"
+                    ),
+                )
+                .at(code_span.clone(), "this code"),
+            );
+        }
+
+        let kind = match Kind::parse(&raw.kind.value) {
+            Some(k) => k,
+            None => {
+                let help = did_you_mean(&raw.kind.value, Kind::ALL.iter().map(|k| k.id()))
+                    .unwrap_or_else(|| "use one of: sync, export, connection".into());
+                self.push(
+                    Finding::error("R007", format!("unknown kind `{}`", raw.kind.value))
+                        .at(
+                            self.value_span(file, &raw.kind),
+                            "expected sync, export or connection",
+                        )
+                        .help(help),
+                );
+                Kind::Sync
+            }
+        };
+        let vars = Vars {
+            code: &code_id,
+            kind,
+            product: shared.name,
+        };
+
+        let patterns = self.patterns(file, raw);
+
+        // Local procedures, checked against each other and the shared ones.
+        let local = self.unique(
+            file,
+            raw.procedures.iter().map(|p| &p.id),
+            "R104",
+            "procedure",
+        );
+        for (id, span) in &local {
+            if let Some((shared_file, p)) = shared.procedures.get(id) {
+                self.push(
+                    Finding::error(
+                        "R104",
+                        format!("procedure `{id}` is already defined by the integration"),
+                    )
+                    .at(span.clone(), "defined again here")
+                    .also(Span::of(*shared_file, &p.id), "shared definition")
+                    .help("use the shared procedure by id (with `use:` to change its title or lines), or rename this one"),
+                );
+            }
+        }
+        let lookup = |id: &str| -> Option<(FileId, &RawProcedure)> {
+            raw.procedures
+                .iter()
+                .find(|p| p.id.value == id)
+                .map(|p| (file, p))
+                .or_else(|| shared.procedures.get(id).copied())
+        };
+        let known_procedures: Vec<&str> = raw
+            .procedures
+            .iter()
+            .map(|p| p.id.value.as_str())
+            .chain(shared.procedures.keys().copied())
+            .collect();
+
+        let mut procedures = Vec::new();
+        for entry in &raw.fix.procedures {
+            let (id, title, lead, closing) = match &entry.value {
+                RawProcedureUse::Id(id) => (id, None, None, None),
+                RawProcedureUse::Detailed(o) => (
+                    &o.use_,
+                    o.title.as_ref(),
+                    o.lead.as_ref(),
+                    o.closing.as_ref(),
+                ),
+            };
+            let span = Span::of(file, entry);
+            let Some((def_file, def)) = lookup(id) else {
+                let help =
+                    did_you_mean(id, known_procedures.iter().copied()).unwrap_or_else(|| {
+                        "define it under `procedures:` in this file or in integration.yaml".into()
+                    });
+                self.push(
+                    Finding::error("R202", format!("unknown procedure `{id}`"))
+                        .at(span, "not defined here or in integration.yaml")
+                        .help(help),
+                );
+                continue;
+            };
+            if procedures.iter().any(|p: &Procedure| &p.id == id) {
+                self.push(
+                    Finding::error(
+                        "R105",
+                        format!("procedure `{id}` is listed twice in `fix.procedures`"),
+                    )
+                    .at(span, "listed again here")
+                    .help("list each procedure once"),
+                );
+                continue;
+            }
+            if let Some(p) = self.procedure(def_file, def, &vars, span, title, lead, closing) {
+                procedures.push(p);
+            }
+        }
+
+        let signal_ids: Vec<&str> = shared.signals.keys().copied().collect();
+        let mut causes = Vec::new();
+        let cause_ids = self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
+        let _ = cause_ids;
+        for cause in &raw.causes {
+            if let Some(c) = self.cause(file, cause, &signal_ids, &procedures) {
+                causes.push(c);
+            }
+        }
+
+        let escalation = raw.escalation.as_ref().and_then(|use_| {
+            let Some(base) = &shared.raw.escalation else {
+                self.push(
+                    Finding::error(
+                        "R206",
+                        "this code asks for an escalation block but integration.yaml defines none",
+                    )
+                    .at(code_span.clone(), "in this code")
+                    .help("add `escalation:` to integration.yaml, or remove it here"),
+                );
+                return None;
+            };
+            let include = use_
+                .include
+                .clone()
+                .or_else(|| base.include.get(kind.id()).cloned());
+            let Some(include) = include else {
+                self.push(
+                    Finding::error(
+                        "R206",
+                        format!(
+                            "integration.yaml's escalation has no `include` list for kind `{}`",
+                            kind.id()
+                        ),
+                    )
+                    .at(code_span.clone(), "in this code")
+                    .help(format!(
+                        "add `{}:` under `escalation.include`, or give this code its own `include`",
+                        kind.id()
+                    )),
+                );
+                return None;
+            };
+            Some(Escalation {
+                title: self.text(
+                    file,
+                    use_.title.as_ref().unwrap_or(&base.title),
+                    &vars,
+                    &code_span,
+                )?,
+                lead: self.text(
+                    file,
+                    use_.lead.as_ref().unwrap_or(&base.lead),
+                    &vars,
+                    &code_span,
+                )?,
+                include: include
+                    .iter()
+                    .map(|i| self.text(file, i, &vars, &code_span))
+                    .collect::<Option<_>>()?,
+                closing: match use_.closing.as_ref().or(base.closing.as_ref()) {
+                    Some(c) => Some(self.text(file, c, &vars, &code_span)?),
+                    None => None,
+                },
+            })
+        });
+
+        let fm = &raw.front_matter;
+        let front_matter = FrontMatter {
+            title: fm.title.clone().unwrap_or_else(|| {
+                format!(
+                    "{code_id} {} Error in {} Integration",
+                    kind.title(),
+                    shared.name
+                )
+            }),
+            description: fm.description.clone(),
+            keywords: fm.keywords.clone(),
+            internal_scope: fm.internal_scope.clone(),
+            display_title: fm.display_title.clone(),
+            order: fm.order,
+        };
+        let why = Why {
+            heading: raw.why.heading.clone().unwrap_or_else(|| {
+                format!(
+                    "Why the {code_id} {} Error Happens in {}",
+                    kind.title(),
+                    shared.name
+                )
+            }),
+            lead: raw.why.lead.clone(),
+            intro: raw.why.intro.clone(),
+            closing: raw.why.closing.clone(),
+            issue_kind: raw.why.issue_kind.clone(),
+        };
+        let faq = raw
+            .faq
+            .iter()
+            .map(|f| Faq {
+                question: f.question.value.clone(),
+                answer: f.answer.clone(),
+            })
+            .collect();
+
+        let errors_now = self.findings.iter().filter(|f| f.is_error()).count();
+        if errors_now > findings_before {
+            return None;
+        }
+        Some(Code {
+            code: code_id,
+            kind,
+            message: raw.message.value.clone(),
+            patterns,
+            front_matter,
+            meaning: raw.meaning.clone(),
+            why,
+            causes,
+            fix_heading: raw.fix.heading.clone().unwrap_or_else(|| {
+                format!("How to Fix the {} {} Error", raw.code.value, kind.title())
+            }),
+            fix_lead: raw.fix.lead.clone(),
+            procedures,
+            escalation,
+            faq,
+            span: code_span,
+        })
+    }
+
+    fn patterns(&mut self, file: FileId, raw: &RawCode) -> Vec<regex::Regex> {
+        let mut out = Vec::new();
+        for pattern in &raw.patterns {
+            match regex::RegexBuilder::new(&pattern.value)
+                .case_insensitive(true)
+                .size_limit(1 << 20)
+                .build()
+            {
+                Ok(re) => out.push(re),
+                Err(e) => {
+                    let detail = e.to_string();
+                    let last = detail
+                        .lines()
+                        .last()
+                        .unwrap_or("invalid pattern")
+                        .trim()
+                        .to_string();
+                    self.push(
+                        Finding::error("R301", format!("pattern does not compile: {last}"))
+                            .at(self.value_span(file, pattern), "this pattern")
+                            .help("patterns are Rust regular expressions; escape `.`, `(` and `?` with `\\`"),
+                    );
+                }
+            }
+        }
+        let normalized = crate::recognize::normalize(&raw.message.value);
+        if !out.is_empty() && !out.iter().any(|re| re.is_match(&normalized)) {
+            self.push(
+                Finding::error(
+                    "R302",
+                    "the exact message is not matched by any of the code's patterns",
+                )
+                .at(self.value_span(file, &raw.message), "this message")
+                .help("fix the patterns so at least one matches the message as written"),
+            );
+        }
+        out
+    }
+
+    fn cause(
+        &mut self,
+        file: FileId,
+        raw: &RawCause,
+        signals: &[&str],
+        procedures: &[Procedure],
+    ) -> Option<Cause> {
+        let when = self.condition(file, &raw.when, signals);
+        let unless = match &raw.unless {
+            Some(u) => Some(self.condition(file, u, signals)?),
+            None => None,
+        };
+        let mut fixes = Vec::new();
+        for fix in &raw.fixes {
+            if procedures.iter().any(|p| p.id == fix.value) {
+                fixes.push(fix.value.clone());
+            } else {
+                let help = did_you_mean(&fix.value, procedures.iter().map(|p| p.id.as_str()))
+                    .unwrap_or_else(|| "a cause's fixes must be listed in `fix.procedures`".into());
+                self.push(
+                    Finding::error(
+                        "R202",
+                        format!("cause `{}` names procedure `{}`, which is not in this article's `fix.procedures`", raw.id.value, fix.value),
+                    )
+                    .at(self.value_span(file, fix), "unknown here")
+                    .help(help),
+                );
+            }
+        }
+        Some(Cause {
+            id: raw.id.value.clone(),
+            text: raw.text.clone(),
+            when: when?,
+            unless,
+            fixes,
+            priority: raw.priority,
+        })
+    }
+
+    /// Parses a condition; unknown signals are reported at their exact column.
+    fn condition(
+        &mut self,
+        file: FileId,
+        text: &Spanned<String>,
+        signals: &[&str],
+    ) -> Option<Condition> {
+        let base = self.value_span(file, text);
+        let at = |r: std::ops::Range<usize>| {
+            Span::new(file, base.range.start + r.start..base.range.start + r.end)
+        };
+        match super::condition::parse(&text.value) {
+            Err(e) => {
+                self.push(
+                    Finding::error("R204", format!("condition does not parse: {}", e.message))
+                        .at(at(e.range), "here")
+                        .help("write signal ids joined by `and`, `or`, `not` and parentheses"),
+                );
+                None
+            }
+            Ok(cond) => {
+                let mut ok = true;
+                for (name, range) in cond.signals() {
+                    if !signals.contains(&name) {
+                        ok = false;
+                        let help =
+                            did_you_mean(name, signals.iter().copied()).unwrap_or_else(|| {
+                                "declare the signal under `signals:` in integration.yaml".into()
+                            });
+                        self.push(
+                            Finding::error("R201", format!("unknown signal `{name}`"))
+                                .at(at(range), "not in the integration's signals")
+                                .help(help),
+                        );
+                    }
+                }
+                ok.then_some(cond)
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn procedure(
+        &mut self,
+        file: FileId,
+        raw: &RawProcedure,
+        vars: &Vars,
+        use_span: Span,
+        title: Option<&String>,
+        lead: Option<&String>,
+        closing: Option<&String>,
+    ) -> Option<Procedure> {
+        let def_span = Span::of(file, &raw.id);
+        let bodies = [
+            raw.steps.is_some(),
+            raw.bullets.is_some(),
+            raw.paragraphs.is_some(),
+        ];
+        if bodies.iter().filter(|b| **b).count() != 1 {
+            self.push(
+                Finding::error(
+                    "R012",
+                    format!(
+                        "procedure `{}` needs exactly one of `steps`, `bullets` or `paragraphs`",
+                        raw.id.value
+                    ),
+                )
+                .at(def_span, "this procedure"),
+            );
+            return None;
+        }
+        let words: Vec<(Option<&str>, &BTreeMap<String, String>)> = if raw.variants.is_empty() {
+            static NONE: BTreeMap<String, String> = BTreeMap::new();
+            vec![(None, &NONE)]
+        } else {
+            raw.variants
+                .iter()
+                .map(|v| (Some(v.label.as_str()), &v.words))
+                .collect()
+        };
+        let mut variants = Vec::new();
+        for (label, words) in words {
+            let sub = |v: &mut Self, s: &String| v.text_with(file, s, vars, words, &def_span);
+            let steps = |v: &mut Self, steps: &Vec<Spanned<RawStep>>| -> Option<Vec<Step>> {
+                steps
+                    .iter()
+                    .map(|s| match &s.value {
+                        RawStep::Text(t) => Some(Step {
+                            text: sub(v, t)?,
+                            bullets: Vec::new(),
+                        }),
+                        RawStep::Nested { text, bullets } => Some(Step {
+                            text: sub(v, text)?,
+                            bullets: bullets.iter().map(|b| sub(v, b)).collect::<Option<_>>()?,
+                        }),
+                    })
+                    .collect()
+            };
+            let body = if let Some(s) = &raw.steps {
+                Body::Steps(steps(self, s)?)
+            } else if let Some(b) = &raw.bullets {
+                Body::Bullets(steps(self, b)?)
+            } else {
+                let paragraphs = raw.paragraphs.as_deref().unwrap_or_default();
+                Body::Paragraphs(
+                    paragraphs
+                        .iter()
+                        .map(|p| sub(self, p))
+                        .collect::<Option<_>>()?,
+                )
+            };
+            variants.push(VariantBody {
+                label: label.map(str::to_string),
+                body,
+            });
+        }
+        let opt = |v: &mut Self, s: Option<&String>| -> Option<Option<String>> {
+            match s {
+                Some(s) => Some(Some(v.text(file, s, vars, &use_span)?)),
+                None => Some(None),
+            }
+        };
+        Some(Procedure {
+            id: raw.id.value.clone(),
+            title: self.text(file, title.unwrap_or(&raw.title), vars, &use_span)?,
+            lead: opt(self, lead.or(raw.lead.as_ref()))?,
+            variants,
+            closing: opt(self, closing.or(raw.closing.as_ref()))?,
+        })
+    }
+
+    fn text(&mut self, file: FileId, text: &str, vars: &Vars, span: &Span) -> Option<String> {
+        static NONE: BTreeMap<String, String> = BTreeMap::new();
+        self.text_with(file, text, vars, &NONE, span)
+    }
+
+    /// Replaces `${name}` placeholders; an unknown name is a finding.
+    fn text_with(
+        &mut self,
+        file: FileId,
+        text: &str,
+        vars: &Vars,
+        words: &BTreeMap<String, String>,
+        span: &Span,
+    ) -> Option<String> {
+        let _ = file;
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                self.push(
+                    Finding::error("R203", "unclosed placeholder `${`")
+                        .at(span.clone(), "in text used here")
+                        .help("write placeholders as `${name}`"),
+                );
+                return None;
+            };
+            let name = &after[..end];
+            let value = words.get(name).map(String::as_str).or(vars.get(name));
+            match value {
+                Some(v) => out.push_str(v),
+                None => {
+                    let known: Vec<&str> = words
+                        .keys()
+                        .map(String::as_str)
+                        .chain(Vars::NAMES)
+                        .collect();
+                    let help = did_you_mean(name, known.iter().copied()).unwrap_or_else(|| {
+                        format!("known placeholders here: {}", known.join(", "))
+                    });
+                    self.push(
+                        Finding::error("R203", format!("unknown placeholder `${{{name}}}`"))
+                            .at(span.clone(), "in text used here")
+                            .help(help),
+                    );
+                    return None;
+                }
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+
+    /// The span of a scalar's text, past an opening quote.
+    fn value_span<T>(&self, file: FileId, spanned: &Spanned<T>) -> Span {
+        let mut span = Span::of(file, spanned);
+        let text = &self.sources.get(file).text;
+        if matches!(text.as_bytes().get(span.range.start), Some(b'"' | b'\'')) {
+            span.range.start += 1;
+            span.range.end = span.range.end.saturating_sub(1).max(span.range.start);
+        }
+        span
+    }
+}
+
+/// Values for `${code}`, `${kind}` and `${product}` in rule text.
+struct Vars<'a> {
+    code: &'a str,
+    kind: Kind,
+    product: &'a str,
+}
+
+impl Vars<'_> {
+    const NAMES: [&'static str; 3] = ["code", "kind", "product"];
+
+    fn get(&self, name: &str) -> Option<&str> {
+        match name {
+            "code" => Some(self.code),
+            "kind" => Some(self.kind.id()),
+            "product" => Some(self.product),
+            _ => None,
+        }
+    }
+}

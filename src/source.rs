@@ -1,0 +1,80 @@
+//! The text of every rule and template file, so findings can quote it.
+
+use std::ops::Range;
+
+/// Index of a file in [`Sources`].
+pub type FileId = usize;
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user should see it, e.g. `rules/netsuite/NS0109.yaml`.
+    pub name: String,
+    pub text: String,
+}
+
+/// All files read for one run, addressed by [`FileId`].
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.push(SourceFile {
+            name: name.into(),
+            text: text.into(),
+        });
+        self.files.len() - 1
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id]
+    }
+
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
+        let text = &self.files[id].text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = text[line_start..offset].chars().count() + 1;
+        (line, col)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub file: FileId,
+    pub range: Range<usize>,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: Range<usize>) -> Self {
+        Span { file, range }
+    }
+
+    /// The span of a deserialised value, from serde-saphyr's location.
+    pub fn of_location(file: FileId, location: &serde_saphyr::Location) -> Self {
+        let span = location.span();
+        let start = span.byte_offset().unwrap_or(0) as usize;
+        let len = span.byte_len().unwrap_or(0) as usize;
+        Span::new(file, start..start + len)
+    }
+
+    pub fn of<T>(file: FileId, spanned: &serde_saphyr::Spanned<T>) -> Self {
+        Self::of_location(file, &spanned.referenced)
+    }
+}
