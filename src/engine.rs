@@ -260,13 +260,13 @@ fn open_questions(
             if obs.get(name) != Value::Unknown || out.iter().any(|q| q.signal == name) {
                 continue;
             }
-            if let Some(signal) = integration.signal(name) {
-                if signal.source == crate::rules::SignalSource::Person {
-                    out.push(Question {
-                        signal: signal.id.clone(),
-                        question: signal.question.clone(),
-                    });
-                }
+            if let Some(signal) = integration.signal(name)
+                && signal.source == crate::rules::SignalSource::Person
+            {
+                out.push(Question {
+                    signal: signal.id.clone(),
+                    question: signal.question.clone(),
+                });
             }
         }
     }

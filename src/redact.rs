@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-pub const REDACTED: &str = "[redacted]";
+pub const REDACTED: &str = "(redacted)";
 
 static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [

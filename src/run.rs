@@ -117,8 +117,10 @@ impl Context {
                 let hint = if near.is_empty() {
                     "run `triage codes` to see the known codes".to_string()
                 } else {
-                    let list: Vec<String> =
-                        near.iter().map(|(c, m)| format!("{c} — {m}")).collect();
+                    let list: Vec<String> = near
+                        .iter()
+                        .map(|(c, m)| format!("{c} — {}", first_clause(m)))
+                        .collect();
                     format!("did you mean {}?", list.join(", or "))
                 };
                 Err(Error::Input(format!(
@@ -324,7 +326,7 @@ fn render(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32, 
     };
     match args.format {
         RenderFormat::Md => write!(out, "{markdown}")?,
-        RenderFormat::Text => writeln!(out, "{}", crate::text::markdown_to_text(&markdown))?,
+        RenderFormat::Text => write!(out, "{}", crate::text::markdown_to_text(&markdown))?,
     }
     Ok(0)
 }
@@ -365,4 +367,11 @@ pub fn parse_time(t: &str) -> Result<jiff::Timestamp, Error> {
             "--attempted-at `{t}` is not an RFC 3339 time; write it like 2026-11-28T09:30:00Z or 2026-11-28T10:30:00+01:00"
         ))
     })
+}
+
+/// "Failed to login to NetSuite. Please verify …" → "Failed to login to NetSuite".
+fn first_clause(message: &str) -> &str {
+    message
+        .split_once(". ")
+        .map_or(message.trim_end_matches('.'), |(first, _)| first)
 }

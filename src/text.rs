@@ -101,7 +101,7 @@ mod tests {
         let md = "---\ntitle: x\n---\n\n# Title\n\nSome **bold** text.\n\n1. One\n2. Click **Save**.\n   - nested\n\n- bullet\n";
         assert_eq!(
             markdown_to_text(md),
-            "Title\n\nSome bold text.\n\n  1. One\n  2. Click Save.\n    • nested\n\n  • bullet"
+            "Title\n\nSome bold text.\n\n  1. One\n  2. Click Save.\n    • nested\n\n  • bullet\n"
         );
     }
 

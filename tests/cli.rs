@@ -1,0 +1,216 @@
+//! The command line as a user meets it: output and exit codes, errors included.
+
+use insta_cmd::assert_cmd_snapshot;
+
+use crate::support::{rules_copy, triage};
+
+#[test]
+fn codes() {
+    assert_cmd_snapshot!(triage().arg("codes"));
+}
+
+#[test]
+fn diagnose_text() {
+    assert_cmd_snapshot!(triage().args(["diagnose", "NS0109", "--yes", "token_revoked"]));
+}
+
+#[test]
+fn diagnose_json_confirms_token_cause_and_plans_its_fixes() {
+    let out = triage()
+        .args([
+            "diagnose",
+            "NS0109",
+            "--yes",
+            "token_revoked",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let confirmed: Vec<&str> = json["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "confirmed")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(confirmed, ["token_revoked_or_expired"]);
+    let fixes: Vec<&str> = json["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fixes,
+        ["Generate a New NetSuite Access Token", "Retry the Sync"]
+    );
+    assert_eq!(json["escalate"], false);
+    insta::assert_json_snapshot!(json);
+}
+
+#[test]
+fn diagnose_everything_ruled_out_escalates() {
+    let mut cmd = triage();
+    cmd.args(["diagnose", "NS0109", "--format", "json"]);
+    for s in [
+        "admin_password_changed",
+        "token_revoked",
+        "token_expired",
+        "credentials_not_refreshed",
+        "role_permissions_changed",
+        "role_disabled",
+    ] {
+        cmd.args(["--no", s]);
+    }
+    let out = cmd.output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["escalate"], true);
+    assert!(
+        json["causes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] == "ruled_out")
+    );
+    // With nothing confirmed, the plan is the article's full sequence.
+    assert_eq!(json["fixes"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn diagnose_markdown() {
+    assert_cmd_snapshot!(triage().args([
+        "diagnose",
+        "NS0109",
+        "--no",
+        "role_disabled",
+        "--format",
+        "markdown"
+    ]));
+}
+
+#[test]
+fn diagnose_pasted_message() {
+    assert_cmd_snapshot!(triage().args([
+        "diagnose",
+        "Hi, we got “NS0109 Sync Error: Failed to login to NetSuite.\n  Please verify your admin credentials.” since Monday",
+        "--yes",
+        "role_disabled"
+    ]));
+}
+
+#[test]
+fn render_help_text() {
+    assert_cmd_snapshot!(triage().args(["render", "help", "ns0109", "--format", "text"]));
+}
+
+#[test]
+fn render_faq_for_the_integration() {
+    assert_cmd_snapshot!(triage().args(["render", "faq", "netsuite"]));
+}
+
+#[test]
+fn ticket_redacts_credentials() {
+    let key = "ef40afdd8abaac111b13825dd5e5e2ddddb44f86d5a0dd6dcf38c20aae6b67e4";
+    let message = format!(
+        "NS0109 Sync Error: Failed to login to NetSuite. Please verify your admin credentials. consumer key {key} token secret: hunter2hunter2 Authorization: Bearer abc.def.ghi"
+    );
+    let out = triage()
+        .args(["render", "ticket", "NS0109", "--message", &message])
+        .args([
+            "--attempted-at",
+            "2026-11-28T10:30:00+01:00",
+            "--yes",
+            "token_revoked",
+        ])
+        .args(["--tried", "retry_sync"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for secret in [key, "hunter2hunter2", "abc.def.ghi"] {
+        assert!(!text.contains(secret), "{secret} leaked");
+    }
+    assert!(text.contains("2026-11-28 09:30 UTC"), "time in UTC");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn unknown_code_suggests_the_nearest() {
+    assert_cmd_snapshot!(triage().args(["diagnose", "NS0110"]));
+}
+
+#[test]
+fn unknown_signal_suggests_the_nearest() {
+    assert_cmd_snapshot!(triage().args(["diagnose", "NS0109", "--yes", "tokn_revoked"]));
+}
+
+#[test]
+fn unrecognised_message_exits_2_with_suggestions() {
+    assert_cmd_snapshot!(triage().args([
+        "diagnose",
+        "could not login to netsuite, check the admin credentials"
+    ]));
+}
+
+#[test]
+fn bad_time_is_refused() {
+    assert_cmd_snapshot!(triage().args([
+        "render",
+        "ticket",
+        "NS0109",
+        "--attempted-at",
+        "yesterday"
+    ]));
+}
+
+#[test]
+fn malformed_yaml_points_at_the_line() {
+    let dir = rules_copy();
+    let file = dir.path().join("rules/netsuite/NS0109.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("kind: sync", "kind: [sync")).unwrap();
+    assert_cmd_snapshot!(
+        triage()
+            .current_dir(dir.path())
+            .args(["--rules", "rules", "diagnose", "NS0109"])
+    );
+}
+
+#[test]
+fn misspelt_signal_in_rules_points_at_its_column() {
+    let dir = rules_copy();
+    let file = dir.path().join("rules/netsuite/NS0109.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "when: token_revoked or token_expired",
+            "when: token_revoked or tokn_expired",
+        ),
+    )
+    .unwrap();
+    assert_cmd_snapshot!(
+        triage()
+            .current_dir(dir.path())
+            .args(["--rules", "rules", "render", "help", "NS0109"])
+    );
+}
+
+#[test]
+fn help_for_every_command() {
+    for args in [
+        &["--help"][..],
+        &["diagnose", "--help"],
+        &["render", "--help"],
+        &["codes", "--help"],
+    ] {
+        let name = format!("help_{}", args.join("_").replace("--", ""));
+        insta::assert_snapshot!(
+            name,
+            String::from_utf8(triage().args(args).output().unwrap().stdout).unwrap()
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! The one integration-test binary: a module per topic.
+
+mod article;
+mod cli;
+mod support;
+mod templates;
