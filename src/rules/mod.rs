@@ -58,6 +58,17 @@ pub struct Integration {
     pub prefix: String,
     pub signals: Vec<Signal>,
     pub codes: Vec<Code>,
+    pub index: Option<Index>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Index {
+    pub title: String,
+    pub description: String,
+    pub keywords: String,
+    pub internal_scope: String,
+    pub intro: Vec<String>,
+    pub faq: Vec<Faq>,
 }
 
 impl Integration {
@@ -113,6 +124,8 @@ pub struct Code {
     pub message: String,
     pub patterns: Vec<regex::Regex>,
     pub front_matter: FrontMatter,
+    /// One line for the index page (defaults to the first fix's title).
+    pub summary: String,
     pub meaning: Vec<String>,
     pub why: Why,
     pub causes: Vec<Cause>,

@@ -28,6 +28,37 @@ pub struct RawIntegration {
     pub procedures: Vec<RawProcedure>,
     /// The escalation block codes include with `escalation:`.
     pub escalation: Option<RawEscalation>,
+    /// Steps several procedures share; a step says `use: <id>` to include one.
+    #[serde(default)]
+    pub snippets: Vec<RawSnippet>,
+    /// The integration's index page of errors.
+    pub index: Option<RawIndex>,
+}
+
+/// A step shared by several procedures, e.g. logging in as an administrator.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSnippet {
+    pub id: Spanned<String>,
+    pub text: String,
+    #[serde(default)]
+    pub bullets: Vec<String>,
+}
+
+/// The index page listing every code of the integration.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndex {
+    /// Defaults to "Common <Product> Errors".
+    pub title: Option<String>,
+    pub description: String,
+    pub keywords: String,
+    pub internal_scope: String,
+    /// Paragraphs under the heading.
+    #[serde(default)]
+    pub intro: Vec<String>,
+    #[serde(default)]
+    pub faq: Vec<RawFaq>,
 }
 
 /// Something a person or the probe can observe.
@@ -76,7 +107,15 @@ pub struct RawProcedure {
 #[serde(untagged)]
 pub enum RawStep {
     Text(String),
-    Nested { text: String, bullets: Vec<String> },
+    Nested {
+        text: String,
+        bullets: Vec<String>,
+    },
+    /// A shared snippet from integration.yaml, by id.
+    Use {
+        #[serde(rename = "use")]
+        use_: String,
+    },
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,6 +152,8 @@ pub struct RawCode {
     #[serde(default)]
     pub patterns: Vec<Spanned<String>>,
     pub front_matter: RawFrontMatter,
+    /// One line for the index page: what fixes it, e.g. "Generate a new access token and sync again."
+    pub summary: Option<String>,
     /// "This means …" paragraphs.
     pub meaning: Vec<String>,
     pub why: RawWhy,

@@ -6,10 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 use serde_saphyr::Spanned;
 
 use super::load::{Loaded, LoadedIntegration};
-use super::raw::{RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, RawStep};
+use super::raw::{
+    RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, RawSnippet, RawStep,
+};
 use super::{
-    Body, Cause, Code, Condition, Escalation, Faq, FrontMatter, Integration, Kind, Procedure,
-    RuleBase, Signal, Step, VariantBody, Why,
+    Body, Cause, Code, Condition, Escalation, Faq, FrontMatter, Index, Integration, Kind,
+    Procedure, RuleBase, Signal, Step, VariantBody, Why,
 };
 use crate::finding::{Finding, did_you_mean};
 use crate::source::{FileId, Sources, Span};
@@ -50,6 +52,7 @@ struct Validator<'a> {
 /// What a code file may refer to in its integration.
 struct Shared<'a> {
     name: &'a str,
+    snippets: HashMap<&'a str, &'a RawSnippet>,
     signals: HashMap<&'a str, Span>,
     procedures: HashMap<&'a str, (FileId, &'a RawProcedure)>,
     raw: &'a RawIntegration,
@@ -105,8 +108,16 @@ impl Validator<'_> {
                 procedures.insert(id, (span.file, p));
             }
         }
+        let snippet_ids = self.unique(file, raw.snippets.iter().map(|s| &s.id), "R106", "snippet");
+        let snippets = raw
+            .snippets
+            .iter()
+            .filter(|s| snippet_ids.contains_key(s.id.value.as_str()))
+            .map(|s| (s.id.value.as_str(), s))
+            .collect();
         let shared = Shared {
             name: &raw.name,
+            snippets,
             signals,
             procedures,
             raw,
@@ -132,6 +143,24 @@ impl Validator<'_> {
                 })
                 .collect(),
             codes,
+            index: raw.index.as_ref().map(|i| Index {
+                title: i
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| format!("Common {} Errors", raw.name)),
+                description: i.description.clone(),
+                keywords: i.keywords.clone(),
+                internal_scope: i.internal_scope.clone(),
+                intro: i.intro.clone(),
+                faq: i
+                    .faq
+                    .iter()
+                    .map(|f| Faq {
+                        question: f.question.value.clone(),
+                        answer: f.answer.clone(),
+                    })
+                    .collect(),
+            }),
         })
     }
 
@@ -303,7 +332,16 @@ impl Validator<'_> {
                 );
                 continue;
             }
-            if let Some(p) = self.procedure(def_file, def, &vars, span, title, lead, closing) {
+            if let Some(p) = self.procedure(
+                def_file,
+                def,
+                &vars,
+                &shared.snippets,
+                span,
+                title,
+                lead,
+                closing,
+            ) {
                 procedures.push(p);
             }
         }
@@ -421,6 +459,11 @@ impl Validator<'_> {
             kind,
             message: raw.message.value.clone(),
             patterns,
+            summary: raw.summary.clone().unwrap_or_else(|| {
+                procedures
+                    .first()
+                    .map_or_else(String::new, |p: &Procedure| format!("{}.", p.title))
+            }),
             front_matter,
             meaning: raw.meaning.clone(),
             why,
@@ -561,6 +604,7 @@ impl Validator<'_> {
         file: FileId,
         raw: &RawProcedure,
         vars: &Vars,
+        snippets: &HashMap<&str, &RawSnippet>,
         use_span: Span,
         title: Option<&String>,
         lead: Option<&String>,
@@ -609,6 +653,28 @@ impl Validator<'_> {
                             text: sub(v, text)?,
                             bullets: bullets.iter().map(|b| sub(v, b)).collect::<Option<_>>()?,
                         }),
+                        RawStep::Use { use_ } => match snippets.get(use_.as_str()) {
+                            Some(snippet) => Some(Step {
+                                text: sub(v, &snippet.text)?,
+                                bullets: snippet
+                                    .bullets
+                                    .iter()
+                                    .map(|b| sub(v, b))
+                                    .collect::<Option<_>>()?,
+                            }),
+                            None => {
+                                let help = did_you_mean(use_, snippets.keys().copied())
+                                    .unwrap_or_else(|| {
+                                        "define it under `snippets:` in integration.yaml".into()
+                                    });
+                                v.push(
+                                    Finding::error("R207", format!("unknown snippet `{use_}`"))
+                                        .at(Span::of(file, s), "used here")
+                                        .help(help),
+                                );
+                                None
+                            }
+                        },
                     })
                     .collect()
             };
