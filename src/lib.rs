@@ -5,6 +5,9 @@
 //! Data flows one way: [`rules::load`] → [`rules::validate`] → ([`engine`] |
 //! [`render`]). [`run`] ties them to the command line defined in [`cli`].
 
+// Input-derived data must never panic the library: handle it, report it.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod check;
 pub mod cli;
 mod embedded;

@@ -7,6 +7,8 @@ use regex::Regex;
 
 pub const REDACTED: &str = "(redacted)";
 
+// The patterns are constants, covered by the unit tests below.
+#[allow(clippy::expect_used)]
 static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
         // `secret=…`, `token secret: …`, `consumer_secret = …`, `password: …`
@@ -22,6 +24,7 @@ static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 });
 
 /// Long hex or base64-ish runs: 64-hex keys and similar opaque tokens.
+#[allow(clippy::expect_used)]
 static OPAQUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[0-9A-Fa-f]{32,}\b|\b[A-Za-z0-9+/_\-]{40,}={0,2}").expect("valid pattern")
 });

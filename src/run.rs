@@ -15,9 +15,25 @@ use crate::rules::{Code, Integration, RuleBase, RuleSource, Selection};
 
 /// Runs the command, prints any error once on stderr, returns the exit code.
 pub fn main(cli: Cli) -> i32 {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match run(&cli, &mut out) {
+    // A panic is a bug: one line and exit 2, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: internal error{location}; this is a bug in triage, please report it with the command you ran"
+        );
+    }));
+    let result = std::panic::catch_unwind(|| {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        run(&cli, &mut out)
+    });
+    let Ok(result) = result else {
+        return 2;
+    };
+    match result {
         Ok(code) => code,
         Err(RunError::Triage(e)) => {
             eprintln!("error: {e}");
