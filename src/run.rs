@@ -152,7 +152,7 @@ fn codes(ctx: &Context, out: &mut dyn Write) -> Result<i32, RunError> {
     for (integration, code) in base.codes() {
         writeln!(
             out,
-            "{:<8} {:<10} {:<6} {}",
+            "{:<8} {:<10} {:<10} {}",
             code.code,
             integration.id,
             code.kind.id(),

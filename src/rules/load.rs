@@ -55,6 +55,8 @@ pub struct LoadedIntegration {
     pub dir: String,
     /// The integration file, if present and parseable.
     pub file: Option<(FileId, RawIntegration)>,
+    /// Whether an integration file was read at all (it may have failed to parse).
+    pub has_file: bool,
     pub codes: Vec<(FileId, RawCode)>,
 }
 
@@ -84,6 +86,7 @@ pub fn read(source: &RuleSource, selection: &Selection) -> Result<Loaded, Error>
                 loaded.integrations.push(LoadedIntegration {
                     dir: file.integration.clone(),
                     file: None,
+                    has_file: false,
                     codes: Vec::new(),
                 });
                 loaded.integrations.len() - 1
@@ -91,6 +94,7 @@ pub fn read(source: &RuleSource, selection: &Selection) -> Result<Loaded, Error>
         };
         let text = &loaded.sources.get(id).text;
         if file.stem == "integration" {
+            loaded.integrations[index].has_file = true;
             if let Some(raw) = parse::<RawIntegration>(id, text, &mut loaded.findings) {
                 loaded.integrations[index].file = Some((id, raw));
             }

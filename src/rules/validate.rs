@@ -65,7 +65,7 @@ impl Validator<'_> {
 
     fn integration(&mut self, loaded: LoadedIntegration) -> Option<Integration> {
         let Some((file, raw)) = &loaded.file else {
-            if let Some((first, _)) = loaded.codes.first() {
+            if let (Some((first, _)), false) = (loaded.codes.first(), loaded.has_file) {
                 self.push(
                     Finding::error(
                         "R008",
