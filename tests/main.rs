@@ -2,5 +2,6 @@
 
 mod article;
 mod cli;
+mod hostile;
 mod support;
 mod templates;

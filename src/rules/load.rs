@@ -12,6 +12,14 @@ use crate::source::{FileId, Sources, Span};
 pub const INTEGRATION_FILE: &str = "integration.yaml";
 /// Larger rule files are refused: a code's rules are a few kilobytes.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// More rule files than this are refused (a help center has tens of thousands).
+pub const MAX_FILES: usize = 200_000;
+/// YAML nesting deeper than this is refused; rule files nest about six levels.
+pub const MAX_DEPTH: usize = 32;
+/// Alias uses per file; rule files need none, so a few are plenty.
+pub const MAX_ALIASES: usize = 1_000;
+/// Events replayed through aliases per file: stops "billion laughs".
+pub const MAX_REPLAYED_EVENTS: usize = 100_000;
 
 /// Where the rules come from.
 #[derive(Debug, Clone)]
@@ -146,12 +154,22 @@ fn dir_files(
         )));
     }
     let mut files = Vec::new();
+    let mut seen = 0usize;
     for integration_dir in sorted_entries(dir).map_err(|e| io(dir, e))? {
+        check_link(dir, &integration_dir)?;
         if !integration_dir.is_dir() {
             continue;
         }
         let integration = file_name(&integration_dir);
         for path in sorted_entries(&integration_dir).map_err(|e| io(&integration_dir, e))? {
+            seen += 1;
+            if seen > MAX_FILES {
+                return Err(Error::Input(format!(
+                    "{}: more than {MAX_FILES} files; split the rule base or point --rules at a smaller folder",
+                    dir.display()
+                )));
+            }
+            check_link(dir, &path)?;
             let Some(stem) = yaml_stem(&file_name(&path)).map(str::to_string) else {
                 continue;
             };
@@ -178,6 +196,32 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         .collect::<Result<Vec<_>, _>>()?;
     entries.sort();
     Ok(entries)
+}
+
+/// Refuses symlinks that loop or lead outside the rules folder: a rule base
+/// from a pull request must not read files elsewhere on the machine.
+fn check_link(root: &Path, path: &Path) -> Result<(), Error> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return Ok(());
+    }
+    let target = std::fs::canonicalize(path).map_err(|e| {
+        Error::Input(format!(
+            "{}: symbolic link cannot be followed ({e}); replace it with the file itself",
+            path.display()
+        ))
+    })?;
+    let root = std::fs::canonicalize(root).map_err(|e| Error::Io {
+        path: root.display().to_string(),
+        source: e,
+    })?;
+    if !target.starts_with(&root) {
+        return Err(Error::Input(format!(
+            "{}: symbolic link points outside the rules folder; rule files must live inside it",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 fn file_name(path: &Path) -> String {
@@ -234,6 +278,13 @@ fn parse<T: serde::de::DeserializeOwned>(
 pub fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_aliases = MAX_ALIASES;
+    budget.max_reader_input_bytes = Some(MAX_FILE_BYTES as usize);
+    budget.max_total_scalar_bytes = MAX_FILE_BYTES as usize;
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
     options
 }
 
