@@ -2,5 +2,6 @@
 
 mod article;
 mod cli;
+mod content;
 mod support;
 mod templates;
