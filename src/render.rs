@@ -315,16 +315,22 @@ fn yaml_quoted(value: String) -> String {
 }
 
 /// Escapes characters that Markdown would read as markup in literal text.
+/// `>` and `#` are markup only where a line starts, so a message such as
+/// "Setup > Integrations" stays as written everywhere else.
 fn md_escape(value: String) -> String {
     let mut out = String::with_capacity(value.len());
+    let mut line_start = true;
     for c in value.chars() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
+        let markup = match c {
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '|' => true,
+            '>' | '#' => line_start,
+            _ => false,
+        };
+        if markup {
             out.push('\\');
         }
         out.push(c);
+        line_start = c == '\n' || (line_start && c.is_whitespace());
     }
     out
 }
@@ -342,6 +348,15 @@ mod tests {
         assert_eq!(yaml_scalar("A: b".into()), "\"A: b\"");
         assert_eq!(yaml_scalar("yes".into()), "\"yes\"");
         assert_eq!(yaml_scalar("\"quoted\"".into()), "\"\\\"quoted\\\"\"");
+    }
+
+    #[test]
+    fn md_escape_leaves_mid_line_arrows_alone() {
+        assert_eq!(
+            md_escape("Setup > Integrations, *x* #1".into()),
+            "Setup > Integrations, \\*x\\* #1"
+        );
+        assert_eq!(md_escape("> quote\n # h".into()), "\\> quote\n \\# h");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod article;
 mod cli;
+mod content;
 mod hostile;
 mod support;
 mod templates;

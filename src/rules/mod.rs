@@ -201,12 +201,18 @@ pub enum Body {
 }
 
 impl Body {
-    /// The body's lines as plain sentences (nested bullets flattened after their step).
+    /// The body's lines, one per step; a step's nested bullets join its line,
+    /// so that numbering the lines numbers the steps.
     pub fn lines(&self) -> Vec<String> {
         match self {
             Body::Steps(steps) | Body::Bullets(steps) => steps
                 .iter()
-                .flat_map(|s| std::iter::once(s.text.clone()).chain(s.bullets.iter().cloned()))
+                .map(|s| {
+                    std::iter::once(s.text.as_str())
+                        .chain(s.bullets.iter().map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
                 .collect(),
             Body::Paragraphs(p) => p.clone(),
         }
