@@ -34,7 +34,12 @@ fn main() {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--codes" => codes = args.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage()),
+            "--codes" => {
+                codes = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or_else(|| usage())
+            }
             "--out" => out = args.next().map(PathBuf::from).unwrap_or_else(|| usage()),
             _ => usage(),
         }
@@ -50,7 +55,8 @@ fn main() {
         // Codes are dealt round-robin so every integration gets a share.
         for n in (i..codes).step_by(INTEGRATIONS.len()) {
             let code = format!("{prefix}{:05}", n + 1);
-            std::fs::write(dir.join(format!("{code}.yaml")), code_file(&code, name, n)).expect("write");
+            std::fs::write(dir.join(format!("{code}.yaml")), code_file(&code, name, n))
+                .expect("write");
         }
     }
     eprintln!("wrote {codes} codes under {}", out.display());
@@ -65,7 +71,11 @@ fn integration(id: &str, name: &str, prefix: &str) -> String {
     let mut s = format!("id: {id}\nname: {name}\nprefix: {prefix}\nsignals:\n");
     for sig in SIGNALS {
         let words = sig.replace('_', " ");
-        writeln!(s, "  - id: {sig}\n    question: Has the {name} {words} been observed?").unwrap();
+        writeln!(
+            s,
+            "  - id: {sig}\n    question: Has the {name} {words} been observed?"
+        )
+        .unwrap();
     }
     write!(
         s,
@@ -129,9 +139,18 @@ fn code_file(code: &str, product: &str, n: usize) -> String {
         "export" => "Export",
         _ => "Connection",
     };
-    let words = ["records", "vendors", "accounts", "categories", "tags", "reports", "currencies"];
+    let words = [
+        "records",
+        "vendors",
+        "accounts",
+        "categories",
+        "tags",
+        "reports",
+        "currencies",
+    ];
     let what = words[n % words.len()];
-    let message = format!("{code} {kind_title} Error: Unable to process {what} batch {n} in {product}.");
+    let message =
+        format!("{code} {kind_title} Error: Unable to process {what} batch {n} in {product}.");
     let mut s = format!(
         "code: {code}\nkind: {kind}\nmessage: \"{message}\"\npatterns:\n  - 'unable to process {what} batch {n} in'\n"
     );
@@ -158,8 +177,16 @@ causes:
     for c in 0..5 {
         let a = SIGNALS[(n + c) % SIGNALS.len()];
         let b = SIGNALS[(n + c + 3) % SIGNALS.len()];
-        let cond = if c % 2 == 0 { format!("{a} or {b}") } else { format!("{a} and not {b}") };
-        let fix = if c % 2 == 0 { "check_settings" } else { "reconnect" };
+        let cond = if c % 2 == 0 {
+            format!("{a} or {b}")
+        } else {
+            format!("{a} and not {b}")
+        };
+        let fix = if c % 2 == 0 {
+            "check_settings"
+        } else {
+            "reconnect"
+        };
         writeln!(
             s,
             "  - id: cause_{c}\n    text: The {} was changed in {product}.\n    when: {cond}\n    fixes: [{fix}, sync_workspace]\n    priority: {}",
@@ -168,7 +195,11 @@ causes:
         )
         .unwrap();
     }
-    let retry = if kind == "export" { "    - retry_export\n" } else { "" };
+    let retry = if kind == "export" {
+        "    - retry_export\n"
+    } else {
+        ""
+    };
     write!(
         s,
         r#"fix:
