@@ -28,6 +28,8 @@ pub enum RuleSource {
     Embedded,
     /// A folder of `<integration>/` subfolders.
     Dir(PathBuf),
+    /// Files held in memory as (`<integration>/<name>.yaml`, text): for tests and fuzzing.
+    Memory(Vec<(String, String)>),
 }
 
 /// Which code files to read: all, or only the ones one command needs.
@@ -79,7 +81,14 @@ struct RawFile {
 pub fn read(source: &RuleSource, selection: &Selection) -> Result<Loaded, Error> {
     let mut loaded = Loaded::default();
     let files = match source {
-        RuleSource::Embedded => embedded_files(selection, &mut loaded.code_names),
+        RuleSource::Embedded => {
+            let files = crate::embedded::RULES.iter().map(|(p, t)| (*p, *t));
+            table_files(files, selection, &mut loaded.code_names)
+        }
+        RuleSource::Memory(files) => {
+            let files = files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
+            table_files(files, selection, &mut loaded.code_names)
+        }
         RuleSource::Dir(dir) => dir_files(dir, selection, &mut loaded.code_names)?,
     };
     for file in files {
@@ -113,9 +122,13 @@ pub fn read(source: &RuleSource, selection: &Selection) -> Result<Loaded, Error>
     Ok(loaded)
 }
 
-fn embedded_files(selection: &Selection, code_names: &mut Vec<String>) -> Vec<RawFile> {
+fn table_files<'a>(
+    table: impl Iterator<Item = (&'a str, &'a str)>,
+    selection: &Selection,
+    code_names: &mut Vec<String>,
+) -> Vec<RawFile> {
     let mut files = Vec::new();
-    for (path, text) in crate::embedded::RULES {
+    for (path, text) in table {
         let Some((integration, name)) = path.split_once('/') else {
             continue;
         };
