@@ -11,6 +11,7 @@ mod embedded;
 pub mod engine;
 pub mod error;
 pub mod finding;
+pub mod probe;
 pub mod recognize;
 pub mod redact;
 pub mod render;

@@ -2,5 +2,6 @@
 
 mod article;
 mod cli;
+mod probe;
 mod support;
 mod templates;
