@@ -58,7 +58,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32, RunError> {
         Command::Codes => codes(&ctx, out),
         Command::Diagnose(args) => diagnose(&ctx, args, out),
         Command::Render(args) => render(&ctx, args, out),
-        Command::Probe(args) => crate::probe::report::command(&ctx, args, out),
+        Command::Probe(args) => probe::command(&ctx, args, out),
     }
 }
 
