@@ -37,6 +37,9 @@ pub enum Command {
         after_help = "Examples:\n  triage render help NS0109\n  triage render faq netsuite\n  triage render ticket NS0109 --yes token_revoked --attempted-at 2026-11-28T09:30:00Z"
     )]
     Render(RenderArgs),
+    /// Log in to a live account the way the integration does and print the signals observed
+    #[command(after_help = PROBE_HELP)]
+    Probe(ProbeCommandArgs),
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +61,8 @@ pub struct DiagnoseArgs {
     pub observed: Observed,
     #[arg(long, value_enum, default_value_t = DiagnoseFormat::Text)]
     pub format: DiagnoseFormat,
+    #[command(flatten)]
+    pub probe: ProbeRequest,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,4 +119,79 @@ pub struct TicketArgs {
     pub report_id: Option<String>,
     #[command(flatten)]
     pub observed: Observed,
+    #[command(flatten)]
+    pub probe: ProbeRequest,
+}
+
+const PROBE_HELP: &str =
+    "Credentials come from the environment (NETSUITE_ACCOUNT_ID, NETSUITE_CONSUMER_KEY,
+NETSUITE_CONSUMER_SECRET, NETSUITE_TOKEN_ID, NETSUITE_TOKEN_SECRET) or from --credentials FILE
+with KEY=value lines; never from arguments. Exits 0 whenever the probe ran, whatever it found.
+
+Examples:
+  triage probe netsuite
+  triage probe netsuite --credentials netsuite.env --format json
+  triage diagnose NS0109 --probe netsuite";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeTarget {
+    Netsuite,
+}
+
+impl ProbeTarget {
+    /// The integration id in the rules.
+    pub fn id(self) -> &'static str {
+        match self {
+            ProbeTarget::Netsuite => "netsuite",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeCommandArgs {
+    /// The integration whose account to probe
+    #[arg(value_enum, value_name = "INTEGRATION")]
+    pub integration: ProbeTarget,
+    #[arg(long, value_enum, default_value_t = ProbeFormat::Text)]
+    pub format: ProbeFormat,
+    #[command(flatten)]
+    pub options: ProbeArgs,
+}
+
+/// `--probe` and how to reach the account, for commands that diagnose.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Probe")]
+pub struct ProbeRequest {
+    /// Probe the live account first and add what it observes (--yes/--no flags win)
+    #[arg(long, value_enum, value_name = "INTEGRATION")]
+    pub probe: Option<ProbeTarget>,
+    #[command(flatten)]
+    pub options: ProbeArgs,
+}
+
+/// How to reach the account. Secrets are never arguments: they would show in the process list.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Probe")]
+pub struct ProbeArgs {
+    /// File of KEY=value lines with the NETSUITE_* credentials, instead of the environment
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+    /// Account ID to use instead of NETSUITE_ACCOUNT_ID, e.g. 1234567_SB1
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// A local test server to send the request to instead (http://127.0.0.1:PORT only)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Seconds to wait for a connection [default: 5]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for the whole answer [default: 15]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: Option<u64>,
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{Code, Condition, Integration};
+use crate::rules::{Code, Condition, Integration, SignalSource};
 
 /// What is known about one signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +103,18 @@ pub struct Question {
     pub question: String,
 }
 
+/// A signal whose value went into the diagnosis, and who observed it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Observation {
+    pub signal: String,
+    pub value: Value,
+    /// `person` for a `--yes/--no` flag, `probe` for what the probe observed.
+    pub source: SignalSource,
+    /// What the probe saw, e.g. `HTTP 401, o:errorCode INVALID_LOGIN`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
 /// The JSON contract of `triage diagnose --format json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnosis {
@@ -111,11 +123,22 @@ pub struct Diagnosis {
     pub fixes: Vec<PlannedFix>,
     pub questions: Vec<Question>,
     pub escalate: bool,
+    /// The known signal values, in vocabulary order. A signal can be observed without
+    /// deciding any cause (e.g. `login_rejected` for NS0109): it is reported here.
+    pub observations: Vec<Observation>,
 }
 
 impl Diagnosis {
     pub fn with_status(&self, status: Status) -> impl Iterator<Item = &CauseVerdict> {
         self.causes.iter().filter(move |c| c.status == status)
+    }
+
+    /// Marks an observation as the probe's, with what it saw.
+    pub fn attribute_to_probe(&mut self, signal: &str, evidence: &str) {
+        if let Some(o) = self.observations.iter_mut().find(|o| o.signal == signal) {
+            o.source = SignalSource::Probe;
+            o.evidence = Some(evidence.to_string());
+        }
     }
 }
 
@@ -235,7 +258,27 @@ pub fn diagnose(integration: &Integration, code: &Code, obs: &Observations) -> D
         causes,
         fixes,
         questions,
+        observations: observed(integration, obs),
     }
+}
+
+/// The known values as observations by a person; the caller attributes the probe's.
+fn observed(integration: &Integration, obs: &Observations) -> Vec<Observation> {
+    let position = |id: &str| integration.signals.iter().position(|s| s.id == id);
+    let mut out: Vec<Observation> = obs
+        .0
+        .iter()
+        .filter(|(_, v)| **v != Value::Unknown)
+        .map(|(id, v)| Observation {
+            signal: id.clone(),
+            value: *v,
+            source: SignalSource::Person,
+            evidence: None,
+        })
+        .collect();
+    // Stable: signals outside the vocabulary keep their sorted order, last.
+    out.sort_by_key(|o| position(&o.signal).unwrap_or(usize::MAX));
+    out
 }
 
 /// Unknown signals, with a question for a person, that could still change a

@@ -14,6 +14,7 @@ mod embedded;
 pub mod engine;
 pub mod error;
 pub mod finding;
+pub mod probe;
 pub mod recognize;
 pub mod redact;
 pub mod render;

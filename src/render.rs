@@ -104,6 +104,8 @@ struct Observed {
     signal: String,
     question: String,
     value: &'static str,
+    /// What the probe saw, when the value is the probe's.
+    evidence: Option<String>,
 }
 
 impl Renderer {
@@ -189,7 +191,7 @@ impl Renderer {
             ticket: TicketContext,
         }
         let texts = |s: Status| diagnosis.with_status(s).map(|c| c.text.clone()).collect();
-        let observed = obs
+        let mut observed: Vec<Observed> = obs
             .0
             .iter()
             .filter(|(_, v)| **v != Tri::Unknown)
@@ -199,8 +201,15 @@ impl Renderer {
                     .signal(id)
                     .map_or_else(|| id.clone(), |s| s.question.clone()),
                 value: v.as_str(),
+                evidence: diagnosis
+                    .observations
+                    .iter()
+                    .find(|o| &o.signal == id)
+                    .and_then(|o| o.evidence.clone()),
             })
             .collect();
+        // The person's answers first, then the probe's, as the vocabulary lists them.
+        observed.sort_by_key(|o| integration.signals.iter().position(|s| s.id == o.signal));
         let tried = input
             .tried
             .iter()

@@ -9,6 +9,7 @@ use crate::cli::{
 };
 use crate::engine::{self, Diagnosis, Observations, Status, Value};
 use crate::finding::{closest, did_you_mean};
+use crate::probe::report as probe;
 use crate::recognize;
 use crate::render::{Renderer, TemplateSource, TicketInput};
 use crate::rules::{Code, Integration, RuleBase, RuleSource, Selection};
@@ -73,6 +74,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32, RunError> {
         Command::Codes => codes(&ctx, out),
         Command::Diagnose(args) => diagnose(&ctx, args, out),
         Command::Render(args) => render(&ctx, args, out),
+        Command::Probe(args) => probe::command(&ctx, args, out),
     }
 }
 
@@ -206,15 +208,32 @@ fn diagnose(ctx: &Context, args: &DiagnoseArgs, out: &mut dyn Write) -> Result<i
         .code(&id)
         .ok_or_else(|| Error::Input(format!("code {id} vanished")))?;
     let obs = observations(integration, code, &args.observed)?;
-    let diagnosis = engine::diagnose(integration, code, &obs);
+    let (_, diagnosis, report) = probe::diagnose(integration, code, obs, &args.probe)?;
+    let block = |markdown| {
+        report.as_ref().map_or_else(String::new, |r| {
+            format!(
+                "\n{}",
+                probe::block(integration, r, Some(&diagnosis), markdown)
+            )
+        })
+    };
     match args.format {
         DiagnoseFormat::Json => {
-            let json = serde_json::to_string_pretty(&diagnosis)
-                .map_err(|e| Error::Input(e.to_string()))?;
+            let json = probe::to_json(&probe::WithProbe {
+                diagnosis: &diagnosis,
+                probe: report.as_ref(),
+            })?;
             writeln!(out, "{json}")?;
         }
-        DiagnoseFormat::Text => write!(out, "{}", diagnosis_text(code, &diagnosis))?,
-        DiagnoseFormat::Markdown => write!(out, "{}", diagnosis_markdown(code, &diagnosis))?,
+        DiagnoseFormat::Text => {
+            write!(out, "{}{}", diagnosis_text(code, &diagnosis), block(false))?
+        }
+        DiagnoseFormat::Markdown => write!(
+            out,
+            "{}{}",
+            diagnosis_markdown(code, &diagnosis),
+            block(true)
+        )?,
     }
     Ok(0)
 }
@@ -333,7 +352,8 @@ fn render(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32, 
                 Document::Faq => renderer.faq(integration, code)?,
                 Document::Ticket => {
                     let obs = observations(integration, code, &args.ticket.observed)?;
-                    let diagnosis = engine::diagnose(integration, code, &obs);
+                    let (obs, diagnosis, _) =
+                        probe::diagnose(integration, code, obs, &args.ticket.probe)?;
                     let input = ticket_input(code, &args.ticket)?;
                     renderer.ticket(integration, code, &diagnosis, &obs, &input)?
                 }

@@ -4,5 +4,6 @@ mod article;
 mod cli;
 mod content;
 mod hostile;
+mod probe;
 mod support;
 mod templates;

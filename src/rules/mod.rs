@@ -59,6 +59,8 @@ pub struct Integration {
     pub signals: Vec<Signal>,
     pub codes: Vec<Code>,
     pub index: Option<Index>,
+    /// How the probe classifies answers into signals (`probe:` in integration.yaml).
+    pub probe: Option<crate::probe::ClassificationTable>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::probe::ClassificationTable;
+
 /// `rules/<integration>/integration.yaml`: what every code of one integration shares.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +35,9 @@ pub struct RawIntegration {
     pub snippets: Vec<RawSnippet>,
     /// The integration's index page of errors.
     pub index: Option<RawIndex>,
+    /// How `triage probe` turns an answer into signals: responses by status and `o:errorCode`,
+    /// transport failures, and the clock-skew threshold.
+    pub probe: Option<ClassificationTable<Spanned<String>>>,
 }
 
 /// A step shared by several procedures, e.g. logging in as an administrator.

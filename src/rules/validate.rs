@@ -14,6 +14,7 @@ use super::{
     Procedure, RuleBase, Signal, Step, VariantBody, Why,
 };
 use crate::finding::{Finding, did_you_mean};
+use crate::probe::ClassificationTable;
 use crate::source::{FileId, Sources, Span};
 
 pub fn validate(loaded: Loaded) -> (RuleBase, Vec<Finding>) {
@@ -129,6 +130,12 @@ impl Validator<'_> {
             }
         }
         codes.sort_by(|a, b| a.code.cmp(&b.code));
+        // In file order, so that a did-you-mean between equally near names is stable.
+        let vocabulary: Vec<&str> = raw.signals.iter().map(|s| s.id.value.as_str()).collect();
+        let probe = raw
+            .probe
+            .as_ref()
+            .map(|table| self.probe_table(file, table, &vocabulary));
         Some(Integration {
             id: raw.id.value.clone(),
             name: raw.name.clone(),
@@ -161,7 +168,38 @@ impl Validator<'_> {
                     })
                     .collect(),
             }),
+            probe,
         })
+    }
+
+    /// The probe's classification table; every signal it names must be in the vocabulary.
+    fn probe_table(
+        &mut self,
+        file: FileId,
+        table: &ClassificationTable<Spanned<String>>,
+        vocabulary: &[&str],
+    ) -> ClassificationTable {
+        for signal in table.signals() {
+            if vocabulary.contains(&signal.value.as_str()) {
+                continue;
+            }
+            let help =
+                did_you_mean(&signal.value, vocabulary.iter().copied()).unwrap_or_else(|| {
+                    "declare it under `signals:` with `source: probe` and a question".into()
+                });
+            self.push(
+                Finding::error(
+                    "R208",
+                    format!("unknown signal `{}` in the probe table", signal.value),
+                )
+                .at(
+                    self.value_span(file, signal),
+                    "not in the integration's signals",
+                )
+                .help(help),
+            );
+        }
+        table.map_signals(|s| s.value.clone())
     }
 
     /// Reports duplicate ids; returns the first definition of each.
