@@ -37,6 +37,24 @@ pub enum Command {
         after_help = "Examples:\n  triage render help NS0109\n  triage render faq netsuite\n  triage render ticket NS0109 --yes token_revoked --attempted-at 2026-11-28T09:30:00Z"
     )]
     Render(RenderArgs),
+    /// Check the rules and templates: every problem at once, with its file:line:col
+    #[command(
+        after_help = "Exit status: 0 clean (warnings allowed), 1 any error, 2 could not run.\n\nExamples:\n  triage check\n  triage check --rules rules --format json"
+    )]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// `human`: diagnostics with the source line; `json`: one object per line
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args)]

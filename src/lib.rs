@@ -17,6 +17,7 @@ pub mod render;
 pub mod rules;
 pub mod run;
 pub mod source;
+pub mod template_check;
 pub mod text;
 
 pub use error::Error;

@@ -5,7 +5,8 @@ use std::io::Write;
 
 use crate::Error;
 use crate::cli::{
-    Cli, Command, DiagnoseArgs, DiagnoseFormat, Document, Observed, RenderArgs, RenderFormat,
+    CheckArgs, CheckFormat, Cli, Command, DiagnoseArgs, DiagnoseFormat, Document, Observed,
+    RenderArgs, RenderFormat,
 };
 use crate::engine::{self, Diagnosis, Observations, Status, Value};
 use crate::finding::{closest, did_you_mean};
@@ -57,6 +58,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32, RunError> {
         Command::Codes => codes(&ctx, out),
         Command::Diagnose(args) => diagnose(&ctx, args, out),
         Command::Render(args) => render(&ctx, args, out),
+        Command::Check(args) => check(&ctx, args, out),
     }
 }
 
@@ -84,9 +86,11 @@ impl Context {
     pub fn load(&self, selection: &Selection) -> Result<RuleBase, Error> {
         let (base, findings) = RuleBase::load(&self.rules, selection)?;
         if findings.iter().any(|f| f.is_error()) {
-            return Err(Error::Rules(crate::check::render_plain(
+            let errors: Vec<_> = findings.into_iter().filter(|f| f.is_error()).collect();
+            return Err(Error::Rules(crate::check::render_human(
                 &base.sources,
-                &findings,
+                &errors,
+                crate::check::stderr_color(),
             )));
         }
         Ok(base)
@@ -129,6 +133,27 @@ impl Context {
             }
         }
     }
+}
+
+fn check(ctx: &Context, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, RunError> {
+    let report = crate::check::check(&ctx.rules, &ctx.templates)?;
+    match args.format {
+        CheckFormat::Json => write!(
+            out,
+            "{}",
+            crate::check::render_json(&report.sources, &report.findings)
+        )?,
+        CheckFormat::Human => {
+            let color = crate::check::stdout_color();
+            write!(
+                out,
+                "{}",
+                crate::check::render_human(&report.sources, &report.findings, color)
+            )?;
+            write!(out, "{}", crate::check::summary(&report))?;
+        }
+    }
+    Ok(report.exit_code())
 }
 
 fn codes(ctx: &Context, out: &mut dyn Write) -> Result<i32, RunError> {

@@ -31,6 +31,10 @@ impl Sources {
         &self.files[id]
     }
 
+    pub fn try_get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id)
+    }
+
     pub fn files(&self) -> &[SourceFile] {
         &self.files
     }

@@ -132,9 +132,10 @@ pub struct RawCode {
 pub struct RawFrontMatter {
     /// Defaults to "<CODE> <Kind> Error in <Product> Integration".
     pub title: Option<String>,
-    pub description: String,
-    pub keywords: String,
-    pub internal_scope: String,
+    pub description: Spanned<String>,
+    pub keywords: Spanned<String>,
+    /// Three sentences: "Audience is …. Covers …. Does not cover …."
+    pub internal_scope: Spanned<String>,
     pub display_title: Option<String>,
     pub order: Option<u32>,
 }
