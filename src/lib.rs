@@ -16,6 +16,8 @@ pub mod redact;
 pub mod render;
 pub mod rules;
 pub mod run;
+pub mod scaffold;
+pub mod schema;
 pub mod source;
 pub mod template_check;
 pub mod text;

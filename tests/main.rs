@@ -3,5 +3,7 @@
 mod article;
 mod check;
 mod cli;
+mod scaffold;
+mod schema;
 mod support;
 mod templates;
