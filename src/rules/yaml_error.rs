@@ -48,7 +48,8 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
                 "R004",
                 format!("{message} in `{parent}`"),
             )),
-            None => at(offset..offset, "expected in this file")(Finding::error("R004", message)),
+            // Top level: the parser reports the end of the file, which says nothing.
+            None => at(0..0, "this file")(Finding::error("R004", message)),
         }
         .help(help);
     }
@@ -190,13 +191,17 @@ fn parent_key(text: &str, offset: usize) -> Option<(String, Range<usize>)> {
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line = &text[line_start..];
     let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+    if indent == 0 {
+        return None; // A top-level key has no parent.
+    }
     let mut end = line_start;
-    for l in text[..line_start].lines().rev() {
-        let start = end - l.len() - 1;
+    // split_inclusive keeps exact byte lengths (CRLF included).
+    for raw in text[..line_start].split_inclusive('\n').rev() {
+        let start = end - raw.len();
+        let l = raw.trim_end_matches(['\n', '\r']);
         end = start;
         let body = l.trim_start_matches([' ', '-']);
-        if body.trim().is_empty() || body.starts_with('#') || l.len() - body.len() >= indent.max(1)
-        {
+        if body.trim().is_empty() || body.starts_with('#') || l.len() - body.len() >= indent {
             continue;
         }
         let key = last_key(l.trim_end())?;
@@ -211,8 +216,9 @@ fn first_occurrence(text: &str, offset: usize, key: &str) -> Option<Range<usize>
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let indent = offset - line_start;
     let mut pos = line_start;
-    for line in text[..line_start].lines().rev() {
-        pos -= line.len() + 1;
+    for raw in text[..line_start].split_inclusive('\n').rev() {
+        pos -= raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
         let this_indent = line.len() - line.trim_start().len();
         let body = line.trim_start().trim_start_matches("- ");
         let item_indent = line.len() - body.len();
