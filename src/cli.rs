@@ -40,6 +40,61 @@ pub enum Command {
     /// Log in to a live account the way the integration does and print the signals observed
     #[command(after_help = PROBE_HELP)]
     Probe(ProbeCommandArgs),
+    /// Check the rules and templates: every problem at once, with its file:line:col
+    #[command(
+        after_help = "Exit status: 0 clean (warnings allowed), 1 any error, 2 could not run.\n\nExamples:\n  triage check\n  triage check --rules rules --format json"
+    )]
+    Check(CheckArgs),
+    /// Print the JSON Schema of rule files (for editors; committed as schema/rules.schema.json)
+    #[command(after_help = "Example:\n  triage schema > schema/rules.schema.json")]
+    Schema,
+    /// Start a new error code from a scaffold that already passes `triage check`
+    #[command(
+        after_help = "Writes rules/<integration>/<CODE>.yaml (under --rules DIR, default ./rules); never overwrites.\n\nExample:\n  triage new NS0200 --integration netsuite --kind sync --message \"NS0200 Sync Error: The subsidiary is inactive.\""
+    )]
+    New(NewArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Example:\n  triage completions bash > ~/.local/share/bash-completion/completions/triage"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  triage man > triage.1 && man ./triage.1")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new code, e.g. NS0200
+    pub code: String,
+    /// The integration folder it belongs to, e.g. netsuite
+    #[arg(long)]
+    pub integration: String,
+    /// What failed: sync, export or connection
+    #[arg(long, default_value = "sync")]
+    pub kind: String,
+    /// The exact message as the product shows it
+    #[arg(long)]
+    pub message: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// `human`: diagnostics with the source line; `json`: one object per line
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args)]

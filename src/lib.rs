@@ -20,7 +20,10 @@ pub mod redact;
 pub mod render;
 pub mod rules;
 pub mod run;
+pub mod scaffold;
+pub mod schema;
 pub mod source;
+pub mod template_check;
 pub mod text;
 
 pub use error::Error;

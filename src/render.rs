@@ -108,8 +108,89 @@ struct Observed {
     evidence: Option<String>,
 }
 
+/// One template's text, its name and where it was read from.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// The name templates use for it, e.g. `help.md.j2`.
+    pub name: String,
+    /// The path shown in findings, e.g. `templates/help.md.j2`.
+    pub path: String,
+    pub text: String,
+}
+
+/// The embedded templates, with a `--templates` folder's files replacing
+/// (or adding to) them by name.
+pub fn template_files(source: &TemplateSource) -> Result<Vec<TemplateFile>, Error> {
+    let mut files: Vec<TemplateFile> = crate::embedded::TEMPLATES
+        .iter()
+        .map(|(name, text)| TemplateFile {
+            name: name.to_string(),
+            path: format!("templates/{name}"),
+            text: text.to_string(),
+        })
+        .collect();
+    if let TemplateSource::Dir(dir) = source {
+        for (name, text) in read_template_dir(dir)? {
+            let file = TemplateFile {
+                path: dir.join(&name).display().to_string(),
+                name,
+                text,
+            };
+            match files.iter_mut().find(|f| f.name == file.name) {
+                Some(existing) => *existing = file,
+                None => files.push(file),
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// A template that does not compile.
+pub type TemplateSyntaxError = (String, minijinja::Error);
+
+/// What the ticket template sees: the article plus the case.
+#[derive(Serialize)]
+pub struct TicketPage<'a> {
+    #[serde(flatten)]
+    article: ArticleContext<'a>,
+    ticket: TicketContext,
+}
+
+/// What the integration FAQ template sees.
+#[derive(Serialize)]
+pub struct IntegrationPage<'a> {
+    product: &'a str,
+    integration: &'a str,
+    codes: Vec<ArticleContext<'a>>,
+}
+
+impl<'a> IntegrationPage<'a> {
+    pub fn new(integration: &'a Integration) -> Self {
+        IntegrationPage {
+            product: &integration.name,
+            integration: &integration.id,
+            codes: integration
+                .codes
+                .iter()
+                .map(|c| ArticleContext::new(integration, c))
+                .collect(),
+        }
+    }
+}
+
 impl Renderer {
     pub fn new(source: &TemplateSource) -> Result<Renderer, Error> {
+        let (renderer, broken) = Renderer::from_files(template_files(source)?)?;
+        match broken.into_iter().next() {
+            Some((name, e)) => Err(template_error(&name, &e)),
+            None => Ok(renderer),
+        }
+    }
+
+    /// A renderer with every template that compiles, and the ones that do not.
+    pub fn from_files(
+        files: Vec<TemplateFile>,
+    ) -> Result<(Renderer, Vec<TemplateSyntaxError>), Error> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         let syntax = minijinja::syntax::SyntaxConfig::builder()
@@ -122,28 +203,32 @@ impl Renderer {
         env.add_filter("yaml", yaml_scalar);
         env.add_filter("yaml_quoted", yaml_quoted);
         env.add_filter("md_escape", md_escape);
-        for (name, text) in crate::embedded::TEMPLATES {
-            env.add_template(name, text)
-                .map_err(|e| template_error(name, &e))?;
-        }
-        if let TemplateSource::Dir(dir) = source {
-            for (name, text) in read_template_dir(dir)? {
-                env.add_template_owned(name.clone(), text)
-                    .map_err(|e| template_error(&name, &e))?;
+        let mut broken = Vec::new();
+        for file in files {
+            if let Err(e) = env.add_template_owned(file.name.clone(), file.text) {
+                broken.push((file.name, e));
             }
         }
-        Ok(Renderer { env })
+        Ok((Renderer { env }, broken))
     }
 
     /// Renders a template by name with any serialisable context.
     pub fn render<T: Serialize>(&self, name: &str, ctx: &T) -> Result<String, Error> {
-        let template = self
+        self.render_raw(name, ctx)
+            .map_err(|e| template_error(name, &e))
+    }
+
+    /// Like [`Renderer::render`], keeping minijinja's error (with its line
+    /// and range) for `check`.
+    pub fn render_raw<T: Serialize>(
+        &self,
+        name: &str,
+        ctx: &T,
+    ) -> Result<String, minijinja::Error> {
+        let out = self
             .env
-            .get_template(name)
-            .map_err(|e| template_error(name, &e))?;
-        let out = template
-            .render(Value::from(minijinja::value::Serde(ctx)))
-            .map_err(|e| template_error(name, &e))?;
+            .get_template(name)?
+            .render(Value::from(minijinja::value::Serde(ctx)))?;
         Ok(tidy(&out))
     }
 
@@ -156,24 +241,7 @@ impl Renderer {
     }
 
     pub fn faq_integration(&self, integration: &Integration) -> Result<String, Error> {
-        #[derive(Serialize)]
-        struct Ctx<'a> {
-            product: &'a str,
-            integration: &'a str,
-            codes: Vec<ArticleContext<'a>>,
-        }
-        self.render(
-            FAQ_INTEGRATION,
-            &Ctx {
-                product: &integration.name,
-                integration: &integration.id,
-                codes: integration
-                    .codes
-                    .iter()
-                    .map(|c| ArticleContext::new(integration, c))
-                    .collect(),
-            },
-        )
+        self.render(FAQ_INTEGRATION, &IntegrationPage::new(integration))
     }
 
     pub fn ticket(
@@ -184,12 +252,21 @@ impl Renderer {
         obs: &Observations,
         input: &TicketInput,
     ) -> Result<String, Error> {
-        #[derive(Serialize)]
-        struct Ctx<'a> {
-            #[serde(flatten)]
-            article: ArticleContext<'a>,
-            ticket: TicketContext,
-        }
+        self.render(
+            TICKET,
+            &TicketPage::new(integration, code, diagnosis, obs, input),
+        )
+    }
+}
+
+impl<'a> TicketPage<'a> {
+    pub fn new(
+        integration: &'a Integration,
+        code: &'a Code,
+        diagnosis: &Diagnosis,
+        obs: &Observations,
+        input: &TicketInput,
+    ) -> Self {
         let texts = |s: Status| diagnosis.with_status(s).map(|c| c.text.clone()).collect();
         let mut observed: Vec<Observed> = obs
             .0
@@ -231,13 +308,10 @@ impl Renderer {
             report_id: input.report_id.as_deref().map(crate::redact::redact),
             needs_report_id: code.kind == crate::rules::Kind::Export,
         };
-        self.render(
-            TICKET,
-            &Ctx {
-                article: ArticleContext::new(integration, code),
-                ticket,
-            },
-        )
+        TicketPage {
+            article: ArticleContext::new(integration, code),
+            ticket,
+        }
     }
 }
 

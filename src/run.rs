@@ -5,7 +5,8 @@ use std::io::Write;
 
 use crate::Error;
 use crate::cli::{
-    Cli, Command, DiagnoseArgs, DiagnoseFormat, Document, Observed, RenderArgs, RenderFormat,
+    CheckArgs, CheckFormat, Cli, Command, DiagnoseArgs, DiagnoseFormat, Document, NewArgs,
+    Observed, RenderArgs, RenderFormat,
 };
 use crate::engine::{self, Diagnosis, Observations, Status, Value};
 use crate::finding::{closest, did_you_mean};
@@ -75,6 +76,18 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32, RunError> {
         Command::Diagnose(args) => diagnose(&ctx, args, out),
         Command::Render(args) => render(&ctx, args, out),
         Command::Probe(args) => probe::command(&ctx, args, out),
+        Command::Check(args) => check(&ctx, args, out),
+        Command::Schema => Ok(write!(out, "{}", crate::schema::rules_schema()).map(|_| 0)?),
+        Command::New(args) => new_code(&ctx, args, out),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "triage", out);
+            Ok(0)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)?;
+            Ok(0)
+        }
     }
 }
 
@@ -102,9 +115,11 @@ impl Context {
     pub fn load(&self, selection: &Selection) -> Result<RuleBase, Error> {
         let (base, findings) = RuleBase::load(&self.rules, selection)?;
         if findings.iter().any(|f| f.is_error()) {
-            return Err(Error::Rules(crate::check::render_plain(
+            let errors: Vec<_> = findings.into_iter().filter(|f| f.is_error()).collect();
+            return Err(Error::Rules(crate::check::render_human(
                 &base.sources,
-                &findings,
+                &errors,
+                crate::check::stderr_color(),
             )));
         }
         Ok(base)
@@ -147,6 +162,51 @@ impl Context {
             }
         }
     }
+}
+
+fn check(ctx: &Context, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, RunError> {
+    let report = crate::check::check(&ctx.rules, &ctx.templates)?;
+    match args.format {
+        CheckFormat::Json => write!(
+            out,
+            "{}",
+            crate::check::render_json(&report.sources, &report.findings)
+        )?,
+        CheckFormat::Human => {
+            let color = crate::check::stdout_color();
+            write!(
+                out,
+                "{}",
+                crate::check::render_human(&report.sources, &report.findings, color)
+            )?;
+            write!(out, "{}", crate::check::summary(&report))?;
+        }
+    }
+    Ok(report.exit_code())
+}
+
+fn new_code(ctx: &Context, args: &NewArgs, out: &mut dyn Write) -> Result<i32, RunError> {
+    let rules = match &ctx.rules {
+        RuleSource::Dir(dir) => dir.clone(),
+        RuleSource::Embedded | RuleSource::Memory(_) => std::path::PathBuf::from("rules"),
+    };
+    let new = crate::scaffold::NewCode {
+        code: args.code.clone(),
+        integration: args.integration.clone(),
+        kind: args.kind.clone(),
+        message: args.message.clone(),
+    };
+    let path = crate::scaffold::create(&rules, &new)?;
+    let code = args.code.trim().to_ascii_uppercase();
+    let dir = rules.display();
+    writeln!(out, "wrote {}", path.display())?;
+    writeln!(out, "next: replace the placeholder sentences, then")?;
+    writeln!(out, "  triage --rules {dir} check")?;
+    writeln!(
+        out,
+        "  triage --rules {dir} render help {code} --format text"
+    )?;
+    Ok(0)
 }
 
 fn codes(ctx: &Context, out: &mut dyn Write) -> Result<i32, RunError> {

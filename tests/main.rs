@@ -1,9 +1,12 @@
 //! The one integration-test binary: a module per topic.
 
 mod article;
+mod check;
 mod cli;
 mod content;
 mod hostile;
 mod probe;
+mod scaffold;
+mod schema;
 mod support;
 mod templates;

@@ -30,6 +30,7 @@ static ACCOUNT_ID: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)^(?:TSTDRV)?\d+(?:_(?:SB|RP)\d*)?$"));
 static HOST_FORM: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)^(?:TSTDRV)?\d+-(?:SB|RP)\d*$"));
 
+#[allow(clippy::expect_used)]
 fn regex(pattern: &str) -> Regex {
     // The patterns are constants, so a failure is a bug caught by the first test run.
     Regex::new(pattern).expect("constant regex compiles")

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::Error;
 use crate::finding::Finding;
 use crate::rules::raw::{RawCode, RawIntegration};
-use crate::source::{FileId, Sources, Span};
+use crate::source::{FileId, Sources};
 
 /// The file every integration folder holds besides its code files.
 pub const INTEGRATION_FILE: &str = "integration.yaml";
@@ -282,7 +282,7 @@ fn parse<T: serde::de::DeserializeOwned>(
     match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
         Ok(value) => Some(value),
         Err(err) => {
-            findings.push(yaml_finding(file, text, &err));
+            findings.push(super::yaml_error::finding(file, text, &err));
             None
         }
     }
@@ -299,52 +299,6 @@ pub fn yaml_options() -> serde_saphyr::Options {
     options.budget = Some(budget);
     options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
     options
-}
-
-/// Turns a serde-saphyr error into a finding with a code by its kind.
-fn yaml_finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
-    let message = err.without_snippet().to_string();
-    // The library appends " at line L, column C"; the span carries that.
-    let message = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
-    let (code, help) = classify_yaml_error(&message);
-    let offset = err
-        .location()
-        .map(|l| byte_offset_of(text, l.line() as usize, l.column() as usize))
-        .unwrap_or(0);
-    let end = text[offset..]
-        .find(['\n', ':'])
-        .map_or(text.len(), |e| offset + e.max(1));
-    Finding::error(code, message)
-        .at(Span::new(file, offset..end.min(text.len())), "here")
-        .with_help(help)
-}
-
-fn classify_yaml_error(message: &str) -> (&'static str, Option<String>) {
-    if message.contains("unknown field") {
-        ("R003", Some("remove the field or fix its spelling".into()))
-    } else if message.contains("missing field") {
-        (
-            "R004",
-            Some("add the field; docs/rules.md lists what each file needs".into()),
-        )
-    } else if message.contains("duplicate mapping key") {
-        (
-            "R005",
-            Some("each key may appear once; merge the two entries".into()),
-        )
-    } else if message.contains("tab") {
-        ("R002", Some("indent with spaces, not tabs".into()))
-    } else if message.starts_with("invalid")
-        || message.starts_with("expected")
-        || message.contains("invalid type")
-    {
-        ("R006", None)
-    } else {
-        ("R001", None)
-    }
 }
 
 /// Byte offset of a 1-based line and character column.

@@ -3,9 +3,11 @@
 //! as a [`Finding`](crate::finding::Finding). Nothing downstream sees raw data.
 
 pub mod condition;
+pub mod lint;
 pub mod load;
 pub mod raw;
 pub mod validate;
+mod yaml_error;
 
 use serde::Serialize;
 
