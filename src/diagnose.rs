@@ -130,7 +130,9 @@ fn guided(
     let input = ticket_input_from(
         code,
         TicketInput {
-            message: facts.and_then(|f| f.message.clone()),
+            message: facts
+                .and_then(|f| f.message.clone())
+                .or_else(|| crate::run::pasted_with_values(full.recognition)),
             attempted_at: None,
             tried: facts.map(|f| f.tried.clone()).unwrap_or_default(),
             report_id: facts.and_then(|f| f.report_id.clone()),

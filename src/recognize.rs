@@ -88,7 +88,13 @@ pub struct Recognition {
     pub alternatives: Vec<Alternative>,
     /// Whether the text was longer than [`MAX_EXAMINED`] and cut.
     pub truncated: bool,
+    /// The pasted text, normalised, printable, at most [`MAX_QUOTED`]
+    /// characters: what a ticket quotes when the message carries values.
+    pub pasted: String,
 }
+
+/// How much of a pasted text a ticket quotes.
+pub const MAX_QUOTED: usize = 1000;
 
 /// How specifically a text matched one code; compared field by field, so a
 /// pattern match beats a bare mention of a code, the code printed in the text
@@ -132,6 +138,7 @@ pub fn recognize(rules: &RuleBase, text: &str) -> Option<Recognition> {
             })
             .collect(),
         truncated,
+        pasted: crate::text::excerpt(&normalized, MAX_QUOTED),
     })
 }
 

@@ -235,8 +235,8 @@ fn render(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32, 
                         facts.as_ref(),
                     )?;
                     let diagnosis = engine::diagnose(integration, code, &obs);
-                    let captures = recognition.map(|r| r.captures).unwrap_or_default();
-                    let input = ticket_input(code, &args.ticket, facts.as_ref(), captures)?;
+                    let input =
+                        ticket_input(code, &args.ticket, facts.as_ref(), recognition.as_ref())?;
                     renderer.ticket(integration, code, &diagnosis, &obs, &input)?
                 }
             }
@@ -255,12 +255,12 @@ pub fn read_facts(path: Option<&std::path::Path>) -> Result<Option<Facts>, Error
 }
 
 /// The ticket's own inputs: flags, else the facts file, else what the pasted
-/// message captured (a report ID).
+/// message gave (its values, a report ID).
 pub fn ticket_input(
     code: &Code,
     args: &crate::cli::TicketArgs,
     facts: Option<&Facts>,
-    captures: std::collections::BTreeMap<String, String>,
+    recognition: Option<&Recognition>,
 ) -> Result<TicketInput, Error> {
     let facts_tried = facts.map(|f| f.tried.as_slice()).unwrap_or_default();
     let tried = if args.tried.is_empty() {
@@ -274,14 +274,15 @@ pub fn ticket_input(
             message: args
                 .message
                 .clone()
-                .or_else(|| facts.and_then(|f| f.message.clone())),
+                .or_else(|| facts.and_then(|f| f.message.clone()))
+                .or_else(|| pasted_with_values(recognition)),
             attempted_at: None,
             tried: tried.to_vec(),
             report_id: args
                 .report_id
                 .clone()
                 .or_else(|| facts.and_then(|f| f.report_id.clone())),
-            captures,
+            captures: recognition.map(|r| r.captures.clone()).unwrap_or_default(),
         },
         match (&args.attempted_at, facts) {
             (Some(t), _) => Some((t.as_str(), None)),
@@ -292,6 +293,14 @@ pub fn ticket_input(
             (None, None) => None,
         },
     )
+}
+
+/// The pasted text, when its message carries values (a report ID, a record
+/// type …) that the canonical message would misstate.
+pub fn pasted_with_values(recognition: Option<&Recognition>) -> Option<String> {
+    recognition
+        .filter(|r| !r.captures.is_empty())
+        .map(|r| r.pasted.clone())
 }
 
 /// Checks the tried fixes and the time (from the flag, or from the facts
