@@ -64,7 +64,13 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, out: &mut dyn Write) -> Result<i3
                 .map_err(|e| Error::Input(e.to_string()))?;
             writeln!(out, "{json}")?;
         }
-        DiagnoseFormat::Text => write!(out, "{}", report::text(code, &diagnosis, args.explain))?,
+        DiagnoseFormat::Text => {
+            let view = report::View {
+                explain: args.explain,
+                guided: false,
+            };
+            write!(out, "{}", report::text(code, &diagnosis, view))?
+        }
         DiagnoseFormat::Markdown => {
             write!(out, "{}", report::markdown(code, &diagnosis, args.explain))?
         }
@@ -148,7 +154,11 @@ fn guided(
         }),
     )?;
     let diagnose = |o: &Observations| full.diagnose(o);
-    let show = |d: &Diagnosis| report::text(code, d, explain);
+    let view = report::View {
+        explain,
+        guided: true,
+    };
+    let show = |d: &Diagnosis| report::text(code, d, view);
     let ticket = |o: &Observations| {
         let d = engine::diagnose(full.integration, code, o);
         renderer.ticket(full.integration, code, &d, o, &input)

@@ -7,8 +7,18 @@ use crate::engine::{CauseVerdict, Diagnosis, Reason, Status, Value};
 use crate::recognize::strip_code_prefix;
 use crate::rules::Code;
 
+/// How a diagnosis is shown.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct View {
+    /// Every cause with its condition and signal values, instead of the
+    /// short lists of possible and ruled-out causes.
+    pub explain: bool,
+    /// At the end of `--interactive`: open questions are the ones not asked.
+    pub guided: bool,
+}
+
 /// The diagnosis as terminal text.
-pub fn text(code: &Code, d: &Diagnosis, explain: bool) -> String {
+pub fn text(code: &Code, d: &Diagnosis, view: View) -> String {
     let mut s = format!("{}: {}\n", code.code, strip_code_prefix(&code.message));
     s.push_str(&recognition_lines(d));
     let confirmed: Vec<&CauseVerdict> = d.with_status(Status::Confirmed).collect();
@@ -41,12 +51,16 @@ pub fn text(code: &Code, d: &Diagnosis, explain: bool) -> String {
         }
     }
     if !d.questions.is_empty() {
-        s.push_str("\nOpen questions (answer with --yes/--no SIGNAL, or use --interactive):\n");
+        s.push_str(if view.guided {
+            "\nNot asked (answer with --yes/--no SIGNAL in a later run):\n"
+        } else {
+            "\nOpen questions (answer with --yes/--no SIGNAL, or use --interactive):\n"
+        });
         for q in &d.questions {
             s.push_str(&format!("  - {}  ({})\n", q.question, q.signal));
         }
     }
-    if explain {
+    if view.explain {
         s.push_str("\nWhy, cause by cause:\n");
         for c in &d.causes {
             s.push_str(&format!("  {}: {}\n", c.status.as_str(), c.text));

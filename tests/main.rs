@@ -2,5 +2,6 @@
 
 mod article;
 mod cli;
+mod interactive;
 mod support;
 mod templates;
