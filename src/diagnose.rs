@@ -152,6 +152,7 @@ fn guided(
                 .as_deref()
                 .map(|t| (t, Some(f.path.as_str())))
         }),
+        facts.map(|f| f.path.as_str()),
     )?;
     let diagnose = |o: &Observations| full.diagnose(o);
     let view = report::View {

@@ -212,24 +212,35 @@ fn contains_code(text: &str, code: &str) -> bool {
         })
 }
 
-/// The codes whose messages are most like the text, best first, for "did you mean".
+/// The codes whose messages are most like the text, best first, for "did
+/// you mean": scored by the share of a message's words found in the text
+/// (typos forgiven), keeping only scores near the best so that a clear
+/// favourite is not diluted by codes that merely share a word.
 pub fn nearest(rules: &RuleBase, text: &str, n: usize) -> Vec<(String, String)> {
-    let text = normalize(examined(text).0).to_lowercase();
+    let text_words = significant_words(&normalize(examined(text).0));
     let mut scored: Vec<(f64, String, String)> = rules
         .codes()
         .map(|(_, c)| {
             let message = strip_code_prefix(&c.message);
-            let lower = message.to_lowercase();
-            // Jaro-Winkler is quadratic: compare it on a text about as long as the message.
-            let head: String = text.chars().take(lower.chars().count() * 2).collect();
-            let score = strsim::jaro_winkler(&head, &lower).max(word_overlap(&text, &lower));
+            let score = word_overlap(&text_words, &significant_words(message));
             (score, c.code.clone(), message.to_string())
         })
-        .filter(|(s, _, _)| *s > 0.5)
+        .filter(|(s, _, _)| *s >= MIN_OVERLAP)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().take(n).map(|(_, c, m)| (c, m)).collect()
+    let best = scored.first().map_or(0.0, |(s, _, _)| *s);
+    scored
+        .into_iter()
+        .filter(|(s, _, _)| *s >= best * NEAR_BEST)
+        .take(n)
+        .map(|(_, c, m)| (c, m))
+        .collect()
 }
+
+/// A message must share at least this part of its words to be suggested…
+const MIN_OVERLAP: f64 = 0.25;
+/// …and score at least this part of the best suggestion's score.
+const NEAR_BEST: f64 = 0.6;
 
 /// The message without its leading "NS0109 Sync Error: " part.
 pub fn strip_code_prefix(message: &str) -> &str {
@@ -250,14 +261,22 @@ fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-fn word_overlap(a: &str, b: &str) -> f64 {
-    let long = |s: &str| -> Vec<String> { words(s).into_iter().filter(|w| w.len() > 3).collect() };
-    let (a, b) = (long(a), long(b));
-    if a.is_empty() || b.is_empty() {
+/// Words that carry meaning: longer than three letters, lower case.
+fn significant_words(s: &str) -> Vec<String> {
+    words(s).into_iter().filter(|w| w.len() > 3).collect()
+}
+
+/// The share of `message` words found in `text`; a word also counts when
+/// it is a near spelling (one or two typos in a long word).
+fn word_overlap(text: &[String], message: &[String]) -> f64 {
+    if text.is_empty() || message.is_empty() {
         return 0.0;
     }
-    let shared = b.iter().filter(|w| a.contains(w)).count();
-    shared as f64 / b.len() as f64
+    let found = |w: &String| {
+        text.iter()
+            .any(|t| t == w || (w.len() >= 5 && strsim::normalized_levenshtein(t, w) >= 0.8))
+    };
+    message.iter().filter(|w| found(w)).count() as f64 / message.len() as f64
 }
 
 /// Codes whose code, message or title contain every one of the search words.
@@ -316,6 +335,16 @@ mod tests {
     fn code_mention_needs_word_boundaries() {
         assert!(contains_code("error ns0109: x", "NS0109"));
         assert!(!contains_code("NS01099", "NS0109"));
+    }
+
+    #[test]
+    fn overlap_counts_message_words_and_forgives_typos() {
+        let text = significant_words("could not logn to netsuite, check the admin credentails");
+        let message =
+            significant_words("Failed to login to NetSuite. Please verify your admin credentials.");
+        // login (typo), netsuite, admin, credentials (typo) of 8 words.
+        assert_eq!(word_overlap(&text, &message), 0.5);
+        assert_eq!(word_overlap(&[], &message), 0.0);
     }
 
     #[test]

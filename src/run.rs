@@ -263,10 +263,10 @@ pub fn ticket_input(
     recognition: Option<&Recognition>,
 ) -> Result<TicketInput, Error> {
     let facts_tried = facts.map(|f| f.tried.as_slice()).unwrap_or_default();
-    let tried = if args.tried.is_empty() {
-        facts_tried
+    let (tried, tried_from) = if args.tried.is_empty() {
+        (facts_tried, facts.map(|f| f.path.as_str()))
     } else {
-        &args.tried
+        (args.tried.as_slice(), None)
     };
     ticket_input_from(
         code,
@@ -292,6 +292,7 @@ pub fn ticket_input(
                 .map(|t| (t, Some(f.path.as_str()))),
             (None, None) => None,
         },
+        tried_from,
     )
 }
 
@@ -303,12 +304,13 @@ pub fn pasted_with_values(recognition: Option<&Recognition>) -> Option<String> {
         .map(|r| r.pasted.clone())
 }
 
-/// Checks the tried fixes and the time (from the flag, or from the facts
+/// Checks the tried fixes and the time (each from a flag, or from the facts
 /// file named), and fills the report ID from the captures.
 pub fn ticket_input_from(
     code: &Code,
     mut input: TicketInput,
     attempted_at: Option<(&str, Option<&str>)>,
+    tried_from: Option<&str>,
 ) -> Result<TicketInput, Error> {
     if let Some((t, facts_file)) = attempted_at {
         input.attempted_at = Some(parse_time(t).map_err(|e| match facts_file {
@@ -323,7 +325,10 @@ pub fn ticket_input_from(
         if code.procedure(tried).is_none() {
             let ids = code.procedures.iter().map(|p| p.id.as_str());
             return Err(Error::Input(format!(
-                "unknown fix `{}` for {}; {}",
+                "{}unknown fix `{}` for {}; {}",
+                tried_from
+                    .map(|p| format!("{p}: tried: "))
+                    .unwrap_or_default(),
                 crate::text::excerpt(tried, 60),
                 code.code,
                 did_you_mean(tried, ids).unwrap_or_else(|| format!(

@@ -52,7 +52,7 @@ mod pty {
     fn converse(mut cmd: Command, answers: &[&str]) -> Output {
         let (mut master, slave) = open_pty();
         for a in answers {
-            write!(master, "{a}\n").expect("type an answer");
+            writeln!(master, "{a}").expect("type an answer");
         }
         // Ctrl-D at the start of a line: end of input, should anything be left to ask.
         master.write_all(b"\x04").expect("type Ctrl-D");

@@ -2,6 +2,7 @@
 
 mod article;
 mod cli;
+mod diagnosis;
 mod interactive;
 mod support;
 mod templates;
