@@ -19,125 +19,96 @@ pub struct View {
 
 /// The diagnosis as terminal text.
 pub fn text(code: &Code, d: &Diagnosis, view: View) -> String {
-    let mut s = format!("{}: {}\n", code.code, strip_code_prefix(&code.message));
-    s.push_str(&recognition_lines(d));
-    let confirmed: Vec<&CauseVerdict> = d.with_status(Status::Confirmed).collect();
-    if confirmed.is_empty() {
-        s.push_str(&format!("\n{}\n", unconfirmed_summary(d)));
-    } else {
-        s.push_str("\nConfirmed causes:\n");
-        for c in confirmed {
-            s.push_str(&format!("  - {}  ({})\n", c.text, reasons(&c.because)));
-        }
-    }
-    if !d.leads.is_empty() {
-        s.push_str("\nLeads in other codes:\n");
-        for l in &d.leads {
-            s.push_str(&format!(
-                "  - {} ({}): {}  ({}); see `triage diagnose {}`\n",
-                l.code,
-                crate::recognize::first_clause(&l.message),
-                l.text,
-                reasons(&l.because),
-                l.code
-            ));
-        }
-    }
-    s.push_str(&format!("\n{}:\n", plan_heading(d)));
-    for (i, fix) in d.fixes.iter().enumerate() {
-        s.push_str(&format!("  {}. {}\n", i + 1, fix.title));
-        for (j, step) in fix.steps.iter().enumerate() {
-            s.push_str(&format!("       {}. {step}\n", j + 1));
-        }
-    }
-    if !d.questions.is_empty() {
-        s.push_str(if view.guided {
-            "\nNot asked (answer with --yes/--no SIGNAL in a later run):\n"
-        } else {
-            "\nOpen questions (answer with --yes/--no SIGNAL, or use --interactive):\n"
-        });
-        for q in &d.questions {
-            s.push_str(&format!("  - {}  ({})\n", q.question, q.signal));
-        }
-    }
-    if view.explain {
-        s.push_str("\nWhy, cause by cause:\n");
-        for c in &d.causes {
-            s.push_str(&format!("  {}: {}\n", c.status.as_str(), c.text));
-            for line in explanation(code, c) {
-                s.push_str(&format!("      {line}\n"));
-            }
-        }
-    } else {
-        for (status, heading) in [
-            (Status::Possible, "Possible causes"),
-            (Status::RuledOut, "Ruled out"),
-        ] {
-            let causes: Vec<_> = d.with_status(status).collect();
-            if !causes.is_empty() {
-                s.push_str(&format!("\n{heading}:\n"));
-                for c in causes {
-                    s.push_str(&format!("  - {}  ({})\n", c.text, reasons(&c.because)));
-                }
-            }
-        }
-    }
-    if d.escalate {
-        s.push_str("\nEscalate: nothing here explains the error. Contact Concierge (`triage render ticket`).\n");
-    }
-    s
+    render(code, d, view, Style::Text)
 }
 
 /// The diagnosis as Markdown, in the same order as [`text`].
 pub fn markdown(code: &Code, d: &Diagnosis, explain: bool) -> String {
-    let mut s = format!("# {} diagnosis\n\n> {}\n", code.code, code.message);
+    let view = View {
+        explain,
+        guided: false,
+    };
+    render(code, d, view, Style::Markdown)
+}
+
+/// The two ways of writing the same report: only the markup differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Text,
+    Markdown,
+}
+
+impl Style {
+    fn heading(self, s: &mut String, heading: &str) {
+        match self {
+            Style::Text => s.push_str(&format!("\n{heading}:\n")),
+            Style::Markdown => s.push_str(&format!("\n## {heading}\n\n")),
+        }
+    }
+
+    fn item(self, s: &mut String, text: &str) {
+        match self {
+            Style::Text => s.push_str(&format!("  - {text}\n")),
+            Style::Markdown => s.push_str(&format!("- {text}\n")),
+        }
+    }
+
+    /// A cause with its reasons: two spaces before them in text, for the eye.
+    fn cause(self, s: &mut String, text: &str, because: &[Reason]) {
+        let gap = if self == Style::Text { "  " } else { " " };
+        self.item(s, &format!("{text}{gap}({})", reasons(because)));
+    }
+
+    /// A line under an item (a step, a line of explanation).
+    fn sub(self, s: &mut String, n: Option<usize>, text: &str) {
+        match (self, n) {
+            (Style::Text, Some(n)) => s.push_str(&format!("       {n}. {text}\n")),
+            (Style::Text, None) => s.push_str(&format!("      {text}\n")),
+            (Style::Markdown, _) => s.push_str(&format!("   - {text}\n")),
+        }
+    }
+
+    fn code(self, text: &str) -> String {
+        match self {
+            Style::Text => text.to_string(),
+            Style::Markdown => format!("`{text}`"),
+        }
+    }
+
+    fn strong(self, text: &str) -> String {
+        match self {
+            Style::Text => text.to_string(),
+            Style::Markdown => format!("**{text}**"),
+        }
+    }
+}
+
+fn render(code: &Code, d: &Diagnosis, view: View, style: Style) -> String {
+    let mut s = match style {
+        Style::Text => format!("{}: {}\n", code.code, strip_code_prefix(&code.message)),
+        Style::Markdown => format!("# {} diagnosis\n\n> {}\n", code.code, code.message),
+    };
     let lines = recognition_lines(d);
     if !lines.is_empty() {
-        s.push('\n');
-        for line in lines.lines() {
-            s.push_str(&format!("{line}  \n"));
+        if style == Style::Markdown {
+            s.push('\n');
+        }
+        for line in lines {
+            let hard_break = if style == Style::Markdown { "  " } else { "" };
+            s.push_str(&format!("{line}{hard_break}\n"));
         }
     }
-    let confirmed: Vec<&CauseVerdict> = d.with_status(Status::Confirmed).collect();
-    if confirmed.is_empty() {
-        s.push_str(&format!("\n{}\n", unconfirmed_summary(d)));
-    } else {
-        s.push_str("\n## Confirmed causes\n\n");
-        for c in confirmed {
-            s.push_str(&format!("- {} ({})\n", c.text, reasons(&c.because)));
-        }
-    }
-    if !d.leads.is_empty() {
-        s.push_str("\n## Leads in other codes\n\n");
-        for l in &d.leads {
-            s.push_str(&format!(
-                "- **{}** ({}): {} ({})\n",
-                l.code,
-                crate::recognize::first_clause(&l.message),
-                l.text,
-                reasons(&l.because)
-            ));
-        }
-    }
-    s.push_str(&format!("\n## {}\n\n", plan_heading(d)));
-    for (i, fix) in d.fixes.iter().enumerate() {
-        s.push_str(&format!("{}. **{}**\n", i + 1, fix.title));
-        for step in &fix.steps {
-            s.push_str(&format!("   - {step}\n"));
-        }
-    }
-    if !d.questions.is_empty() {
-        s.push_str("\n## Questions\n\n");
-        for q in &d.questions {
-            s.push_str(&format!("- {} (`{}`)\n", q.question, q.signal));
-        }
-    }
-    if explain {
-        s.push_str("\n## Why\n\n");
+    confirmed_and_leads(&mut s, d, style);
+    plan_and_questions(&mut s, d, view, style);
+    if view.explain {
+        style.heading(&mut s, "Why, cause by cause");
         for c in &d.causes {
-            s.push_str(&format!("- **{}**: {}\n", c.status.as_str(), c.text));
+            style.item(
+                &mut s,
+                &format!("{}: {}", style.strong(c.status.as_str()), c.text),
+            );
             for line in explanation(code, c) {
-                s.push_str(&format!("  - {line}\n"));
+                style.sub(&mut s, None, &line);
             }
         }
     } else {
@@ -147,17 +118,76 @@ pub fn markdown(code: &Code, d: &Diagnosis, explain: bool) -> String {
         ] {
             let causes: Vec<_> = d.with_status(status).collect();
             if !causes.is_empty() {
-                s.push_str(&format!("\n## {heading}\n\n"));
+                style.heading(&mut s, heading);
                 for c in causes {
-                    s.push_str(&format!("- {} ({})\n", c.text, reasons(&c.because)));
+                    style.cause(&mut s, &c.text, &c.because);
                 }
             }
         }
     }
     if d.escalate {
-        s.push_str("\n**Escalate to Concierge.**\n");
+        s.push_str(&format!(
+            "\n{}\n",
+            style.strong("Escalate: nothing here explains the error. Contact Concierge (`triage render ticket`).")
+        ));
     }
     s
+}
+
+fn confirmed_and_leads(s: &mut String, d: &Diagnosis, style: Style) {
+    let confirmed: Vec<&CauseVerdict> = d.with_status(Status::Confirmed).collect();
+    if confirmed.is_empty() {
+        s.push_str(&format!("\n{}\n", unconfirmed_summary(d)));
+    } else {
+        style.heading(s, "Confirmed causes");
+        for c in confirmed {
+            style.cause(s, &c.text, &c.because);
+        }
+    }
+    if !d.leads.is_empty() {
+        style.heading(s, "Leads in other codes");
+        for l in &d.leads {
+            let lead = format!(
+                "{} ({}): {}",
+                style.strong(&l.code),
+                crate::recognize::first_clause(&l.message),
+                l.text
+            );
+            style.cause(s, &lead, &l.because);
+            style.sub(s, None, &format!("see `triage diagnose {}`", l.code));
+        }
+    }
+}
+
+fn plan_and_questions(s: &mut String, d: &Diagnosis, view: View, style: Style) {
+    style.heading(s, plan_heading(d));
+    for (i, fix) in d.fixes.iter().enumerate() {
+        let title = style.strong(&fix.title);
+        match style {
+            Style::Text => s.push_str(&format!("  {}. {title}\n", i + 1)),
+            Style::Markdown => s.push_str(&format!("{}. {title}\n", i + 1)),
+        }
+        for (j, step) in fix.steps.iter().enumerate() {
+            style.sub(s, Some(j + 1), step);
+        }
+    }
+    if !d.questions.is_empty() {
+        style.heading(
+            s,
+            if view.guided {
+                "Not asked (answer with --yes/--no SIGNAL in a later run)"
+            } else {
+                "Open questions (answer with --yes/--no SIGNAL, or use --interactive)"
+            },
+        );
+        for q in &d.questions {
+            let gap = if style == Style::Text { "  " } else { " " };
+            style.item(
+                s,
+                &format!("{}{gap}({})", q.question, style.code(&q.signal)),
+            );
+        }
+    }
 }
 
 /// `signal = value, …` for a list of reasons.
@@ -171,24 +201,27 @@ pub fn reasons(because: &[Reason]) -> String {
 
 /// Lines saying what the pasted message told: other codes it matched, and
 /// the values captured from it.
-fn recognition_lines(d: &Diagnosis) -> String {
-    let mut s = String::new();
-    for a in &d.alternatives {
-        s.push_str(&format!(
-            "Also matches {} ({}), less specifically.\n",
-            a.code,
-            crate::recognize::first_clause(&a.message)
-        ));
-    }
+fn recognition_lines(d: &Diagnosis) -> Vec<String> {
+    let mut lines: Vec<String> = d
+        .alternatives
+        .iter()
+        .map(|a| {
+            format!(
+                "Also matches {} ({}), less specifically.",
+                a.code,
+                crate::recognize::first_clause(&a.message)
+            )
+        })
+        .collect();
     if !d.captures.is_empty() {
         let values: Vec<String> = d
             .captures
             .iter()
             .map(|(k, v)| format!("{} = {v}", k.replace('_', " ")))
             .collect();
-        s.push_str(&format!("From the message: {}.\n", values.join(", ")));
+        lines.push(format!("From the message: {}.", values.join(", ")));
     }
-    s
+    lines
 }
 
 fn unconfirmed_summary(d: &Diagnosis) -> String {
