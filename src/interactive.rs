@@ -126,12 +126,13 @@ fn ask<R: BufRead, W: Write + ?Sized>(
             return Ok(End::Eof);
         };
         match parse_answer(&line) {
-            Some(Answer::Yes) | Some(Answer::No) => {
-                let yes = parse_answer(&line) == Some(Answer::Yes);
-                obs.set(
-                    question.signal.clone(),
-                    if yes { Value::Yes } else { Value::No },
-                );
+            Some(a @ (Answer::Yes | Answer::No)) => {
+                let value = if a == Answer::Yes {
+                    Value::Yes
+                } else {
+                    Value::No
+                };
+                obs.set(question.signal.clone(), value);
                 answered.push(question.signal);
             }
             Some(Answer::DontKnow) => {

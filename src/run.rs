@@ -125,35 +125,14 @@ impl Context {
                 let code = r.code.clone();
                 Ok((base, code, Some(r)))
             }
-            None => {
-                let near = recognize::nearest(&base, target, 3);
-                let hint = if near.is_empty() {
-                    "run `triage codes` to see the known codes, or `triage codes --search WORDS`"
-                        .to_string()
-                } else {
-                    let list: Vec<String> = near
-                        .iter()
-                        .map(|(c, m)| format!("{c} — {}", recognize::first_clause(m)))
-                        .collect();
-                    format!("did you mean {}?", list.join(", or "))
-                };
-                let cut = if recognize::examined(target).1 {
-                    format!(
-                        " ({})",
-                        recognize::truncation_note(target.len()).trim_start_matches("note: ")
-                    )
-                } else {
-                    String::new()
-                };
-                Err(Error::Input(format!(
-                    "no known error message found in the text given{cut}; {hint}"
-                )))
-            }
+            None => Err(unrecognised(&base, target)),
         }
     }
 
-    /// Every code of the integration, for leads; codes whose rules have
-    /// errors are left out rather than failing the diagnosis of this one.
+    /// The integration with every one of its codes, for leads, when `base`
+    /// holds only some of them (`None`: `base` has them all already). Codes
+    /// whose rules have errors are left out rather than failing the
+    /// diagnosis of this one.
     pub fn siblings(
         &self,
         base: &RuleBase,
@@ -169,6 +148,29 @@ impl Context {
         let (all, _) = RuleBase::load(&self.rules, &Selection::All).ok()?;
         all.integrations.into_iter().find(|i| i.id == integration)
     }
+}
+
+/// No code matched: the nearest codes by message, or where to look.
+fn unrecognised(base: &RuleBase, target: &str) -> Error {
+    let near = recognize::nearest(base, target, 3);
+    let hint = if near.is_empty() {
+        "run `triage codes` to see the known codes, or `triage codes --search WORDS`".to_string()
+    } else {
+        let list: Vec<String> = near
+            .iter()
+            .map(|(c, m)| format!("{c} — {}", recognize::first_clause(m)))
+            .collect();
+        format!("did you mean {}?", list.join(", or "))
+    };
+    let cut = if recognize::examined(target).1 {
+        let note = recognize::truncation_note(target.len());
+        format!(" ({})", note.trim_start_matches("note: "))
+    } else {
+        String::new()
+    };
+    Error::Input(format!(
+        "no known error message found in the text given{cut}; {hint}"
+    ))
 }
 
 fn codes(ctx: &Context, args: &CodesArgs, out: &mut dyn Write) -> Result<i32, RunError> {
