@@ -25,11 +25,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the known error codes, one line each
-    #[command(after_help = "Example:\n  triage codes")]
-    Codes,
+    #[command(after_help = "Examples:\n  triage codes\n  triage codes --search login netsuite")]
+    Codes(CodesArgs),
     /// Diagnose an error from a code or a pasted message and what was observed
     #[command(
-        after_help = "Examples:\n  triage diagnose NS0109 --yes token_revoked\n  triage diagnose \"Failed to login to NetSuite. Please verify your admin credentials.\" --no role_disabled --format json"
+        after_help = "Examples:\n  triage diagnose NS0109 --yes token_revoked\n  triage diagnose \"Failed to login to NetSuite. Please verify your admin credentials.\" --no role_disabled --format json\n  triage diagnose NS0109 --interactive\n  triage diagnose --facts case.yaml --explain\n  pbpaste | triage diagnose -"
     )]
     Diagnose(DiagnoseArgs),
     /// Render the help article, FAQ or a Concierge ticket draft
@@ -98,6 +98,13 @@ pub enum CheckFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct CodesArgs {
+    /// Only codes whose message or title contain all these words (e.g. login netsuite)
+    #[arg(long, value_name = "WORDS", num_args = 1..)]
+    pub search: Vec<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct Observed {
     /// A signal that was observed (repeatable), e.g. token_revoked
     #[arg(long = "yes", value_name = "SIGNAL")]
@@ -105,19 +112,30 @@ pub struct Observed {
     /// A signal known not to hold (repeatable)
     #[arg(long = "no", value_name = "SIGNAL")]
     pub no: Vec<String>,
+    /// What is known, from a YAML or JSON file: signal: yes/no/unknown, and
+    /// message, attempted_at, tried, report_id; flags win over it
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
-    /// An error code (NS0109) or the error message as pasted
+    /// An error code (NS0109), the error message as pasted, or - to read it
+    /// from stdin (default: the facts file's `message`)
     #[arg(value_name = "CODE|MESSAGE")]
-    pub target: String,
+    pub target: Option<String>,
     #[command(flatten)]
     pub observed: Observed,
     #[arg(long, value_enum, default_value_t = DiagnoseFormat::Text)]
     pub format: DiagnoseFormat,
     #[command(flatten)]
     pub probe: ProbeRequest,
+    /// Ask yes / no / don't-know questions in the terminal until a cause is confirmed
+    #[arg(long, short = 'i', conflicts_with = "format")]
+    pub interactive: bool,
+    /// Show, for every cause, its condition and the value of each signal in it
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -84,6 +84,8 @@ pub struct TicketInput {
     /// Procedure ids already tried.
     pub tried: Vec<String>,
     pub report_id: Option<String>,
+    /// Values captured from the pasted message (record type, email …).
+    pub captures: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -97,6 +99,14 @@ struct TicketContext {
     tried: Vec<String>,
     report_id: Option<String>,
     needs_report_id: bool,
+    /// `{name, value}` pairs captured from the message, names as words.
+    captures: Vec<Capture>,
+}
+
+#[derive(Debug, Serialize)]
+struct Capture {
+    name: String,
+    value: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -295,7 +305,9 @@ impl<'a> TicketPage<'a> {
                     .map_or_else(|| id.clone(), |p| p.title.clone())
             })
             .collect();
-        let message = crate::redact::redact(input.message.as_deref().unwrap_or(&code.message));
+        // Pasted text: credentials out, and nothing that could drive a terminal.
+        let clean = |s: &str| crate::text::printable(&crate::redact::redact(s), false);
+        let message = clean(input.message.as_deref().unwrap_or(&code.message));
         let attempted_at = input.attempted_at.unwrap_or_else(jiff::Timestamp::now);
         let ticket = TicketContext {
             message,
@@ -305,8 +317,17 @@ impl<'a> TicketPage<'a> {
             possible: texts(Status::Possible),
             ruled_out: texts(Status::RuledOut),
             tried,
-            report_id: input.report_id.as_deref().map(crate::redact::redact),
+            report_id: input.report_id.as_deref().map(clean),
             needs_report_id: code.kind == crate::rules::Kind::Export,
+            captures: input
+                .captures
+                .iter()
+                .filter(|(name, _)| name.as_str() != "report_id")
+                .map(|(name, value)| Capture {
+                    name: name.replace('_', " "),
+                    value: clean(value),
+                })
+                .collect(),
         };
         TicketPage {
             article: ArticleContext::new(integration, code),
