@@ -155,6 +155,7 @@ fn candidate<'a>(code: &'a Code, normalized: &str) -> Option<Candidate<'a>> {
     let best = code
         .patterns
         .iter()
+        .filter_map(crate::rules::Pattern::regex)
         .filter_map(|re| {
             re.captures(normalized)
                 .map(|c| (re, literal_len(re, &c), c))

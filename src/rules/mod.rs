@@ -5,6 +5,7 @@
 pub mod condition;
 pub mod lint;
 pub mod load;
+pub mod pattern;
 pub mod raw;
 pub mod validate;
 mod yaml_error;
@@ -13,6 +14,7 @@ use serde::Serialize;
 
 pub use condition::Condition;
 pub use load::{RuleSource, Selection};
+pub use pattern::Pattern;
 pub use raw::SignalSource;
 
 use crate::finding::Finding;
@@ -126,7 +128,7 @@ pub struct Code {
     pub code: String,
     pub kind: Kind,
     pub message: String,
-    pub patterns: Vec<regex::Regex>,
+    pub patterns: Vec<Pattern>,
     pub front_matter: FrontMatter,
     /// One line for the index page (defaults to the first fix's title).
     pub summary: String,

@@ -7,6 +7,7 @@ use std::ops::Range;
 use serde_saphyr::Spanned;
 
 use super::load::{Loaded, LoadedIntegration};
+use super::pattern::{Checked, Checker, Pattern};
 use super::raw::{
     RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, RawSnippet, RawStep,
 };
@@ -29,6 +30,7 @@ pub fn validate(loaded: Loaded) -> (RuleBase, Vec<Finding>) {
         sources: &sources,
         findings,
         codes_seen: HashMap::new(),
+        checker: Checker::default(),
     };
     let integrations = integrations
         .into_iter()
@@ -49,6 +51,7 @@ struct Validator<'a> {
     findings: Vec<Finding>,
     /// Code id → where it was first defined, across integrations.
     codes_seen: HashMap<String, Span>,
+    checker: Checker,
 }
 
 /// What a code file may refer to in its integration.
@@ -522,17 +525,17 @@ impl Validator<'_> {
         })
     }
 
-    fn patterns(&mut self, file: FileId, raw: &RawCode) -> Vec<regex::Regex> {
+    fn patterns(&mut self, file: FileId, raw: &RawCode) -> Vec<Pattern> {
+        let normalized = crate::recognize::normalize(&raw.message.value);
         let mut out = Vec::new();
+        let mut matched = false;
         for pattern in &raw.patterns {
-            match regex::RegexBuilder::new(&pattern.value)
-                .case_insensitive(true)
-                .size_limit(1 << 20)
-                .build()
-            {
-                Ok(re) => out.push(re),
-                Err(e) => {
-                    let detail = e.to_string();
+            match self.checker.check(&pattern.value, &normalized) {
+                Checked::Builds { matches } => {
+                    matched |= matches;
+                    out.push(Pattern::new(pattern.value.clone()));
+                }
+                Checked::Error(detail) => {
                     let last = detail
                         .lines()
                         .last()
@@ -547,8 +550,7 @@ impl Validator<'_> {
                 }
             }
         }
-        let normalized = crate::recognize::normalize(&raw.message.value);
-        if !out.is_empty() && !out.iter().any(|re| re.is_match(&normalized)) {
+        if !out.is_empty() && !matched {
             self.push(
                 Finding::error(
                     "R302",
