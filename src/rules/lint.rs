@@ -16,6 +16,7 @@ use crate::engine::{self, Observations, Value};
 use crate::finding::Finding;
 use crate::source::{FileId, Sources, Span};
 
+mod ambiguous;
 mod conventions;
 
 /// Above this many distinct signals in one cause, the contradiction check
@@ -43,7 +44,7 @@ pub fn lint(loaded: &Loaded) -> Vec<Finding> {
             lint.code(*file, code);
         }
     }
-    lint.ambiguous_patterns(loaded);
+    ambiguous::ambiguous_patterns(&mut lint, loaded);
     lint.findings
 }
 
@@ -257,49 +258,6 @@ impl Lint<'_> {
             .help("a signal and its negation cannot both hold (`x and not x`); fix the condition"),
         };
         self.findings.push(finding);
-    }
-
-    /// A code's pattern that also matches another code's exact message.
-    fn ambiguous_patterns(&mut self, loaded: &Loaded) {
-        let codes: Vec<(FileId, &RawCode)> = loaded
-            .integrations
-            .iter()
-            .flat_map(|i| i.codes.iter().map(|(f, c)| (*f, c)))
-            .collect();
-        for (file, code) in &codes {
-            for pattern in &code.patterns {
-                let Ok(re) = regex::RegexBuilder::new(&pattern.value)
-                    .case_insensitive(true)
-                    .size_limit(1 << 20)
-                    .build()
-                else {
-                    continue;
-                };
-                for (other_file, other) in &codes {
-                    if other.code.value == code.code.value {
-                        continue;
-                    }
-                    let message = crate::recognize::normalize(&other.message.value);
-                    if re.is_match(&message) {
-                        self.findings.push(
-                            Finding::error(
-                                "R406",
-                                format!(
-                                    "pattern of {} also matches the message of {}",
-                                    code.code.value, other.code.value
-                                ),
-                            )
-                            .at(self.span(*file, pattern), "this pattern")
-                            .also(self.span(*other_file, &other.message), "matches this message")
-                            .help(format!(
-                                "make the pattern more specific: anchor it on words only {}'s message has",
-                                code.code.value
-                            )),
-                        );
-                    }
-                }
-            }
-        }
     }
 }
 

@@ -48,6 +48,11 @@ pub fn build(source: &str) -> Result<regex::Regex, regex::Error> {
         .build()
 }
 
+/// How `regex` parses a pattern given to [`build`].
+pub fn syntax_config() -> syntax::Config {
+    syntax::Config::new().case_insensitive(true).utf8(true)
+}
+
 /// What validation learns about a pattern.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Checked {
@@ -81,7 +86,7 @@ impl Default for Checker {
                 .reverse(true),
         );
         Checker {
-            syntax: syntax::Config::new().case_insensitive(true).utf8(true),
+            syntax: syntax_config(),
             forward,
             reverse,
         }
