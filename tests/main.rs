@@ -10,5 +10,6 @@ mod interactive;
 mod probe;
 mod scaffold;
 mod schema;
+mod secrets;
 mod support;
 mod templates;
