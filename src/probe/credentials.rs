@@ -232,7 +232,16 @@ impl Credentials {
             path: path.to_owned(),
             source,
         };
-        let text = std::fs::read_to_string(path).map_err(read_error)?;
+        // A credentials file is a few lines; anything larger is not one.
+        let bytes = crate::source::read_bounded(path, 64 * 1024)
+            .map_err(read_error)?
+            .ok_or_else(|| {
+                read_error(std::io::Error::other(
+                    "over the 64 KiB limit for a credentials file",
+                ))
+            })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| read_error(std::io::Error::other("not valid UTF-8")))?;
         let mut loaded = Self::from_file_text(&text, account).map_err(|e| e.in_file(path))?;
         #[cfg(unix)]
         {
