@@ -19,6 +19,8 @@ pub mod redact;
 pub mod render;
 pub mod rules;
 pub mod run;
+pub mod serve;
+pub mod site;
 pub mod source;
 pub mod text;
 

@@ -73,6 +73,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32, RunError> {
         Command::Codes => codes(&ctx, out),
         Command::Diagnose(args) => diagnose(&ctx, args, out),
         Command::Render(args) => render(&ctx, args, out),
+        Command::Build(args) => crate::site::command(&ctx, args),
+        Command::Serve(args) => crate::serve::command(&ctx, args),
     }
 }
 
@@ -386,7 +388,7 @@ pub fn parse_time(t: &str) -> Result<jiff::Timestamp, Error> {
 }
 
 /// "Failed to login to NetSuite. Please verify …" → "Failed to login to NetSuite".
-fn first_clause(message: &str) -> &str {
+pub(crate) fn first_clause(message: &str) -> &str {
     message
         .split_once(". ")
         .map_or(message.trim_end_matches('.'), |(first, _)| first)
