@@ -38,7 +38,9 @@ pub enum Command {
     )]
     Render(RenderArgs),
     /// Build the help center: Markdown in the help site's layout and an HTML preview
-    #[command(after_help = "Examples:\n  triage build --out site\n  triage build --out site --format md")]
+    #[command(
+        after_help = "Examples:\n  triage build --out site\n  triage build --out site --format md"
+    )]
     Build(BuildArgs),
     /// Serve the HTML preview on 127.0.0.1, rebuilding when rules or templates change
     #[command(after_help = "Examples:\n  triage serve\n  triage serve --port 8080 --rules rules")]

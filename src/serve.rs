@@ -64,8 +64,14 @@ pub fn command(ctx: &Context, args: &ServeArgs) -> Result<i32, RunError> {
     let server = &server;
     std::thread::scope(|scope| {
         scope.spawn(|| server.watch());
-        for stream in listener.incoming().flatten() {
-            scope.spawn(move || server.respond(stream));
+        for stream in listener.incoming() {
+            match stream {
+                Ok(stream) => {
+                    scope.spawn(move || server.respond(stream));
+                }
+                // Out of file descriptors, say: wait rather than spin.
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
         }
     });
     Ok(0)
@@ -160,7 +166,8 @@ impl Server {
         let Some(file) = resolve(&self.root, target) else {
             return Response::text(400, "bad path");
         };
-        let is_page = file.extension().is_some_and(|e| e == "html");
+        // A folder (even one not built yet) or an .html file: a page.
+        let is_page = file.extension().is_none_or(|e| e == "html");
         let failure = self
             .failure
             .lock()
@@ -174,6 +181,11 @@ impl Server {
         }
         match std::fs::read(&file) {
             Ok(body) => Response::new(200, content_type(&file), body),
+            // Before a first good build the diagnostics page still gets its style.
+            Err(_) if file.ends_with(html::CSS) => match self.error_renderer.source(html::CSS) {
+                Ok(css) => Response::new(200, content_type(&file), css.into_bytes()),
+                Err(_) => Response::text(404, &format!("not found: {target}")),
+            },
             Err(_) => Response::text(404, &format!("not found: {target}")),
         }
     }
@@ -281,7 +293,11 @@ impl Response {
     }
 
     fn text(status: u16, text: &str) -> Self {
-        Response::new(status, "text/plain; charset=utf-8", text.as_bytes().to_vec())
+        Response::new(
+            status,
+            "text/plain; charset=utf-8",
+            text.as_bytes().to_vec(),
+        )
     }
 
     fn into_bytes(self, head_only: bool) -> Vec<u8> {

@@ -195,7 +195,8 @@ impl Site<'_> {
         }
         if self.options.html {
             let page = html::page(self.renderer, md_rel, markdown)?;
-            self.staging.write(&html::html_path(md_rel), page.as_bytes())?;
+            self.staging
+                .write(&html::html_path(md_rel), page.as_bytes())?;
         }
         Ok(())
     }
@@ -203,7 +204,9 @@ impl Site<'_> {
     /// Writes the integration's index page; returns its entry for the home page.
     fn write_index(&self, integration: &Integration) -> Result<html::IntegrationEntry, Error> {
         let index_rel = index_path(integration);
-        let markdown = self.renderer.render(INDEX, &IndexContext::new(integration))?;
+        let markdown = self
+            .renderer
+            .render(INDEX, &IndexContext::new(integration))?;
         self.write_page(&index_rel, &markdown)?;
         let mut codes: Vec<&Code> = integration.codes.iter().collect();
         codes.sort_by(|a, b| a.code.cmp(&b.code));
@@ -221,7 +224,7 @@ impl Site<'_> {
                     kind_title: code.kind.title(),
                     product: integration.name.clone(),
                     title: headline(code),
-                    message: code.message.clone(),
+                    message: crate::recognize::strip_code_prefix(&code.message).to_string(),
                     summary: code.summary.clone(),
                     url: md_rel_to_html(&article_path(integration, code)),
                 })
@@ -233,7 +236,8 @@ impl Site<'_> {
     fn write_html_extras(&self, integrations: &[html::IntegrationEntry]) -> Result<(), Error> {
         let dir = html::DIR;
         let home = html::home(self.renderer, integrations)?;
-        self.staging.write(&format!("{dir}/index.html"), home.as_bytes())?;
+        self.staging
+            .write(&format!("{dir}/index.html"), home.as_bytes())?;
         let index = html::search_index(integrations)?;
         let index_rel = format!("{dir}/{}", html::SEARCH_INDEX);
         self.staging.write(&index_rel, index.as_bytes())?;
@@ -325,8 +329,11 @@ impl<'a> IndexContext<'a> {
         let sections = kinds
             .into_iter()
             .filter_map(|kind| {
-                let mut codes: Vec<&Code> =
-                    integration.codes.iter().filter(|c| c.kind == kind).collect();
+                let mut codes: Vec<&Code> = integration
+                    .codes
+                    .iter()
+                    .filter(|c| c.kind == kind)
+                    .collect();
                 codes.sort_by(|a, b| a.code.cmp(&b.code));
                 (!codes.is_empty()).then(|| Section {
                     kind: kind.id(),

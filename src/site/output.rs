@@ -81,7 +81,8 @@ impl Staging {
 
     /// Lists the files in the marker and moves the build into place.
     pub fn commit(mut self) -> Result<(), Error> {
-        let mut files = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut files =
+            std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
         files.sort();
         let mut marker = String::from(MARKER_HEAD);
         for f in &files {
@@ -335,12 +336,18 @@ mod tests {
         let out = root.join("site");
         build(&out, &[("a/one.md", "1"), ("two.md", "2")]).unwrap();
         build(&out, &[("a/one.md", "one")]).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("a/one.md")).unwrap(), "one");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/one.md")).unwrap(),
+            "one"
+        );
         assert!(!out.join("two.md").exists());
         std::fs::write(out.join("mine.txt"), "keep").unwrap();
         let err = build(&out, &[("a/one.md", "x")]).unwrap_err().to_string();
         assert!(err.contains("mine.txt"), "{err}");
-        assert_eq!(std::fs::read_to_string(out.join("mine.txt")).unwrap(), "keep");
+        assert_eq!(
+            std::fs::read_to_string(out.join("mine.txt")).unwrap(),
+            "keep"
+        );
         let siblings = std::fs::read_dir(&root).unwrap().count();
         assert_eq!(siblings, 1, "no temporary folder left behind");
         std::fs::remove_dir_all(root).unwrap();
