@@ -77,7 +77,18 @@ pub fn command(ctx: &Context, args: &BuildArgs) -> Result<i32, RunError> {
 /// Loads rules and templates as `ctx` says and builds into `out`.
 pub fn build_from(ctx: &Context, out: &Path, options: Options) -> Result<Summary, Error> {
     let start = Instant::now();
-    let base = ctx.load(&Selection::All)?;
+    // Reading a large rule base takes a while too: say so on a terminal.
+    let reading = if options.progress {
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+            .with_style(indicatif::ProgressStyle::default_spinner())
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    reading.set_message("reading the rules");
+    reading.enable_steady_tick(Duration::from_millis(120));
+    let loaded = ctx.load(&Selection::All);
+    reading.finish_and_clear();
+    let base = loaded?;
     let renderer = Renderer::new(&ctx.templates)?;
     let mut summary = build(&base, &renderer, out, options)?;
     summary.elapsed = start.elapsed();
@@ -212,10 +223,7 @@ impl Site<'_> {
         codes.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(html::IntegrationEntry {
             product: integration.name.clone(),
-            index_title: integration.index.as_ref().map_or_else(
-                || format!("Common {} Errors", integration.name),
-                |i| i.title.clone(),
-            ),
+            index_title: index_title(integration),
             index_url: md_rel_to_html(&index_rel),
             codes: codes
                 .into_iter()
@@ -284,6 +292,14 @@ pub fn index_path(integration: &Integration) -> String {
     format!("{}/Common-{name}-Errors.md", troubleshooting(integration))
 }
 
+/// The index page's title: the rules' `index.title`, or "Common <Product> Errors".
+fn index_title(integration: &Integration) -> String {
+    integration.index.as_ref().map_or_else(
+        || format!("Common {} Errors", integration.name),
+        |i| i.title.clone(),
+    )
+}
+
 /// The line a code is listed by: its display title, or code, kind and first clause.
 fn headline(code: &Code) -> String {
     code.front_matter.display_title.clone().unwrap_or_else(|| {
@@ -300,6 +316,7 @@ fn headline(code: &Code) -> String {
 /// What `index.md.j2` sees.
 #[derive(Debug, Serialize)]
 struct IndexContext<'a> {
+    title: String,
     product: &'a str,
     integration: &'a str,
     index: Option<&'a Index>,
@@ -351,6 +368,7 @@ impl<'a> IndexContext<'a> {
             })
             .collect();
         IndexContext {
+            title: index_title(integration),
             product: &integration.name,
             integration: &integration.id,
             index: integration.index.as_ref(),
