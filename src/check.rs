@@ -1,16 +1,144 @@
-//! Presenting findings about the rule base.
+//! `triage check`: every finding about the rules and templates at once, and
+//! their presentation — rustc-style diagnostics (codespan-reporting) for
+//! people, newline-delimited JSON for editors and CI.
 
-use crate::finding::{Finding, Severity};
-use crate::source::Sources;
+use std::io::IsTerminal;
+use std::ops::Range;
+
+use codespan_reporting::diagnostic::{Diagnostic, Label as CsLabel, Severity as CsSeverity};
+use codespan_reporting::files::{self as cs_files, Files};
+use codespan_reporting::term::{self, Config, termcolor};
+use serde::Serialize;
+
+use crate::Error;
+use crate::finding::{Finding, Label, Severity};
+use crate::render::TemplateSource;
+use crate::rules::{RuleSource, Selection, lint, load, validate};
+use crate::source::{FileId, Sources};
+
+/// Everything `check` found, with the files it read.
+#[derive(Debug)]
+pub struct Report {
+    pub sources: Sources,
+    pub findings: Vec<Finding>,
+    pub codes: usize,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+
+    /// 0 when there is no error (warnings allowed), 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        i32::from(self.errors() > 0)
+    }
+}
+
+/// Loads all rules (phase 1: parse with spans), validates and lints them
+/// (phase 2), then renders every template for every valid code (phase 3).
+/// Only I/O problems and unreadable files are errors; the rest are findings.
+pub fn check(rules: &RuleSource, templates: &TemplateSource) -> Result<Report, Error> {
+    let loaded = load::read(rules, &Selection::All)?;
+    let mut findings = lint::lint(&loaded);
+    let (mut base, validation) = validate::validate(loaded);
+    findings.extend(validation);
+    let mut sources = std::mem::take(&mut base.sources);
+    findings.extend(crate::template_check::check(
+        &base,
+        templates,
+        &mut sources,
+    )?);
+    findings.sort_by_key(|f| {
+        f.primary
+            .as_ref()
+            .map(|l| (l.span.file, l.span.range.start))
+    });
+    Ok(Report {
+        codes: base.codes().count(),
+        sources,
+        findings,
+    })
+}
+
+/// Colour only for a terminal, and never when `NO_COLOR` is set.
+pub fn use_color(stream_is_terminal: bool) -> bool {
+    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub fn stdout_color() -> bool {
+    use_color(std::io::stdout().is_terminal())
+}
+
+pub fn stderr_color() -> bool {
+    use_color(std::io::stderr().is_terminal())
+}
+
+/// Every finding as a rustc-style diagnostic: code, severity, message, the
+/// source line with a caret under the offending value, secondary labels, help.
+pub fn render_human(sources: &Sources, findings: &[Finding], color: bool) -> String {
+    // Rule files may hold terminal escapes; never echo them raw.
+    let sources = &*sources.display_safe();
+    let config = Config::default();
+    let mut buffer = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    for finding in findings {
+        // The files are the ones the spans were taken from; a failure here
+        // would be a bug in a span, so fall back to the one-line form.
+        if term::emit_to_write_style(&mut buffer, &config, sources, &diagnostic(finding)).is_err() {
+            buffer_push(
+                &mut buffer,
+                &render_plain(sources, std::slice::from_ref(finding)),
+            );
+        }
+    }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+fn buffer_push(buffer: &mut termcolor::Buffer, text: &str) {
+    use std::io::Write;
+    let _ = buffer.write_all(text.as_bytes());
+}
+
+fn diagnostic(f: &Finding) -> Diagnostic<FileId> {
+    let severity = match f.severity {
+        Severity::Error => CsSeverity::Error,
+        Severity::Warning => CsSeverity::Warning,
+    };
+    let label = |l: &Label, primary: bool| {
+        let range = l.span.range.clone();
+        let label = if primary {
+            CsLabel::primary(l.span.file, range)
+        } else {
+            CsLabel::secondary(l.span.file, range)
+        };
+        label.with_message(&l.message)
+    };
+    let labels = f
+        .primary
+        .iter()
+        .map(|l| label(l, true))
+        .chain(f.secondary.iter().map(|l| label(l, false)))
+        .collect();
+    Diagnostic::new(severity)
+        .with_code(f.code)
+        .with_message(&f.message)
+        .with_labels(labels)
+        .with_notes(f.help.iter().map(|h| format!("help: {h}")).collect())
+}
 
 /// One line per finding, `file:line:col: error[R201]: message`, then its help.
 pub fn render_plain(sources: &Sources, findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
-        let severity = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let severity = severity_name(f.severity);
         match &f.primary {
             Some(label) => {
                 let (line, col) = sources.line_col(label.span.file, label.span.range.start);
@@ -27,4 +155,126 @@ pub fn render_plain(sources: &Sources, findings: &[Finding]) -> String {
         }
     }
     out
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// The closing line of a human report.
+pub fn summary(report: &Report) -> String {
+    let (errors, warnings) = (report.errors(), report.warnings());
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let files = plural(report.sources.files().len(), "file");
+    if errors + warnings == 0 {
+        let codes = plural(report.codes, "code");
+        return format!("ok: {codes} in {files} checked, no findings\n");
+    }
+    format!(
+        "{}: {}, {} in {files}\n",
+        if errors > 0 { "failed" } else { "ok" },
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+    )
+}
+
+/// A finding for editors and CI: one JSON object per line.
+#[derive(Debug, Serialize)]
+pub struct JsonFinding<'a> {
+    pub code: &'a str,
+    pub severity: Severity,
+    pub message: &'a str,
+    /// The primary location; absent for findings about no file in particular.
+    #[serde(flatten)]
+    pub location: Option<JsonLocation<'a>>,
+    pub help: Option<&'a str>,
+    pub secondary: Vec<JsonLocation<'a>>,
+}
+
+/// A location: 1-based lines and columns (in characters), end exclusive.
+#[derive(Debug, Serialize)]
+pub struct JsonLocation<'a> {
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub label: &'a str,
+}
+
+/// Newline-delimited JSON, one finding per line (nothing when clean).
+pub fn render_json(sources: &Sources, findings: &[Finding]) -> String {
+    let location = |l| json_location(sources, l);
+    let mut out = String::new();
+    for f in findings {
+        let json = JsonFinding {
+            code: f.code,
+            severity: f.severity,
+            message: &f.message,
+            location: f.primary.as_ref().map(location),
+            help: f.help.as_deref(),
+            secondary: f.secondary.iter().map(location).collect(),
+        };
+        // Serialising plain strings and numbers cannot fail.
+        out.push_str(&serde_json::to_string(&json).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
+fn json_location<'a>(sources: &'a Sources, l: &'a Label) -> JsonLocation<'a> {
+    let (line, column) = sources.line_col(l.span.file, l.span.range.start);
+    let (end_line, end_column) = sources.line_col(l.span.file, l.span.range.end);
+    JsonLocation {
+        file: &sources.get(l.span.file).name,
+        line,
+        column,
+        end_line,
+        end_column,
+        label: &l.message,
+    }
+}
+
+/// Lets codespan-reporting read the files findings point into.
+impl<'a> Files<'a> for Sources {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, cs_files::Error> {
+        self.try_get(id)
+            .map(|f| f.name.as_str())
+            .ok_or(cs_files::Error::FileMissing)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, cs_files::Error> {
+        self.try_get(id)
+            .map(|f| f.text.as_str())
+            .ok_or(cs_files::Error::FileMissing)
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, cs_files::Error> {
+        let text = self.source(id)?;
+        Ok(text[..byte_index.min(text.len())].matches('\n').count())
+    }
+
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+    ) -> Result<Range<usize>, cs_files::Error> {
+        let text = self.source(id)?;
+        let starts: Vec<usize> = cs_files::line_starts(text).collect();
+        let start = *starts
+            .get(line_index)
+            .ok_or(cs_files::Error::LineTooLarge {
+                given: line_index,
+                max: starts.len().saturating_sub(1),
+            })?;
+        let end = starts.get(line_index + 1).copied().unwrap_or(text.len());
+        Ok(start..end)
+    }
 }

@@ -25,11 +25,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the known error codes, one line each
-    #[command(after_help = "Example:\n  triage codes")]
-    Codes,
+    #[command(after_help = "Examples:\n  triage codes\n  triage codes --search login netsuite")]
+    Codes(CodesArgs),
     /// Diagnose an error from a code or a pasted message and what was observed
     #[command(
-        after_help = "Examples:\n  triage diagnose NS0109 --yes token_revoked\n  triage diagnose \"Failed to login to NetSuite. Please verify your admin credentials.\" --no role_disabled --format json"
+        after_help = "Examples:\n  triage diagnose NS0109 --yes token_revoked\n  triage diagnose \"Failed to login to NetSuite. Please verify your admin credentials.\" --no role_disabled --format json\n  triage diagnose NS0109 --interactive\n  triage diagnose --facts case.yaml --explain\n  pbpaste | triage diagnose -"
     )]
     Diagnose(DiagnoseArgs),
     /// Render the help article, FAQ or a Concierge ticket draft
@@ -45,6 +45,71 @@ pub enum Command {
     /// Serve the HTML preview on 127.0.0.1, rebuilding when rules or templates change
     #[command(after_help = "Examples:\n  triage serve\n  triage serve --port 8080 --rules rules")]
     Serve(ServeArgs),
+    /// Log in to a live account the way the integration does and print the signals observed
+    #[command(after_help = PROBE_HELP)]
+    Probe(ProbeCommandArgs),
+    /// Check the rules and templates: every problem at once, with its file:line:col
+    #[command(
+        after_help = "Exit status: 0 clean (warnings allowed), 1 any error, 2 could not run.\n\nExamples:\n  triage check\n  triage check --rules rules --format json"
+    )]
+    Check(CheckArgs),
+    /// Print the JSON Schema of rule files (for editors; committed as schema/rules.schema.json)
+    #[command(after_help = "Example:\n  triage schema > schema/rules.schema.json")]
+    Schema,
+    /// Start a new error code from a scaffold that already passes `triage check`
+    #[command(
+        after_help = "Writes rules/<integration>/<CODE>.yaml (under --rules DIR, default ./rules); never overwrites.\n\nExample:\n  triage new NS0200 --integration netsuite --kind sync --message \"NS0200 Sync Error: The subsidiary is inactive.\""
+    )]
+    New(NewArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Example:\n  triage completions bash > ~/.local/share/bash-completion/completions/triage"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  triage man > triage.1 && man ./triage.1")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new code, e.g. NS0200
+    pub code: String,
+    /// The integration folder it belongs to, e.g. netsuite
+    #[arg(long)]
+    pub integration: String,
+    /// What failed: sync, export or connection
+    #[arg(long, default_value = "sync")]
+    pub kind: String,
+    /// The exact message as the product shows it
+    #[arg(long)]
+    pub message: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// `human`: diagnostics with the source line; `json`: one object per line
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CodesArgs {
+    /// Only codes whose message or title contain all these words (e.g. login netsuite)
+    #[arg(long, value_name = "WORDS", num_args = 1..)]
+    pub search: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -55,17 +120,30 @@ pub struct Observed {
     /// A signal known not to hold (repeatable)
     #[arg(long = "no", value_name = "SIGNAL")]
     pub no: Vec<String>,
+    /// What is known, from a YAML or JSON file: signal: yes/no/unknown, and
+    /// message, attempted_at, tried, report_id; flags win over it
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
-    /// An error code (NS0109) or the error message as pasted
+    /// An error code (NS0109), the error message as pasted, or - to read it
+    /// from stdin (default: the facts file's `message`)
     #[arg(value_name = "CODE|MESSAGE")]
-    pub target: String,
+    pub target: Option<String>,
     #[command(flatten)]
     pub observed: Observed,
     #[arg(long, value_enum, default_value_t = DiagnoseFormat::Text)]
     pub format: DiagnoseFormat,
+    #[command(flatten)]
+    pub probe: ProbeRequest,
+    /// Ask yes / no / don't-know questions in the terminal until a cause is confirmed
+    #[arg(long, short = 'i', conflicts_with = "format")]
+    pub interactive: bool,
+    /// Show, for every cause, its condition and the value of each signal in it
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +200,81 @@ pub struct TicketArgs {
     pub report_id: Option<String>,
     #[command(flatten)]
     pub observed: Observed,
+    #[command(flatten)]
+    pub probe: ProbeRequest,
+}
+
+const PROBE_HELP: &str =
+    "Credentials come from the environment (NETSUITE_ACCOUNT_ID, NETSUITE_CONSUMER_KEY,
+NETSUITE_CONSUMER_SECRET, NETSUITE_TOKEN_ID, NETSUITE_TOKEN_SECRET) or from --credentials FILE
+with KEY=value lines; never from arguments. Exits 0 whenever the probe ran, whatever it found.
+
+Examples:
+  triage probe netsuite
+  triage probe netsuite --credentials netsuite.env --format json
+  triage diagnose NS0109 --probe netsuite";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeTarget {
+    Netsuite,
+}
+
+impl ProbeTarget {
+    /// The integration id in the rules.
+    pub fn id(self) -> &'static str {
+        match self {
+            ProbeTarget::Netsuite => "netsuite",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeCommandArgs {
+    /// The integration whose account to probe
+    #[arg(value_enum, value_name = "INTEGRATION")]
+    pub integration: ProbeTarget,
+    #[arg(long, value_enum, default_value_t = ProbeFormat::Text)]
+    pub format: ProbeFormat,
+    #[command(flatten)]
+    pub options: ProbeArgs,
+}
+
+/// `--probe` and how to reach the account, for commands that diagnose.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Probe")]
+pub struct ProbeRequest {
+    /// Probe the live account first and add what it observes (--yes/--no flags win)
+    #[arg(long, value_enum, value_name = "INTEGRATION")]
+    pub probe: Option<ProbeTarget>,
+    #[command(flatten)]
+    pub options: ProbeArgs,
+}
+
+/// How to reach the account. Secrets are never arguments: they would show in the process list.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Probe")]
+pub struct ProbeArgs {
+    /// File of KEY=value lines with the NETSUITE_* credentials, instead of the environment
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+    /// Account ID to use instead of NETSUITE_ACCOUNT_ID, e.g. 1234567_SB1
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// A local test server to send the request to instead (http://127.0.0.1:PORT only)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Seconds to wait for a connection [default: 5]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for the whole answer [default: 15]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -1,11 +1,16 @@
 //! Observations → diagnosis, in three-valued (Kleene) logic, with the reason
-//! for every verdict.
+//! for every verdict; leads into other codes of the integration; and
+//! ([`choose`]) which question to ask next.
 
-use std::collections::BTreeMap;
+mod choose;
+
+pub use choose::next_question;
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{Code, Condition, Integration};
+use crate::rules::{Code, Condition, Integration, SignalSource};
 
 /// What is known about one signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +86,9 @@ pub struct CauseVerdict {
     /// The signal values that decided the status (for `possible`: the unknown
     /// signals that would decide it).
     pub because: Vec<Reason>,
+    /// Every signal the cause's `when` and `unless` read, with its value, in
+    /// reading order: what `--explain` prints.
+    pub signals: Vec<Reason>,
     /// The condition as written, for explanations.
     pub condition: String,
     /// Set when `unless` decided the verdict.
@@ -103,6 +111,30 @@ pub struct Question {
     pub question: String,
 }
 
+/// A signal whose value went into the diagnosis, and who observed it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Observation {
+    pub signal: String,
+    pub value: Value,
+    /// `person` for a `--yes/--no` flag, `probe` for what the probe observed.
+    pub source: SignalSource,
+    /// What the probe saw, e.g. `HTTP 401, o:errorCode INVALID_LOGIN`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+/// A confirmed cause of another code of the integration that the current
+/// code does not explain: the observations point there.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lead {
+    pub code: String,
+    /// The other code's message without its code prefix.
+    pub message: String,
+    pub cause: String,
+    pub text: String,
+    pub because: Vec<Reason>,
+}
+
 /// The JSON contract of `triage diagnose --format json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnosis {
@@ -111,11 +143,28 @@ pub struct Diagnosis {
     pub fixes: Vec<PlannedFix>,
     pub questions: Vec<Question>,
     pub escalate: bool,
+    /// The known signal values, in vocabulary order. A signal can be observed without
+    /// deciding any cause (e.g. `login_rejected` for NS0109): it is reported here.
+    pub observations: Vec<Observation>,
+    /// Values captured from a pasted message (record type, report ID …).
+    pub captures: BTreeMap<String, String>,
+    /// Other codes a pasted message also matched, less specifically.
+    pub alternatives: Vec<crate::recognize::Alternative>,
+    /// Confirmed causes in other codes of the integration, see [`leads`].
+    pub leads: Vec<Lead>,
 }
 
 impl Diagnosis {
     pub fn with_status(&self, status: Status) -> impl Iterator<Item = &CauseVerdict> {
         self.causes.iter().filter(move |c| c.status == status)
+    }
+
+    /// Marks an observation as the probe's, with what it saw.
+    pub fn attribute_to_probe(&mut self, signal: &str, evidence: &str) {
+        if let Some(o) = self.observations.iter_mut().find(|o| o.signal == signal) {
+            o.source = SignalSource::Probe;
+            o.evidence = Some(evidence.to_string());
+        }
     }
 }
 
@@ -168,10 +217,9 @@ fn combine(
     (neutral, Vec::new())
 }
 
-/// Diagnoses one code from the observations.
-pub fn diagnose(integration: &Integration, code: &Code, obs: &Observations) -> Diagnosis {
-    let causes: Vec<CauseVerdict> = code
-        .causes
+/// The verdict on every cause of the code, in rule order.
+pub fn verdicts(code: &Code, obs: &Observations) -> Vec<CauseVerdict> {
+    code.causes
         .iter()
         .map(|cause| {
             let (when, when_reasons) = evaluate(&cause.when, obs);
@@ -189,6 +237,13 @@ pub fn diagnose(integration: &Integration, code: &Code, obs: &Observations) -> D
                 text: cause.text.clone(),
                 status,
                 because,
+                signals: read_signals(cause)
+                    .into_iter()
+                    .map(|signal| Reason {
+                        value: obs.get(signal),
+                        signal: signal.to_string(),
+                    })
+                    .collect(),
                 condition: cause.when.to_string(),
                 unless: by_unless
                     .then(|| cause.unless.as_ref().map(|u| u.to_string()))
@@ -196,7 +251,13 @@ pub fn diagnose(integration: &Integration, code: &Code, obs: &Observations) -> D
                 priority: cause.priority,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Diagnoses one code from the observations. Captures, alternatives and
+/// leads are left empty: they need more than this code (see [`leads`]).
+pub fn diagnose(integration: &Integration, code: &Code, obs: &Observations) -> Diagnosis {
+    let causes = verdicts(code, obs);
 
     let confirmed: Vec<&str> = code
         .causes
@@ -235,7 +296,75 @@ pub fn diagnose(integration: &Integration, code: &Code, obs: &Observations) -> D
         causes,
         fixes,
         questions,
+        observations: observed(integration, obs),
+        captures: BTreeMap::new(),
+        alternatives: Vec::new(),
+        leads: Vec::new(),
     }
+}
+
+/// The known values as observations by a person; the caller attributes the probe's.
+fn observed(integration: &Integration, obs: &Observations) -> Vec<Observation> {
+    let position = |id: &str| integration.signals.iter().position(|s| s.id == id);
+    let mut out: Vec<Observation> = obs
+        .0
+        .iter()
+        .filter(|(_, v)| **v != Value::Unknown)
+        .map(|(id, v)| Observation {
+            signal: id.clone(),
+            value: *v,
+            source: SignalSource::Person,
+            evidence: None,
+        })
+        .collect();
+    // Stable: signals outside the vocabulary keep their sorted order, last.
+    out.sort_by_key(|o| position(&o.signal).unwrap_or(usize::MAX));
+    out
+}
+
+/// The signals a cause reads in `when` and `unless`, each once, in reading order.
+pub fn read_signals(cause: &crate::rules::Cause) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    let names = cause
+        .when
+        .signals()
+        .into_iter()
+        .chain(cause.unless.iter().flat_map(|u| u.signals()));
+    for (name, _) in names {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Leads: signals are shared by the codes of an integration, so the same
+/// observations are diagnosed against every other code; a cause confirmed
+/// there counts as a lead when one of the signals that confirmed it is read
+/// by none of the current code's causes (the current code cannot explain
+/// that observation, the other code can).
+pub fn leads(integration: &Integration, code: &Code, obs: &Observations) -> Vec<Lead> {
+    let read: BTreeSet<&str> = code.causes.iter().flat_map(read_signals).collect();
+    let mut out = Vec::new();
+    for other in integration.codes.iter().filter(|c| c.code != code.code) {
+        for verdict in verdicts(other, obs) {
+            if verdict.status == Status::Confirmed
+                && verdict
+                    .because
+                    .iter()
+                    .any(|r| !read.contains(r.signal.as_str()))
+            {
+                out.push(Lead {
+                    code: other.code.clone(),
+                    message: crate::recognize::strip_code_prefix(&other.message).to_string(),
+                    cause: verdict.id,
+                    text: verdict.text,
+                    because: verdict.because,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Unknown signals, with a question for a person, that could still change a
@@ -251,12 +380,7 @@ fn open_questions(
         if verdict.status != Status::Possible {
             continue;
         }
-        let names = cause
-            .when
-            .signals()
-            .into_iter()
-            .chain(cause.unless.iter().flat_map(|u| u.signals()));
-        for (name, _) in names {
+        for name in read_signals(cause) {
             if obs.get(name) != Value::Unknown || out.iter().any(|q| q.signal == name) {
                 continue;
             }
@@ -271,6 +395,103 @@ fn open_questions(
         }
     }
     out
+}
+
+/// Small models built in code for unit tests of the engine.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::rules::{Cause, Code, FrontMatter, Integration, Kind, Signal, SignalSource, Why};
+    use crate::source::Span;
+
+    /// A code `XX0001` whose causes are `(id, when, priority)`, without fixes.
+    pub fn code(causes: &[(&str, &str, u32)]) -> Code {
+        named_code("XX0001", causes)
+    }
+
+    pub fn named_code(id: &str, causes: &[(&str, &str, u32)]) -> Code {
+        Code {
+            code: id.into(),
+            kind: Kind::Sync,
+            message: format!("{id} Sync Error: Something failed."),
+            patterns: Vec::new(),
+            front_matter: FrontMatter {
+                title: id.into(),
+                description: String::new(),
+                keywords: String::new(),
+                internal_scope: String::new(),
+                display_title: None,
+                order: None,
+            },
+            summary: String::new(),
+            meaning: Vec::new(),
+            why: Why {
+                heading: String::new(),
+                lead: String::new(),
+                intro: String::new(),
+                closing: Vec::new(),
+                issue_kind: String::new(),
+            },
+            causes: causes
+                .iter()
+                .map(|(id, when, priority)| Cause {
+                    id: id.to_string(),
+                    text: format!("Cause {id}."),
+                    when: crate::rules::condition::parse(when).expect("test condition parses"),
+                    unless: None,
+                    fixes: Vec::new(),
+                    priority: *priority,
+                })
+                .collect(),
+            fix_heading: String::new(),
+            fix_lead: String::new(),
+            procedures: Vec::new(),
+            escalation: None,
+            faq: Vec::new(),
+            span: Span::new(0, 0..0),
+        }
+    }
+
+    /// An integration holding the codes, with a person signal for every name
+    /// their conditions read.
+    pub fn integration_of(codes: Vec<Code>) -> Integration {
+        let mut signals: Vec<Signal> = Vec::new();
+        for cause in codes.iter().flat_map(|c| &c.causes) {
+            for name in super::read_signals(cause) {
+                if !signals.iter().any(|s| s.id == name) {
+                    signals.push(Signal {
+                        id: name.into(),
+                        question: format!("Is {name} so?"),
+                        source: SignalSource::Person,
+                    });
+                }
+            }
+        }
+        Integration {
+            id: "xx".into(),
+            name: "XX".into(),
+            prefix: "XX".into(),
+            signals,
+            codes,
+            index: None,
+            probe: None,
+        }
+    }
+
+    /// The signals of one code as an integration (the code is not added to it).
+    pub fn integration(code: &Code) -> Integration {
+        let causes: Vec<(&str, String, u32)> = code
+            .causes
+            .iter()
+            .map(|c| (c.id.as_str(), c.when.to_string(), c.priority))
+            .collect();
+        let borrowed: Vec<(&str, &str, u32)> = causes
+            .iter()
+            .map(|(i, w, p)| (*i, w.as_str(), *p))
+            .collect();
+        let mut i = integration_of(vec![named_code(&code.code, &borrowed)]);
+        i.codes.clear();
+        i
+    }
 }
 
 #[cfg(test)]
@@ -348,5 +569,42 @@ mod tests {
         for a in [Yes, No, Unknown] {
             assert_ne!(eval("a and not a", &[("a", a)]).0, Yes);
         }
+    }
+
+    #[test]
+    fn leads_name_causes_of_other_codes_this_code_cannot_explain() {
+        use test_support::{integration_of, named_code};
+        let login = named_code("XX0001", &[("token", "token_revoked", 3)]);
+        let limit = named_code(
+            "XX0002",
+            &[
+                ("limit", "concurrency_limit", 2),
+                ("token", "token_revoked", 1),
+            ],
+        );
+        let integration = integration_of(vec![login, limit]);
+        let login = &integration.codes[0];
+        let o = obs(&[("concurrency_limit", Yes), ("token_revoked", Yes)]);
+        let leads = leads(&integration, login, &o);
+        // The token cause of XX0002 is explained by XX0001 itself: no lead.
+        assert_eq!(leads.len(), 1);
+        assert_eq!(
+            (leads[0].code.as_str(), leads[0].cause.as_str()),
+            ("XX0002", "limit")
+        );
+        assert_eq!(leads[0].because[0].signal, "concurrency_limit");
+        assert!(super::leads(&integration, login, &obs(&[("concurrency_limit", No)])).is_empty());
+    }
+
+    #[test]
+    fn every_read_signal_is_listed_with_its_value() {
+        let code = test_support::code(&[("c", "a or (b and not a)", 1)]);
+        let v = &verdicts(&code, &obs(&[("a", No)]))[0];
+        let listed: Vec<(&str, Value)> = v
+            .signals
+            .iter()
+            .map(|r| (r.signal.as_str(), r.value))
+            .collect();
+        assert_eq!(listed, [("a", No), ("b", Unknown)]);
     }
 }

@@ -31,6 +31,9 @@ pub enum Error {
     },
     #[error("template `{name}`: {message}")]
     Template { name: String, message: String },
+    /// The probe could not run: missing credentials, a bad `--base-url`, …
+    #[error(transparent)]
+    Probe(#[from] crate::probe::Error),
 }
 
 fn suggestion_suffix(s: &Option<String>) -> String {

@@ -10,18 +10,26 @@
 
 pub mod check;
 pub mod cli;
+pub mod diagnose;
 mod embedded;
 pub mod engine;
 pub mod error;
+pub mod facts;
 pub mod finding;
+pub mod interactive;
+pub mod probe;
 pub mod recognize;
 pub mod redact;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod run;
+pub mod scaffold;
+pub mod schema;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod template_check;
 pub mod text;
 
 pub use error::Error;

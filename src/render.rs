@@ -84,6 +84,8 @@ pub struct TicketInput {
     /// Procedure ids already tried.
     pub tried: Vec<String>,
     pub report_id: Option<String>,
+    /// Values captured from the pasted message (record type, email …).
+    pub captures: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -97,6 +99,14 @@ struct TicketContext {
     tried: Vec<String>,
     report_id: Option<String>,
     needs_report_id: bool,
+    /// `{name, value}` pairs captured from the message, names as words.
+    captures: Vec<Capture>,
+}
+
+#[derive(Debug, Serialize)]
+struct Capture {
+    name: String,
+    value: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -104,10 +114,93 @@ struct Observed {
     signal: String,
     question: String,
     value: &'static str,
+    /// What the probe saw, when the value is the probe's.
+    evidence: Option<String>,
+}
+
+/// One template's text, its name and where it was read from.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    /// The name templates use for it, e.g. `help.md.j2`.
+    pub name: String,
+    /// The path shown in findings, e.g. `templates/help.md.j2`.
+    pub path: String,
+    pub text: String,
+}
+
+/// The embedded templates, with a `--templates` folder's files replacing
+/// (or adding to) them by name.
+pub fn template_files(source: &TemplateSource) -> Result<Vec<TemplateFile>, Error> {
+    let mut files: Vec<TemplateFile> = crate::embedded::TEMPLATES
+        .iter()
+        .map(|(name, text)| TemplateFile {
+            name: name.to_string(),
+            path: format!("templates/{name}"),
+            text: text.to_string(),
+        })
+        .collect();
+    if let TemplateSource::Dir(dir) = source {
+        for (name, text) in read_template_dir(dir)? {
+            let file = TemplateFile {
+                path: dir.join(&name).display().to_string(),
+                name,
+                text,
+            };
+            match files.iter_mut().find(|f| f.name == file.name) {
+                Some(existing) => *existing = file,
+                None => files.push(file),
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// A template that does not compile.
+pub type TemplateSyntaxError = (String, minijinja::Error);
+
+/// What the ticket template sees: the article plus the case.
+#[derive(Serialize)]
+pub struct TicketPage<'a> {
+    #[serde(flatten)]
+    article: ArticleContext<'a>,
+    ticket: TicketContext,
+}
+
+/// What the integration FAQ template sees.
+#[derive(Serialize)]
+pub struct IntegrationPage<'a> {
+    product: &'a str,
+    integration: &'a str,
+    codes: Vec<ArticleContext<'a>>,
+}
+
+impl<'a> IntegrationPage<'a> {
+    pub fn new(integration: &'a Integration) -> Self {
+        IntegrationPage {
+            product: &integration.name,
+            integration: &integration.id,
+            codes: integration
+                .codes
+                .iter()
+                .map(|c| ArticleContext::new(integration, c))
+                .collect(),
+        }
+    }
 }
 
 impl Renderer {
     pub fn new(source: &TemplateSource) -> Result<Renderer, Error> {
+        let (renderer, broken) = Renderer::from_files(template_files(source)?)?;
+        match broken.into_iter().next() {
+            Some((name, e)) => Err(template_error(&name, &e)),
+            None => Ok(renderer),
+        }
+    }
+
+    /// A renderer with every template that compiles, and the ones that do not.
+    pub fn from_files(
+        files: Vec<TemplateFile>,
+    ) -> Result<(Renderer, Vec<TemplateSyntaxError>), Error> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         let syntax = minijinja::syntax::SyntaxConfig::builder()
@@ -120,28 +213,32 @@ impl Renderer {
         env.add_filter("yaml", yaml_scalar);
         env.add_filter("yaml_quoted", yaml_quoted);
         env.add_filter("md_escape", md_escape);
-        for (name, text) in crate::embedded::TEMPLATES {
-            env.add_template(name, text)
-                .map_err(|e| template_error(name, &e))?;
-        }
-        if let TemplateSource::Dir(dir) = source {
-            for (name, text) in read_template_dir(dir)? {
-                env.add_template_owned(name.clone(), text)
-                    .map_err(|e| template_error(&name, &e))?;
+        let mut broken = Vec::new();
+        for file in files {
+            if let Err(e) = env.add_template_owned(file.name.clone(), file.text) {
+                broken.push((file.name, e));
             }
         }
-        Ok(Renderer { env })
+        Ok((Renderer { env }, broken))
     }
 
     /// Renders a template by name with any serialisable context.
     pub fn render<T: Serialize>(&self, name: &str, ctx: &T) -> Result<String, Error> {
-        let template = self
+        self.render_raw(name, ctx)
+            .map_err(|e| template_error(name, &e))
+    }
+
+    /// Like [`Renderer::render`], keeping minijinja's error (with its line
+    /// and range) for `check`.
+    pub fn render_raw<T: Serialize>(
+        &self,
+        name: &str,
+        ctx: &T,
+    ) -> Result<String, minijinja::Error> {
+        let out = self
             .env
-            .get_template(name)
-            .map_err(|e| template_error(name, &e))?;
-        let out = template
-            .render(Value::from(minijinja::value::Serde(ctx)))
-            .map_err(|e| template_error(name, &e))?;
+            .get_template(name)?
+            .render(Value::from(minijinja::value::Serde(ctx)))?;
         Ok(tidy(&out))
     }
 
@@ -174,24 +271,7 @@ impl Renderer {
     }
 
     pub fn faq_integration(&self, integration: &Integration) -> Result<String, Error> {
-        #[derive(Serialize)]
-        struct Ctx<'a> {
-            product: &'a str,
-            integration: &'a str,
-            codes: Vec<ArticleContext<'a>>,
-        }
-        self.render(
-            FAQ_INTEGRATION,
-            &Ctx {
-                product: &integration.name,
-                integration: &integration.id,
-                codes: integration
-                    .codes
-                    .iter()
-                    .map(|c| ArticleContext::new(integration, c))
-                    .collect(),
-            },
-        )
+        self.render(FAQ_INTEGRATION, &IntegrationPage::new(integration))
     }
 
     pub fn ticket(
@@ -202,14 +282,23 @@ impl Renderer {
         obs: &Observations,
         input: &TicketInput,
     ) -> Result<String, Error> {
-        #[derive(Serialize)]
-        struct Ctx<'a> {
-            #[serde(flatten)]
-            article: ArticleContext<'a>,
-            ticket: TicketContext,
-        }
+        self.render(
+            TICKET,
+            &TicketPage::new(integration, code, diagnosis, obs, input),
+        )
+    }
+}
+
+impl<'a> TicketPage<'a> {
+    pub fn new(
+        integration: &'a Integration,
+        code: &'a Code,
+        diagnosis: &Diagnosis,
+        obs: &Observations,
+        input: &TicketInput,
+    ) -> Self {
         let texts = |s: Status| diagnosis.with_status(s).map(|c| c.text.clone()).collect();
-        let observed = obs
+        let mut observed: Vec<Observed> = obs
             .0
             .iter()
             .filter(|(_, v)| **v != Tri::Unknown)
@@ -219,8 +308,15 @@ impl Renderer {
                     .signal(id)
                     .map_or_else(|| id.clone(), |s| s.question.clone()),
                 value: v.as_str(),
+                evidence: diagnosis
+                    .observations
+                    .iter()
+                    .find(|o| &o.signal == id)
+                    .and_then(|o| o.evidence.clone()),
             })
             .collect();
+        // The person's answers first, then the probe's, as the vocabulary lists them.
+        observed.sort_by_key(|o| integration.signals.iter().position(|s| s.id == o.signal));
         let tried = input
             .tried
             .iter()
@@ -229,7 +325,9 @@ impl Renderer {
                     .map_or_else(|| id.clone(), |p| p.title.clone())
             })
             .collect();
-        let message = crate::redact::redact(input.message.as_deref().unwrap_or(&code.message));
+        // Pasted text: credentials out, and nothing that could drive a terminal.
+        let clean = |s: &str| crate::text::printable(&crate::redact::redact(s), false);
+        let message = clean(input.message.as_deref().unwrap_or(&code.message));
         let attempted_at = input.attempted_at.unwrap_or_else(jiff::Timestamp::now);
         let ticket = TicketContext {
             message,
@@ -239,16 +337,22 @@ impl Renderer {
             possible: texts(Status::Possible),
             ruled_out: texts(Status::RuledOut),
             tried,
-            report_id: input.report_id.as_deref().map(crate::redact::redact),
+            report_id: input.report_id.as_deref().map(clean),
             needs_report_id: code.kind == crate::rules::Kind::Export,
+            captures: input
+                .captures
+                .iter()
+                .filter(|(name, _)| name.as_str() != "report_id")
+                .map(|(name, value)| Capture {
+                    name: name.replace('_', " "),
+                    value: clean(value),
+                })
+                .collect(),
         };
-        self.render(
-            TICKET,
-            &Ctx {
-                article: ArticleContext::new(integration, code),
-                ticket,
-            },
-        )
+        TicketPage {
+            article: ArticleContext::new(integration, code),
+            ticket,
+        }
     }
 }
 
@@ -335,16 +439,22 @@ fn yaml_quoted(value: String) -> String {
 }
 
 /// Escapes characters that Markdown would read as markup in literal text.
+/// `>` and `#` are markup only where a line starts, so a message such as
+/// "Setup > Integrations" stays as written everywhere else.
 fn md_escape(value: String) -> String {
     let mut out = String::with_capacity(value.len());
+    let mut line_start = true;
     for c in value.chars() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
+        let markup = match c {
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '|' => true,
+            '>' | '#' => line_start,
+            _ => false,
+        };
+        if markup {
             out.push('\\');
         }
         out.push(c);
+        line_start = c == '\n' || (line_start && c.is_whitespace());
     }
     out
 }
@@ -362,6 +472,15 @@ mod tests {
         assert_eq!(yaml_scalar("A: b".into()), "\"A: b\"");
         assert_eq!(yaml_scalar("yes".into()), "\"yes\"");
         assert_eq!(yaml_scalar("\"quoted\"".into()), "\"\\\"quoted\\\"\"");
+    }
+
+    #[test]
+    fn md_escape_leaves_mid_line_arrows_alone() {
+        assert_eq!(
+            md_escape("Setup > Integrations, *x* #1".into()),
+            "Setup > Integrations, \\*x\\* #1"
+        );
+        assert_eq!(md_escape("> quote\n # h".into()), "\\> quote\n \\# h");
     }
 
     #[test]

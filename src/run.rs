@@ -5,13 +5,14 @@ use std::io::Write;
 
 use crate::Error;
 use crate::cli::{
-    Cli, Command, DiagnoseArgs, DiagnoseFormat, Document, Observed, RenderArgs, RenderFormat,
+    CheckArgs, CheckFormat, Cli, CodesArgs, Command, Document, NewArgs, RenderArgs, RenderFormat,
 };
-use crate::engine::{self, Diagnosis, Observations, Status, Value};
-use crate::finding::{closest, did_you_mean};
-use crate::recognize;
+use crate::facts::Facts;
+use crate::finding::did_you_mean;
+use crate::probe::report as probe;
+use crate::recognize::{self, Recognition};
 use crate::render::{Renderer, TemplateSource, TicketInput};
-use crate::rules::{Code, Integration, RuleBase, RuleSource, Selection};
+use crate::rules::{Code, RuleBase, RuleSource, Selection};
 
 /// Runs the command, prints any error once on stderr, returns the exit code.
 pub fn main(cli: Cli) -> i32 {
@@ -70,9 +71,22 @@ impl From<std::io::Error> for RunError {
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32, RunError> {
     let ctx = Context::new(cli);
     match &cli.command {
-        Command::Codes => codes(&ctx, out),
-        Command::Diagnose(args) => diagnose(&ctx, args, out),
+        Command::Codes(args) => codes(&ctx, args, out),
+        Command::Diagnose(args) => crate::diagnose::run(&ctx, args, out),
         Command::Render(args) => render(&ctx, args, out),
+        Command::Probe(args) => probe::command(&ctx, args, out),
+        Command::Check(args) => check(&ctx, args, out),
+        Command::Schema => Ok(write!(out, "{}", crate::schema::rules_schema()).map(|_| 0)?),
+        Command::New(args) => new_code(&ctx, args, out),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "triage", out);
+            Ok(0)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)?;
+            Ok(0)
+        }
         Command::Build(args) => crate::site::command(&ctx, args),
         Command::Serve(args) => crate::serve::command(&ctx, args),
     }
@@ -102,9 +116,11 @@ impl Context {
     pub fn load(&self, selection: &Selection) -> Result<RuleBase, Error> {
         let (base, findings) = RuleBase::load(&self.rules, selection)?;
         if findings.iter().any(|f| f.is_error()) {
-            return Err(Error::Rules(crate::check::render_plain(
+            let errors: Vec<_> = findings.into_iter().filter(|f| f.is_error()).collect();
+            return Err(Error::Rules(crate::check::render_human(
                 &base.sources,
-                &findings,
+                &errors,
+                crate::check::stderr_color(),
             )));
         }
         Ok(base)
@@ -112,11 +128,18 @@ impl Context {
 
     /// The rule base holding the code named or recognised in `target`, and the code's id.
     pub fn load_code(&self, target: &str) -> Result<(RuleBase, String), Error> {
+        self.resolve(target).map(|(base, code, _)| (base, code))
+    }
+
+    /// Like [`Context::load_code`], with what recognising a pasted message
+    /// found (`None` for a bare code). A note goes to stderr when the text
+    /// was too long to examine whole.
+    pub fn resolve(&self, target: &str) -> Result<(RuleBase, String, Option<Recognition>), Error> {
         if recognize::looks_like_code(target) {
             let base = self.load(&Selection::Code(target.trim().to_string()))?;
             if let Some((_, code)) = base.code(target.trim()) {
                 let id = code.code.clone();
-                return Ok((base, id));
+                return Ok((base, id, None));
             }
             let loaded = crate::rules::load::read(&self.rules, &Selection::Code(String::new()))?;
             return Err(Error::UnknownCode {
@@ -129,29 +152,121 @@ impl Context {
         }
         let base = self.load(&Selection::All)?;
         match recognize::recognize(&base, target) {
-            Some(r) => Ok((base, r.code)),
-            None => {
-                let near = recognize::nearest(&base, target, 3);
-                let hint = if near.is_empty() {
-                    "run `triage codes` to see the known codes".to_string()
-                } else {
-                    let list: Vec<String> = near
-                        .iter()
-                        .map(|(c, m)| format!("{c} — {}", first_clause(m)))
-                        .collect();
-                    format!("did you mean {}?", list.join(", or "))
-                };
-                Err(Error::Input(format!(
-                    "no known error message found in the text given; {hint}"
-                )))
+            Some(r) => {
+                if r.truncated {
+                    eprintln!("{}", recognize::truncation_note(target.len()));
+                }
+                let code = r.code.clone();
+                Ok((base, code, Some(r)))
             }
+            None => Err(unrecognised(&base, target)),
         }
+    }
+
+    /// The integration with every one of its codes, for leads, when `base`
+    /// holds only some of them (`None`: `base` has them all already). Codes
+    /// whose rules have errors are left out rather than failing the
+    /// diagnosis of this one.
+    pub fn siblings(
+        &self,
+        base: &RuleBase,
+        integration: &str,
+    ) -> Option<crate::rules::Integration> {
+        if base
+            .integrations
+            .iter()
+            .any(|i| i.id == integration && i.codes.len() > 1)
+        {
+            return None;
+        }
+        let (all, _) = RuleBase::load(&self.rules, &Selection::All).ok()?;
+        all.integrations.into_iter().find(|i| i.id == integration)
     }
 }
 
-fn codes(ctx: &Context, out: &mut dyn Write) -> Result<i32, RunError> {
+/// No code matched: the nearest codes by message, or where to look.
+fn unrecognised(base: &RuleBase, target: &str) -> Error {
+    let near = recognize::nearest(base, target, 3);
+    let hint = if near.is_empty() {
+        "run `triage codes` to see the known codes, or `triage codes --search WORDS`".to_string()
+    } else {
+        let list: Vec<String> = near
+            .iter()
+            .map(|(c, m)| format!("{c} — {}", recognize::first_clause(m)))
+            .collect();
+        format!("did you mean {}?", list.join(", or "))
+    };
+    let cut = if recognize::examined(target).1 {
+        let note = recognize::truncation_note(target.len());
+        format!(" ({})", note.trim_start_matches("note: "))
+    } else {
+        String::new()
+    };
+    Error::Input(format!(
+        "no known error message found in the text given{cut}; {hint}"
+    ))
+}
+
+fn check(ctx: &Context, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, RunError> {
+    let report = crate::check::check(&ctx.rules, &ctx.templates)?;
+    match args.format {
+        CheckFormat::Json => write!(
+            out,
+            "{}",
+            crate::check::render_json(&report.sources, &report.findings)
+        )?,
+        CheckFormat::Human => {
+            let color = crate::check::stdout_color();
+            write!(
+                out,
+                "{}",
+                crate::check::render_human(&report.sources, &report.findings, color)
+            )?;
+            write!(out, "{}", crate::check::summary(&report))?;
+        }
+    }
+    Ok(report.exit_code())
+}
+fn new_code(ctx: &Context, args: &NewArgs, out: &mut dyn Write) -> Result<i32, RunError> {
+    let rules = match &ctx.rules {
+        RuleSource::Dir(dir) => dir.clone(),
+        RuleSource::Embedded | RuleSource::Memory(_) => std::path::PathBuf::from("rules"),
+    };
+    let new = crate::scaffold::NewCode {
+        code: args.code.clone(),
+        integration: args.integration.clone(),
+        kind: args.kind.clone(),
+        message: args.message.clone(),
+    };
+    let path = crate::scaffold::create(&rules, &new)?;
+    let code = args.code.trim().to_ascii_uppercase();
+    let dir = rules.display();
+    writeln!(out, "wrote {}", path.display())?;
+    writeln!(out, "next: replace the placeholder sentences, then")?;
+    writeln!(out, "  triage --rules {dir} check")?;
+    writeln!(
+        out,
+        "  triage --rules {dir} render help {code} --format text"
+    )?;
+    Ok(0)
+}
+
+fn codes(ctx: &Context, args: &CodesArgs, out: &mut dyn Write) -> Result<i32, RunError> {
     let base = ctx.load(&Selection::All)?;
-    for (integration, code) in base.codes() {
+    let found = if args.search.is_empty() {
+        base.codes().collect()
+    } else {
+        recognize::search(&base, &args.search)
+    };
+    if found.is_empty() && !args.search.is_empty() {
+        // Like grep: nothing found is exit 1, with a hint on stderr.
+        eprintln!(
+            "no code's message or title contains all of: {}; `triage codes` lists them all",
+            crate::text::excerpt(&args.search.join(" "), 80)
+        );
+        return Ok(1);
+    }
+    for (integration, code) in found {
         writeln!(
             out,
             "{:<8} {:<10} {:<6} {}",
@@ -162,150 +277,6 @@ fn codes(ctx: &Context, out: &mut dyn Write) -> Result<i32, RunError> {
         )?;
     }
     Ok(0)
-}
-
-/// Turns `--yes/--no` flags into observations, refusing unknown signals.
-fn observations(
-    integration: &Integration,
-    code: &Code,
-    observed: &Observed,
-) -> Result<Observations, Error> {
-    let mut obs = Observations::default();
-    let flags = observed
-        .yes
-        .iter()
-        .map(|s| (s, Value::Yes))
-        .chain(observed.no.iter().map(|s| (s, Value::No)));
-    for (signal, value) in flags {
-        if integration.signal(signal).is_none() {
-            let known = integration.signals.iter().map(|s| s.id.as_str());
-            return Err(Error::UnknownSignal {
-                signal: signal.clone(),
-                code: code.code.clone(),
-                suggestion: closest(signal, known)
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .or_else(|| {
-                        Some(format!(
-                            "known signals: {}",
-                            integration
-                                .signals
-                                .iter()
-                                .map(|s| s.id.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
-                    }),
-            });
-        }
-        obs.set(signal.clone(), value);
-    }
-    Ok(obs)
-}
-
-fn diagnose(ctx: &Context, args: &DiagnoseArgs, out: &mut dyn Write) -> Result<i32, RunError> {
-    let (base, id) = ctx.load_code(&args.target)?;
-    let (integration, code) = base
-        .code(&id)
-        .ok_or_else(|| Error::Input(format!("code {id} vanished")))?;
-    let obs = observations(integration, code, &args.observed)?;
-    let diagnosis = engine::diagnose(integration, code, &obs);
-    match args.format {
-        DiagnoseFormat::Json => {
-            let json = serde_json::to_string_pretty(&diagnosis)
-                .map_err(|e| Error::Input(e.to_string()))?;
-            writeln!(out, "{json}")?;
-        }
-        DiagnoseFormat::Text => write!(out, "{}", diagnosis_text(code, &diagnosis))?,
-        DiagnoseFormat::Markdown => write!(out, "{}", diagnosis_markdown(code, &diagnosis))?,
-    }
-    Ok(0)
-}
-
-fn reasons(c: &engine::CauseVerdict) -> String {
-    c.because
-        .iter()
-        .map(|r| format!("{} = {}", r.signal, r.value.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The diagnosis for a person: code and message, causes, fix plan, questions.
-pub fn diagnosis_text(code: &Code, d: &Diagnosis) -> String {
-    let mut s = format!(
-        "{}: {}\n",
-        code.code,
-        recognize::strip_code_prefix(&code.message)
-    );
-    for (status, heading) in [
-        (Status::Confirmed, "Confirmed causes"),
-        (Status::Possible, "Possible causes"),
-        (Status::RuledOut, "Ruled out"),
-    ] {
-        let causes: Vec<_> = d.with_status(status).collect();
-        if causes.is_empty() {
-            continue;
-        }
-        s.push_str(&format!("\n{heading}:\n"));
-        for c in causes {
-            s.push_str(&format!("  - {}  ({})\n", c.text, reasons(c)));
-        }
-    }
-    let plan = if d.with_status(Status::Confirmed).next().is_some() {
-        "Fix plan"
-    } else {
-        "Fix plan (no cause confirmed: the article's full sequence)"
-    };
-    s.push_str(&format!("\n{plan}:\n"));
-    for (i, fix) in d.fixes.iter().enumerate() {
-        s.push_str(&format!("  {}. {}\n", i + 1, fix.title));
-        for (j, step) in fix.steps.iter().enumerate() {
-            s.push_str(&format!("       {}. {step}\n", j + 1));
-        }
-    }
-    if !d.questions.is_empty() {
-        s.push_str("\nStill worth asking:\n");
-        for q in &d.questions {
-            s.push_str(&format!("  - {}  (--yes/--no {})\n", q.question, q.signal));
-        }
-    }
-    if d.escalate {
-        s.push_str("\nEscalate: nothing here explains the error. Contact Concierge (`triage render ticket`).\n");
-    }
-    s
-}
-
-fn diagnosis_markdown(code: &Code, d: &Diagnosis) -> String {
-    let mut s = format!("# {} diagnosis\n\n> {}\n", code.code, code.message);
-    for (status, heading) in [
-        (Status::Confirmed, "Confirmed causes"),
-        (Status::Possible, "Possible causes"),
-        (Status::RuledOut, "Ruled out"),
-    ] {
-        let causes: Vec<_> = d.with_status(status).collect();
-        if !causes.is_empty() {
-            s.push_str(&format!("\n## {heading}\n\n"));
-            for c in causes {
-                s.push_str(&format!("- {} ({})\n", c.text, reasons(c)));
-            }
-        }
-    }
-    s.push_str("\n## Fix plan\n\n");
-    for (i, fix) in d.fixes.iter().enumerate() {
-        s.push_str(&format!("{}. **{}**\n", i + 1, fix.title));
-        for step in &fix.steps {
-            s.push_str(&format!("   - {step}\n"));
-        }
-    }
-    if !d.questions.is_empty() {
-        s.push_str("\n## Questions\n\n");
-        for q in &d.questions {
-            s.push_str(&format!("- {} (`{}`)\n", q.question, q.signal));
-        }
-    }
-    if d.escalate {
-        s.push_str("\n**Escalate to Concierge.**\n");
-    }
-    s
 }
 
 fn render(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32, RunError> {
@@ -326,7 +297,7 @@ fn render(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32, 
             renderer.faq_integration(integration)?
         }
         document => {
-            let (base, id) = ctx.load_code(&args.target)?;
+            let (base, id, recognition) = ctx.resolve(&args.target)?;
             let (integration, code) = base
                 .code(&id)
                 .ok_or_else(|| Error::Input(format!("code {id} vanished")))?;
@@ -334,9 +305,19 @@ fn render(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32, 
                 Document::Help => renderer.help(integration, code)?,
                 Document::Faq => renderer.faq(integration, code)?,
                 Document::Ticket => {
-                    let obs = observations(integration, code, &args.ticket.observed)?;
-                    let diagnosis = engine::diagnose(integration, code, &obs);
-                    let input = ticket_input(code, &args.ticket)?;
+                    let observed = &args.ticket.observed;
+                    let facts = read_facts(observed.facts.as_deref())?;
+                    let obs = crate::facts::observations(
+                        integration,
+                        code,
+                        &observed.yes,
+                        &observed.no,
+                        facts.as_ref(),
+                    )?;
+                    let (obs, diagnosis, _) =
+                        probe::diagnose(integration, code, obs, &args.ticket.probe)?;
+                    let input =
+                        ticket_input(code, &args.ticket, facts.as_ref(), recognition.as_ref())?;
                     renderer.ticket(integration, code, &diagnosis, &obs, &input)?
                 }
             }
@@ -349,16 +330,87 @@ fn render(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32, 
     Ok(0)
 }
 
-fn ticket_input(code: &Code, args: &crate::cli::TicketArgs) -> Result<TicketInput, Error> {
-    let attempted_at = match &args.attempted_at {
-        None => None,
-        Some(t) => Some(parse_time(t)?),
+/// Reads `--facts FILE` if given.
+pub fn read_facts(path: Option<&std::path::Path>) -> Result<Option<Facts>, Error> {
+    path.map(crate::facts::read).transpose()
+}
+
+/// The ticket's own inputs: flags, else the facts file, else what the pasted
+/// message gave (its values, a report ID).
+pub fn ticket_input(
+    code: &Code,
+    args: &crate::cli::TicketArgs,
+    facts: Option<&Facts>,
+    recognition: Option<&Recognition>,
+) -> Result<TicketInput, Error> {
+    let facts_tried = facts.map(|f| f.tried.as_slice()).unwrap_or_default();
+    let (tried, tried_from) = if args.tried.is_empty() {
+        (facts_tried, facts.map(|f| f.path.as_str()))
+    } else {
+        (args.tried.as_slice(), None)
     };
-    for tried in &args.tried {
+    ticket_input_from(
+        code,
+        TicketInput {
+            message: args
+                .message
+                .clone()
+                .or_else(|| facts.and_then(|f| f.message.clone()))
+                .or_else(|| pasted_with_values(recognition)),
+            attempted_at: None,
+            tried: tried.to_vec(),
+            report_id: args
+                .report_id
+                .clone()
+                .or_else(|| facts.and_then(|f| f.report_id.clone())),
+            captures: recognition.map(|r| r.captures.clone()).unwrap_or_default(),
+        },
+        match (&args.attempted_at, facts) {
+            (Some(t), _) => Some((t.as_str(), None)),
+            (None, Some(f)) => f
+                .attempted_at
+                .as_deref()
+                .map(|t| (t, Some(f.path.as_str()))),
+            (None, None) => None,
+        },
+        tried_from,
+    )
+}
+
+/// The pasted text, when its message carries values (a report ID, a record
+/// type …) that the canonical message would misstate.
+pub fn pasted_with_values(recognition: Option<&Recognition>) -> Option<String> {
+    recognition
+        .filter(|r| !r.captures.is_empty())
+        .map(|r| r.pasted.clone())
+}
+
+/// Checks the tried fixes and the time (each from a flag, or from the facts
+/// file named), and fills the report ID from the captures.
+pub fn ticket_input_from(
+    code: &Code,
+    mut input: TicketInput,
+    attempted_at: Option<(&str, Option<&str>)>,
+    tried_from: Option<&str>,
+) -> Result<TicketInput, Error> {
+    if let Some((t, facts_file)) = attempted_at {
+        input.attempted_at = Some(parse_time(t).map_err(|e| match facts_file {
+            None => e,
+            Some(path) => Error::Input(format!(
+                "{path}: attempted_at {}",
+                e.to_string().trim_start_matches("--attempted-at ")
+            )),
+        })?);
+    }
+    for tried in &input.tried {
         if code.procedure(tried).is_none() {
             let ids = code.procedures.iter().map(|p| p.id.as_str());
             return Err(Error::Input(format!(
-                "unknown fix `{tried}` for {}; {}",
+                "{}unknown fix `{}` for {}; {}",
+                tried_from
+                    .map(|p| format!("{p}: tried: "))
+                    .unwrap_or_default(),
+                crate::text::excerpt(tried, 60),
                 code.code,
                 did_you_mean(tried, ids).unwrap_or_else(|| format!(
                     "its fixes are: {}",
@@ -371,25 +423,17 @@ fn ticket_input(code: &Code, args: &crate::cli::TicketArgs) -> Result<TicketInpu
             )));
         }
     }
-    Ok(TicketInput {
-        message: args.message.clone(),
-        attempted_at,
-        tried: args.tried.clone(),
-        report_id: args.report_id.clone(),
-    })
+    if input.report_id.is_none() {
+        input.report_id = input.captures.get("report_id").cloned();
+    }
+    Ok(input)
 }
 
 pub fn parse_time(t: &str) -> Result<jiff::Timestamp, Error> {
     t.trim().parse::<jiff::Timestamp>().map_err(|_| {
         Error::Input(format!(
-            "--attempted-at `{t}` is not an RFC 3339 time; write it like 2026-11-28T09:30:00Z or 2026-11-28T10:30:00+01:00"
+            "--attempted-at `{}` is not an RFC 3339 time; write it like 2026-11-28T09:30:00Z or 2026-11-28T10:30:00+01:00",
+            crate::text::excerpt(t, 60)
         ))
     })
-}
-
-/// "Failed to login to NetSuite. Please verify …" → "Failed to login to NetSuite".
-pub(crate) fn first_clause(message: &str) -> &str {
-    message
-        .split_once(". ")
-        .map_or(message.trim_end_matches('.'), |(first, _)| first)
 }

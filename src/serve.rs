@@ -133,7 +133,7 @@ impl Server {
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                *failure = Some(e.to_string());
+                *failure = Some(strip_ansi(&e.to_string()));
             }
         }
     }
@@ -189,6 +189,27 @@ impl Server {
             Err(_) => Response::text(404, &format!("not found: {target}")),
         }
     }
+}
+
+/// The diagnostics without terminal colours (they are coloured when stderr is a terminal).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // CSI: ESC [ parameters… final letter.
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Each watched file's path, size and modification time, in a stable order.
@@ -333,6 +354,11 @@ fn io_error(path: &str, source: std::io::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colours_are_stripped() {
+        assert_eq!(strip_ansi("\x1b[1;31merror\x1b[0m: x"), "error: x");
+    }
 
     #[test]
     fn paths_stay_inside_the_root() {

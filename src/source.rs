@@ -31,8 +31,46 @@ impl Sources {
         &self.files[id]
     }
 
+    pub fn try_get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id)
+    }
+
     pub fn files(&self) -> &[SourceFile] {
         &self.files
+    }
+
+    /// A copy safe to quote on a terminal: control characters become `?`
+    /// (same byte length, so spans stay valid). Borrowed when already safe.
+    pub fn display_safe(&self) -> std::borrow::Cow<'_, Sources> {
+        let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t' && c != '\r';
+        if !self
+            .files
+            .iter()
+            .any(|f| f.text.contains(unsafe_char) || f.name.contains(unsafe_char))
+        {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let clean = |t: &str| -> String {
+            t.chars()
+                .map(|c| {
+                    if unsafe_char(c) {
+                        "?".repeat(c.len_utf8())
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        };
+        std::borrow::Cow::Owned(Sources {
+            files: self
+                .files
+                .iter()
+                .map(|f| SourceFile {
+                    name: clean(&f.name),
+                    text: clean(&f.text),
+                })
+                .collect(),
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.

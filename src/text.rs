@@ -92,6 +92,40 @@ pub fn strip_inline(text: &str) -> String {
     out
 }
 
+/// User-given text made safe to echo to a terminal: control characters
+/// (escape sequences, carriage returns, bells), bidirectional overrides and
+/// zero-width characters are shown as `\u{..}` instead of being acted on.
+/// Line breaks are escaped too unless `keep_newlines` is set.
+pub fn printable(text: &str, keep_newlines: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if (c == '\n' && keep_newlines) || !is_unsafe_char(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    out
+}
+
+/// At most `max` characters of `text`, printable, with `…` when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(max).collect();
+    let cut = chars.next().is_some();
+    let mut out = printable(&head, false);
+    if cut {
+        out.push('…');
+    }
+    out
+}
+
+fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +137,24 @@ mod tests {
             markdown_to_text(md),
             "Title\n\nSome bold text.\n\n  1. One\n  2. Click Save.\n    • nested\n\n  • bullet\n"
         );
+    }
+
+    #[test]
+    fn printable_escapes_terminal_controls() {
+        assert_eq!(
+            printable("a\u{1b}[31mred\u{7}", false),
+            "a\\u{1b}[31mred\\u{7}"
+        );
+        assert_eq!(printable("x\ny\rz", true), "x\ny\\u{d}z");
+        assert_eq!(printable("x\ny", false), "x\\u{a}y");
+        assert_eq!(printable("\u{202E}evil", false), "\\u{202e}evil");
+        assert_eq!(printable("Café “ok”", false), "Café “ok”");
+    }
+
+    #[test]
+    fn excerpt_cuts_and_marks() {
+        assert_eq!(excerpt("abcdef", 3), "abc…");
+        assert_eq!(excerpt("abc", 3), "abc");
     }
 
     #[test]

@@ -206,6 +206,7 @@ fn help_for_every_command() {
         &["diagnose", "--help"],
         &["render", "--help"],
         &["codes", "--help"],
+        &["probe", "--help"],
     ] {
         let name = format!("help_{}", args.join("_").replace("--", ""));
         insta::assert_snapshot!(

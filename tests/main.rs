@@ -2,7 +2,15 @@
 
 mod article;
 mod browser;
+mod check;
 mod cli;
+mod content;
+mod diagnosis;
+mod hostile;
+mod interactive;
+mod probe;
+mod scaffold;
+mod schema;
 mod serve;
 mod site;
 mod support;

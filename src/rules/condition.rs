@@ -106,8 +106,19 @@ enum Token {
 
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 64;
+/// Longer conditions are refused: a cause reads a handful of signals.
+pub const MAX_LEN: usize = 2_000;
 
 pub fn parse(text: &str) -> Result<Condition, ParseError> {
+    if text.len() > MAX_LEN {
+        return Err(ParseError {
+            message: format!(
+                "condition is {} characters long, over the limit of {MAX_LEN}; split the cause",
+                text.len()
+            ),
+            range: 0..0,
+        });
+    }
     let tokens = tokenize(text)?;
     let mut parser = Parser {
         tokens,

@@ -6,12 +6,20 @@ use std::path::{Path, PathBuf};
 use crate::Error;
 use crate::finding::Finding;
 use crate::rules::raw::{RawCode, RawIntegration};
-use crate::source::{FileId, Sources, Span};
+use crate::source::{FileId, Sources};
 
 /// The file every integration folder holds besides its code files.
 pub const INTEGRATION_FILE: &str = "integration.yaml";
 /// Larger rule files are refused: a code's rules are a few kilobytes.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+/// More rule files than this are refused (a help center has tens of thousands).
+pub const MAX_FILES: usize = 200_000;
+/// YAML nesting deeper than this is refused; rule files nest about six levels.
+pub const MAX_DEPTH: usize = 32;
+/// Alias uses per file; rule files need none, so a few are plenty.
+pub const MAX_ALIASES: usize = 1_000;
+/// Events replayed through aliases per file: stops "billion laughs".
+pub const MAX_REPLAYED_EVENTS: usize = 100_000;
 
 /// Where the rules come from.
 #[derive(Debug, Clone)]
@@ -20,6 +28,8 @@ pub enum RuleSource {
     Embedded,
     /// A folder of `<integration>/` subfolders.
     Dir(PathBuf),
+    /// Files held in memory as (`<integration>/<name>.yaml`, text): for tests and fuzzing.
+    Memory(Vec<(String, String)>),
 }
 
 /// Which code files to read: all, or only the ones one command needs.
@@ -55,6 +65,8 @@ pub struct LoadedIntegration {
     pub dir: String,
     /// The integration file, if present and parseable.
     pub file: Option<(FileId, RawIntegration)>,
+    /// Whether an integration file was read at all (it may have failed to parse).
+    pub has_file: bool,
     pub codes: Vec<(FileId, RawCode)>,
 }
 
@@ -69,7 +81,14 @@ struct RawFile {
 pub fn read(source: &RuleSource, selection: &Selection) -> Result<Loaded, Error> {
     let mut loaded = Loaded::default();
     let files = match source {
-        RuleSource::Embedded => embedded_files(selection, &mut loaded.code_names),
+        RuleSource::Embedded => {
+            let files = crate::embedded::RULES.iter().map(|(p, t)| (*p, *t));
+            table_files(files, selection, &mut loaded.code_names)
+        }
+        RuleSource::Memory(files) => {
+            let files = files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
+            table_files(files, selection, &mut loaded.code_names)
+        }
         RuleSource::Dir(dir) => dir_files(dir, selection, &mut loaded.code_names)?,
     };
     for file in files {
@@ -84,6 +103,7 @@ pub fn read(source: &RuleSource, selection: &Selection) -> Result<Loaded, Error>
                 loaded.integrations.push(LoadedIntegration {
                     dir: file.integration.clone(),
                     file: None,
+                    has_file: false,
                     codes: Vec::new(),
                 });
                 loaded.integrations.len() - 1
@@ -91,6 +111,7 @@ pub fn read(source: &RuleSource, selection: &Selection) -> Result<Loaded, Error>
         };
         let text = &loaded.sources.get(id).text;
         if file.stem == "integration" {
+            loaded.integrations[index].has_file = true;
             if let Some(raw) = parse::<RawIntegration>(id, text, &mut loaded.findings) {
                 loaded.integrations[index].file = Some((id, raw));
             }
@@ -101,9 +122,13 @@ pub fn read(source: &RuleSource, selection: &Selection) -> Result<Loaded, Error>
     Ok(loaded)
 }
 
-fn embedded_files(selection: &Selection, code_names: &mut Vec<String>) -> Vec<RawFile> {
+fn table_files<'a>(
+    table: impl Iterator<Item = (&'a str, &'a str)>,
+    selection: &Selection,
+    code_names: &mut Vec<String>,
+) -> Vec<RawFile> {
     let mut files = Vec::new();
-    for (path, text) in crate::embedded::RULES {
+    for (path, text) in table {
         let Some((integration, name)) = path.split_once('/') else {
             continue;
         };
@@ -142,12 +167,22 @@ fn dir_files(
         )));
     }
     let mut files = Vec::new();
+    let mut seen = 0usize;
     for integration_dir in sorted_entries(dir).map_err(|e| io(dir, e))? {
+        check_link(dir, &integration_dir)?;
         if !integration_dir.is_dir() {
             continue;
         }
         let integration = file_name(&integration_dir);
         for path in sorted_entries(&integration_dir).map_err(|e| io(&integration_dir, e))? {
+            seen += 1;
+            if seen > MAX_FILES {
+                return Err(Error::Input(format!(
+                    "{}: more than {MAX_FILES} files; split the rule base or point --rules at a smaller folder",
+                    dir.display()
+                )));
+            }
+            check_link(dir, &path)?;
             let Some(stem) = yaml_stem(&file_name(&path)).map(str::to_string) else {
                 continue;
             };
@@ -174,6 +209,32 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         .collect::<Result<Vec<_>, _>>()?;
     entries.sort();
     Ok(entries)
+}
+
+/// Refuses symlinks that loop or lead outside the rules folder: a rule base
+/// from a pull request must not read files elsewhere on the machine.
+fn check_link(root: &Path, path: &Path) -> Result<(), Error> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return Ok(());
+    }
+    let target = std::fs::canonicalize(path).map_err(|e| {
+        Error::Input(format!(
+            "{}: symbolic link cannot be followed ({e}); replace it with the file itself",
+            path.display()
+        ))
+    })?;
+    let root = std::fs::canonicalize(root).map_err(|e| Error::Io {
+        path: root.display().to_string(),
+        source: e,
+    })?;
+    if !target.starts_with(&root) {
+        return Err(Error::Input(format!(
+            "{}: symbolic link points outside the rules folder; rule files must live inside it",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 fn file_name(path: &Path) -> String {
@@ -221,7 +282,7 @@ fn parse<T: serde::de::DeserializeOwned>(
     match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
         Ok(value) => Some(value),
         Err(err) => {
-            findings.push(yaml_finding(file, text, &err));
+            findings.push(super::yaml_error::finding(file, text, &err));
             None
         }
     }
@@ -230,53 +291,14 @@ fn parse<T: serde::de::DeserializeOwned>(
 pub fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.max_aliases = MAX_ALIASES;
+    budget.max_reader_input_bytes = Some(MAX_FILE_BYTES as usize);
+    budget.max_total_scalar_bytes = MAX_FILE_BYTES as usize;
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
     options
-}
-
-/// Turns a serde-saphyr error into a finding with a code by its kind.
-fn yaml_finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
-    let message = err.without_snippet().to_string();
-    // The library appends " at line L, column C"; the span carries that.
-    let message = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
-    let (code, help) = classify_yaml_error(&message);
-    let offset = err
-        .location()
-        .map(|l| byte_offset_of(text, l.line() as usize, l.column() as usize))
-        .unwrap_or(0);
-    let end = text[offset..]
-        .find(['\n', ':'])
-        .map_or(text.len(), |e| offset + e.max(1));
-    Finding::error(code, message)
-        .at(Span::new(file, offset..end.min(text.len())), "here")
-        .with_help(help)
-}
-
-fn classify_yaml_error(message: &str) -> (&'static str, Option<String>) {
-    if message.contains("unknown field") {
-        ("R003", Some("remove the field or fix its spelling".into()))
-    } else if message.contains("missing field") {
-        (
-            "R004",
-            Some("add the field; docs/rules.md lists what each file needs".into()),
-        )
-    } else if message.contains("duplicate mapping key") {
-        (
-            "R005",
-            Some("each key may appear once; merge the two entries".into()),
-        )
-    } else if message.contains("tab") {
-        ("R002", Some("indent with spaces, not tabs".into()))
-    } else if message.starts_with("invalid")
-        || message.starts_with("expected")
-        || message.contains("invalid type")
-    {
-        ("R006", None)
-    } else {
-        ("R001", None)
-    }
 }
 
 /// Byte offset of a 1-based line and character column.

@@ -3,9 +3,11 @@
 //! as a [`Finding`](crate::finding::Finding). Nothing downstream sees raw data.
 
 pub mod condition;
+pub mod lint;
 pub mod load;
 pub mod raw;
 pub mod validate;
+mod yaml_error;
 
 use serde::Serialize;
 
@@ -59,6 +61,8 @@ pub struct Integration {
     pub signals: Vec<Signal>,
     pub codes: Vec<Code>,
     pub index: Option<Index>,
+    /// How the probe classifies answers into signals (`probe:` in integration.yaml).
+    pub probe: Option<crate::probe::ClassificationTable>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -201,12 +205,18 @@ pub enum Body {
 }
 
 impl Body {
-    /// The body's lines as plain sentences (nested bullets flattened after their step).
+    /// The body's lines, one per step; a step's nested bullets join its line,
+    /// so that numbering the lines numbers the steps.
     pub fn lines(&self) -> Vec<String> {
         match self {
             Body::Steps(steps) | Body::Bullets(steps) => steps
                 .iter()
-                .flat_map(|s| std::iter::once(s.text.clone()).chain(s.bullets.iter().cloned()))
+                .map(|s| {
+                    std::iter::once(s.text.as_str())
+                        .chain(s.bullets.iter().map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
                 .collect(),
             Body::Paragraphs(p) => p.clone(),
         }

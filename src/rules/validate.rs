@@ -2,6 +2,7 @@
 //! It never stops at the first problem: what is broken is skipped and reported.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use serde_saphyr::Spanned;
 
@@ -14,6 +15,7 @@ use super::{
     Procedure, RuleBase, Signal, Step, VariantBody, Why,
 };
 use crate::finding::{Finding, did_you_mean};
+use crate::probe::ClassificationTable;
 use crate::source::{FileId, Sources, Span};
 
 pub fn validate(loaded: Loaded) -> (RuleBase, Vec<Finding>) {
@@ -65,7 +67,7 @@ impl Validator<'_> {
 
     fn integration(&mut self, loaded: LoadedIntegration) -> Option<Integration> {
         let Some((file, raw)) = &loaded.file else {
-            if let Some((first, _)) = loaded.codes.first() {
+            if let (Some((first, _)), false) = (loaded.codes.first(), loaded.has_file) {
                 self.push(
                     Finding::error(
                         "R008",
@@ -129,6 +131,12 @@ impl Validator<'_> {
             }
         }
         codes.sort_by(|a, b| a.code.cmp(&b.code));
+        // In file order, so that a did-you-mean between equally near names is stable.
+        let vocabulary: Vec<&str> = raw.signals.iter().map(|s| s.id.value.as_str()).collect();
+        let probe = raw
+            .probe
+            .as_ref()
+            .map(|table| self.probe_table(file, table, &vocabulary));
         Some(Integration {
             id: raw.id.value.clone(),
             name: raw.name.clone(),
@@ -161,7 +169,38 @@ impl Validator<'_> {
                     })
                     .collect(),
             }),
+            probe,
         })
+    }
+
+    /// The probe's classification table; every signal it names must be in the vocabulary.
+    fn probe_table(
+        &mut self,
+        file: FileId,
+        table: &ClassificationTable<Spanned<String>>,
+        vocabulary: &[&str],
+    ) -> ClassificationTable {
+        for signal in table.signals() {
+            if vocabulary.contains(&signal.value.as_str()) {
+                continue;
+            }
+            let help =
+                did_you_mean(&signal.value, vocabulary.iter().copied()).unwrap_or_else(|| {
+                    "declare it under `signals:` with `source: probe` and a question".into()
+                });
+            self.push(
+                Finding::error(
+                    "R208",
+                    format!("unknown signal `{}` in the probe table", signal.value),
+                )
+                .at(
+                    self.value_span(file, signal),
+                    "not in the integration's signals",
+                )
+                .help(help),
+            );
+        }
+        table.map_signals(|s| s.value.clone())
     }
 
     /// Reports duplicate ids; returns the first definition of each.
@@ -298,6 +337,9 @@ impl Validator<'_> {
             .collect();
 
         let mut procedures = Vec::new();
+        // Ids listed and defined, even if the procedure itself has errors:
+        // causes may name them without a second finding.
+        let mut listed: Vec<&str> = Vec::new();
         for entry in &raw.fix.procedures {
             let (id, title, lead, closing) = match &entry.value {
                 RawProcedureUse::Id(id) => (id, None, None, None),
@@ -321,7 +363,7 @@ impl Validator<'_> {
                 );
                 continue;
             };
-            if procedures.iter().any(|p: &Procedure| &p.id == id) {
+            if listed.contains(&id.as_str()) {
                 self.push(
                     Finding::error(
                         "R105",
@@ -332,6 +374,7 @@ impl Validator<'_> {
                 );
                 continue;
             }
+            listed.push(id);
             if let Some(p) = self.procedure(
                 def_file,
                 def,
@@ -351,7 +394,7 @@ impl Validator<'_> {
         let cause_ids = self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
         let _ = cause_ids;
         for cause in &raw.causes {
-            if let Some(c) = self.cause(file, cause, &signal_ids, &procedures) {
+            if let Some(c) = self.cause(file, cause, &signal_ids, &listed) {
                 causes.push(c);
             }
         }
@@ -422,9 +465,9 @@ impl Validator<'_> {
                     shared.name
                 )
             }),
-            description: fm.description.clone(),
-            keywords: fm.keywords.clone(),
-            internal_scope: fm.internal_scope.clone(),
+            description: fm.description.value.clone(),
+            keywords: fm.keywords.value.clone(),
+            internal_scope: fm.internal_scope.value.clone(),
             display_title: fm.display_title.clone(),
             order: fm.order,
         };
@@ -523,7 +566,7 @@ impl Validator<'_> {
         file: FileId,
         raw: &RawCause,
         signals: &[&str],
-        procedures: &[Procedure],
+        procedures: &[&str],
     ) -> Option<Cause> {
         let when = self.condition(file, &raw.when, signals);
         let unless = match &raw.unless {
@@ -532,10 +575,10 @@ impl Validator<'_> {
         };
         let mut fixes = Vec::new();
         for fix in &raw.fixes {
-            if procedures.iter().any(|p| p.id == fix.value) {
+            if procedures.contains(&fix.value.as_str()) {
                 fixes.push(fix.value.clone());
             } else {
-                let help = did_you_mean(&fix.value, procedures.iter().map(|p| p.id.as_str()))
+                let help = did_you_mean(&fix.value, procedures.iter().copied())
                     .unwrap_or_else(|| "a cause's fixes must be listed in `fix.procedures`".into());
                 self.push(
                     Finding::error(
@@ -640,41 +683,48 @@ impl Validator<'_> {
         };
         let mut variants = Vec::new();
         for (label, words) in words {
-            let sub = |v: &mut Self, s: &String| v.text_with(file, s, vars, words, &def_span);
+            let sub =
+                |v: &mut Self, s: &String, span: &Span| v.text_with(file, s, vars, words, span);
             let steps = |v: &mut Self, steps: &Vec<Spanned<RawStep>>| -> Option<Vec<Step>> {
                 steps
                     .iter()
-                    .map(|s| match &s.value {
-                        RawStep::Text(t) => Some(Step {
-                            text: sub(v, t)?,
-                            bullets: Vec::new(),
-                        }),
-                        RawStep::Nested { text, bullets } => Some(Step {
-                            text: sub(v, text)?,
-                            bullets: bullets.iter().map(|b| sub(v, b)).collect::<Option<_>>()?,
-                        }),
-                        RawStep::Use { use_ } => match snippets.get(use_.as_str()) {
-                            Some(snippet) => Some(Step {
-                                text: sub(v, &snippet.text)?,
-                                bullets: snippet
-                                    .bullets
+                    .map(|s| {
+                        let span = v.value_span(file, s);
+                        match &s.value {
+                            RawStep::Text(t) => Some(Step {
+                                text: sub(v, t, &span)?,
+                                bullets: Vec::new(),
+                            }),
+                            RawStep::Nested { text, bullets } => Some(Step {
+                                text: sub(v, text, &span)?,
+                                bullets: bullets
                                     .iter()
-                                    .map(|b| sub(v, b))
+                                    .map(|b| sub(v, b, &span))
                                     .collect::<Option<_>>()?,
                             }),
-                            None => {
-                                let help = did_you_mean(use_, snippets.keys().copied())
-                                    .unwrap_or_else(|| {
-                                        "define it under `snippets:` in integration.yaml".into()
-                                    });
-                                v.push(
-                                    Finding::error("R207", format!("unknown snippet `{use_}`"))
-                                        .at(Span::of(file, s), "used here")
-                                        .help(help),
-                                );
-                                None
-                            }
-                        },
+                            RawStep::Use { use_ } => match snippets.get(use_.as_str()) {
+                                Some(snippet) => Some(Step {
+                                    text: sub(v, &snippet.text, &span)?,
+                                    bullets: snippet
+                                        .bullets
+                                        .iter()
+                                        .map(|b| sub(v, b, &span))
+                                        .collect::<Option<_>>()?,
+                                }),
+                                None => {
+                                    let help = did_you_mean(use_, snippets.keys().copied())
+                                        .unwrap_or_else(|| {
+                                            "define it under `snippets:` in integration.yaml".into()
+                                        });
+                                    v.push(
+                                        Finding::error("R207", format!("unknown snippet `{use_}`"))
+                                            .at(span.clone(), "used here")
+                                            .help(help),
+                                    );
+                                    None
+                                }
+                            },
+                        }
                     })
                     .collect()
             };
@@ -687,7 +737,7 @@ impl Validator<'_> {
                 Body::Paragraphs(
                     paragraphs
                         .iter()
-                        .map(|p| sub(self, p))
+                        .map(|p| sub(self, p, &def_span))
                         .collect::<Option<_>>()?,
                 )
             };
@@ -740,6 +790,8 @@ impl Validator<'_> {
                 return None;
             };
             let name = &after[..end];
+            let offset = text.len() - rest.len() + start;
+            let at = span_within(self.sources, span, text, offset..offset + end + 3);
             let value = words.get(name).map(String::as_str).or(vars.get(name));
             match value {
                 Some(v) => out.push_str(v),
@@ -754,7 +806,7 @@ impl Validator<'_> {
                     });
                     self.push(
                         Finding::error("R203", format!("unknown placeholder `${{{name}}}`"))
-                            .at(span.clone(), "in text used here")
+                            .at(at, "not a known placeholder")
                             .help(help),
                     );
                     return None;
@@ -766,16 +818,38 @@ impl Validator<'_> {
         Some(out)
     }
 
-    /// The span of a scalar's text, past an opening quote.
     fn value_span<T>(&self, file: FileId, spanned: &Spanned<T>) -> Span {
-        let mut span = Span::of(file, spanned);
-        let text = &self.sources.get(file).text;
-        if matches!(text.as_bytes().get(span.range.start), Some(b'"' | b'\'')) {
-            span.range.start += 1;
-            span.range.end = span.range.end.saturating_sub(1).max(span.range.start);
-        }
-        span
+        value_span(self.sources, file, spanned)
     }
+}
+
+/// The span of `range` inside a scalar whose text is `value` and whose span
+/// is `whole`, when the file holds the value verbatim; otherwise `whole`
+/// (a folded or escaped scalar does not map byte for byte).
+pub fn span_within(sources: &Sources, whole: &Span, value: &str, range: Range<usize>) -> Span {
+    let written = sources
+        .get(whole.file)
+        .text
+        .get(whole.range.clone())
+        .unwrap_or_default();
+    match (written.get(range.clone()), value.get(range.clone())) {
+        (Some(a), Some(b)) if a == b => Span::new(
+            whole.file,
+            whole.range.start + range.start..whole.range.start + range.end,
+        ),
+        _ => whole.clone(),
+    }
+}
+
+/// The span of a scalar's text, past an opening quote.
+pub fn value_span<T>(sources: &Sources, file: FileId, spanned: &Spanned<T>) -> Span {
+    let mut span = Span::of(file, spanned);
+    let text = &sources.get(file).text;
+    if matches!(text.as_bytes().get(span.range.start), Some(b'"' | b'\'')) {
+        span.range.start += 1;
+        span.range.end = span.range.end.saturating_sub(1).max(span.range.start);
+    }
+    span
 }
 
 /// Values for `${code}`, `${kind}` and `${product}` in rule text.

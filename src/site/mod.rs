@@ -308,14 +308,14 @@ fn headline(code: &Code) -> String {
             "{} {} Error: {}",
             code.code,
             code.kind.title(),
-            crate::run::first_clause(message)
+            crate::recognize::first_clause(message)
         )
     })
 }
 
 /// What `index.md.j2` sees.
 #[derive(Debug, Serialize)]
-struct IndexContext<'a> {
+pub struct IndexContext<'a> {
     title: String,
     product: &'a str,
     integration: &'a str,
@@ -340,7 +340,7 @@ struct IndexEntry {
 }
 
 impl<'a> IndexContext<'a> {
-    fn new(integration: &'a Integration) -> Self {
+    pub fn new(integration: &'a Integration) -> Self {
         let mut kinds = Kind::ALL.to_vec();
         kinds.sort_by_key(|k| k.title());
         let sections = kinds

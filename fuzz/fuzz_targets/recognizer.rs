@@ -1,0 +1,18 @@
+//! Arbitrary pasted text against the shipped rules' recogniser.
+#![no_main]
+
+use std::sync::LazyLock;
+
+use libfuzzer_sys::fuzz_target;
+use triage::rules::{RuleBase, RuleSource, Selection};
+
+static RULES: LazyLock<RuleBase> = LazyLock::new(|| {
+    RuleBase::load(&RuleSource::Embedded, &Selection::All).expect("embedded rules load").0
+});
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let _ = triage::recognize::recognize(&RULES, &text);
+    let _ = triage::recognize::nearest(&RULES, &text, 3);
+    let _ = triage::redact::redact(&text);
+});

@@ -1,0 +1,430 @@
+//! What is known about a case: `--facts FILE` merged with the `--yes/--no`
+//! flags and the ticket flags (flags win). A facts file is what a support
+//! tool or the probe hands over, in YAML or JSON:
+//!
+//! ```yaml
+//! token_revoked: yes          # any signal of the integration: yes, no or unknown
+//! role_disabled: no
+//! message: "NS0109 Sync Error: Failed to login to NetSuite. …"
+//! attempted_at: 2026-11-28T09:30:00Z
+//! tried: [retry_sync]
+//! report_id: R12345
+//! ```
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::Error;
+use crate::engine::{Observations, Value};
+use crate::finding::closest;
+use crate::rules::{Code, Integration};
+
+/// A facts file is a few lines; anything much larger is not one.
+pub const MAX_FACTS_BYTES: u64 = 1024 * 1024;
+
+/// The keys of a facts file that are not signals.
+pub const TICKET_KEYS: [&str; 4] = ["message", "attempted_at", "tried", "report_id"];
+
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// The file as named on the command line, for messages.
+    pub path: String,
+    pub signals: Vec<FactSignal>,
+    pub message: Option<String>,
+    pub attempted_at: Option<String>,
+    pub tried: Vec<String>,
+    pub report_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactSignal {
+    pub signal: String,
+    pub value: Value,
+    /// 1-based line and column of the key, 0 when unknown.
+    pub line: u64,
+    pub column: u64,
+}
+
+/// Reads and parses a facts file; refuses oversized or non-UTF-8 files.
+pub fn read(path: &Path) -> Result<Facts, Error> {
+    let name = path.display().to_string();
+    let io = |source| Error::Io {
+        path: name.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_FACTS_BYTES {
+        return Err(Error::Input(format!(
+            "--facts {name}: {} bytes is over the {MAX_FACTS_BYTES} byte limit for a facts file",
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::Input(format!(
+            "--facts {name}: not valid UTF-8 (byte {}); save the file as UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    parse(&name, &text)
+}
+
+/// Is the text JSON? By the file's extension, else by its first character.
+fn is_json(name: &str, text: &str) -> bool {
+    let ext = Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("json") => true,
+        Some("yaml" | "yml") => false,
+        _ => text.trim_start().starts_with('{'),
+    }
+}
+
+/// Parses facts from text; `name` is used in messages and to tell the format.
+pub fn parse(name: &str, text: &str) -> Result<Facts, Error> {
+    if is_json(name, text) {
+        // JSON is checked by a JSON parser for its messages; the structure is
+        // then read by the YAML reader (JSON is YAML), which keeps locations.
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).map_err(|e| {
+            Error::Input(format!(
+                "{name}:{}:{}: {}; a facts file is an object of signal: \"yes\"/\"no\"/\"unknown\"",
+                e.line(),
+                e.column(),
+                json_message(&e)
+            ))
+        })?;
+    }
+    let raw: RawFacts =
+        serde_saphyr::from_str_with_options(text, crate::rules::load::yaml_options()).map_err(
+            |e| {
+                let at = e
+                    .location()
+                    .map(|l| format!("{}:{}:", l.line(), l.column()))
+                    .unwrap_or_default();
+                let message = e.without_snippet().to_string();
+                let message = message
+                    .rfind(" at line ")
+                    .map_or(message.as_str(), |i| &message[..i])
+                    .to_string();
+                Error::Input(format!(
+                    "{name}:{at} {message}; a facts file maps signals to yes, no or unknown"
+                ))
+            },
+        )?;
+    let mut facts = Facts {
+        path: name.to_string(),
+        ..Facts::default()
+    };
+    for (key, value) in raw.0 {
+        facts.take(name, key, value)?;
+    }
+    Ok(facts)
+}
+
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+impl Facts {
+    fn take(&mut self, name: &str, key: Spanned<String>, value: Spanned<Raw>) -> Result<(), Error> {
+        let (line, column) = (key.referenced.line(), key.referenced.column());
+        let at = |what: &str| {
+            Error::Input(format!(
+                "{name}:{line}:{column}: `{}` {what}",
+                crate::text::excerpt(&key.value, 60)
+            ))
+        };
+        match key.value.as_str() {
+            "message" | "attempted_at" | "report_id" => {
+                let Some(text) = value.value.text() else {
+                    return Err(at("must be text"));
+                };
+                match key.value.as_str() {
+                    "message" => self.message = Some(text),
+                    "attempted_at" => self.attempted_at = Some(text),
+                    _ => self.report_id = Some(text),
+                }
+            }
+            "tried" => {
+                self.tried = match value.value {
+                    Raw::List(items) => items
+                        .into_iter()
+                        .map(|i| i.text().ok_or_else(|| at("must be a list of fix ids")))
+                        .collect::<Result<_, _>>()?,
+                    other => vec![
+                        other
+                            .text()
+                            .ok_or_else(|| at("must be a list of fix ids"))?,
+                    ],
+                };
+            }
+            _ => {
+                let Some(v) = value.value.signal_value() else {
+                    return Err(at(&format!(
+                        "has the value `{}`; a signal is yes, no or unknown",
+                        crate::text::excerpt(&value.value.describe(), 40)
+                    )));
+                };
+                self.signals.push(FactSignal {
+                    signal: key.value.clone(),
+                    value: v,
+                    line,
+                    column,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// `file:line:col: ` for a signal, or `file: ` when the location is unknown.
+    fn location(&self, s: &FactSignal) -> String {
+        if s.line == 0 {
+            format!("{}: ", self.path)
+        } else {
+            format!("{}:{}:{}: ", self.path, s.line, s.column)
+        }
+    }
+}
+
+/// The facts file's top level: its entries in order, keys with locations.
+struct RawFacts(Vec<(Spanned<String>, Spanned<Raw>)>);
+
+impl<'de> Deserialize<'de> for RawFacts {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawFacts;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping of signal ids to yes, no or unknown")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFacts, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    out.push((key, map.next_value::<Spanned<Raw>>()?));
+                }
+                Ok(RawFacts(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A value of a facts file before it is known what its key wants.
+#[derive(Debug, Clone)]
+enum Raw {
+    Text(String),
+    Bool(bool),
+    Number(String),
+    Null,
+    List(Vec<Raw>),
+    Map,
+}
+
+impl Raw {
+    fn text(&self) -> Option<String> {
+        match self {
+            Raw::Text(s) | Raw::Number(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    fn signal_value(&self) -> Option<Value> {
+        match self {
+            Raw::Bool(true) => Some(Value::Yes),
+            Raw::Bool(false) => Some(Value::No),
+            Raw::Null => Some(Value::Unknown),
+            Raw::Text(s) => parse_value(s),
+            _ => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Raw::Text(s) | Raw::Number(s) => s.clone(),
+            Raw::Bool(b) => b.to_string(),
+            Raw::Null => "null".into(),
+            Raw::List(_) => "a list".into(),
+            Raw::Map => "a mapping".into(),
+        }
+    }
+}
+
+/// A signal value as a person writes it: yes/no/unknown and their usual spellings.
+pub fn parse_value(text: &str) -> Option<Value> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" => Some(Value::Yes),
+        "no" | "n" | "false" => Some(Value::No),
+        "unknown" | "?" | "" | "dont know" | "don't know" => Some(Value::Unknown),
+        _ => None,
+    }
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Raw;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("yes, no, unknown, text or a list")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
+                Ok(Raw::Bool(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Raw, E> {
+                Ok(Raw::Text(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
+                Ok(Raw::Number(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
+                Ok(Raw::Number(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
+                Ok(Raw::Number(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<Raw, E> {
+                Ok(Raw::Null)
+            }
+            fn visit_none<E>(self) -> Result<Raw, E> {
+                Ok(Raw::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Raw>()? {
+                    items.push(item);
+                }
+                Ok(Raw::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Raw::Map)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The `--yes/--no` signals and the facts file's, as observations for one
+/// code: facts first, flags over them; unknown signals are refused with the
+/// nearest known one and, for the file, where it is.
+pub fn observations(
+    integration: &Integration,
+    code: &Code,
+    yes: &[String],
+    no: &[String],
+    facts: Option<&Facts>,
+) -> Result<Observations, Error> {
+    let mut obs = Observations::default();
+    for fact in facts.iter().flat_map(|f| &f.signals) {
+        check_signal(integration, code, &fact.signal).map_err(|e| {
+            let at = facts.map(|f| f.location(fact)).unwrap_or_default();
+            Error::Input(format!("{at}{e}"))
+        })?;
+        obs.set(fact.signal.clone(), fact.value);
+    }
+    let flags = yes
+        .iter()
+        .map(|s| (s, Value::Yes))
+        .chain(no.iter().map(|s| (s, Value::No)));
+    for (signal, value) in flags {
+        check_signal(integration, code, signal)?;
+        obs.set(signal.clone(), value);
+    }
+    Ok(obs)
+}
+
+fn check_signal(integration: &Integration, code: &Code, signal: &str) -> Result<(), Error> {
+    if integration.signal(signal).is_some() {
+        return Ok(());
+    }
+    let known = || integration.signals.iter().map(|s| s.id.as_str());
+    let suggestion = closest(signal, known())
+        .map(|s| format!("did you mean `{s}`?"))
+        .unwrap_or_else(|| {
+            format!(
+                "known signals: {} (and {} for the ticket)",
+                known().collect::<Vec<_>>().join(", "),
+                TICKET_KEYS.join(", ")
+            )
+        });
+    Err(Error::UnknownSignal {
+        signal: crate::text::excerpt(signal, 60),
+        code: code.code.clone(),
+        suggestion: Some(suggestion),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signals(f: &Facts) -> Vec<(&str, Value, u64, u64)> {
+        f.signals
+            .iter()
+            .map(|s| (s.signal.as_str(), s.value, s.line, s.column))
+            .collect()
+    }
+
+    #[test]
+    fn yaml_with_every_key() {
+        let f = parse(
+            "case.yaml",
+            "token_revoked: yes\nrole_disabled: no\nadmin_password_changed: unknown\nmessage: NS0109 failed\nattempted_at: 2026-11-28T09:30:00Z\ntried: [retry_sync]\nreport_id: 12345\n",
+        )
+        .unwrap();
+        assert_eq!(
+            signals(&f),
+            [
+                ("token_revoked", Value::Yes, 1, 1),
+                ("role_disabled", Value::No, 2, 1),
+                ("admin_password_changed", Value::Unknown, 3, 1)
+            ]
+        );
+        assert_eq!(f.message.as_deref(), Some("NS0109 failed"));
+        assert_eq!(f.attempted_at.as_deref(), Some("2026-11-28T09:30:00Z"));
+        assert_eq!(f.tried, ["retry_sync"]);
+        assert_eq!(f.report_id.as_deref(), Some("12345"));
+    }
+
+    #[test]
+    fn json_by_extension_or_content_with_locations() {
+        let text = "{\n  \"token_revoked\": true,\n  \"role_disabled\": \"No\",\n  \"tried\": \"retry_sync\"\n}\n";
+        for name in ["case.json", "case.txt"] {
+            let f = parse(name, text).unwrap();
+            assert_eq!(
+                signals(&f),
+                [
+                    ("token_revoked", Value::Yes, 2, 3),
+                    ("role_disabled", Value::No, 3, 3)
+                ]
+            );
+            assert_eq!(f.tried, ["retry_sync"]);
+        }
+    }
+
+    #[test]
+    fn bad_values_and_syntax_name_the_place() {
+        let e = parse("case.yaml", "token_revoked: maybe\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "case.yaml:1:1: `token_revoked` has the value `maybe`; a signal is yes, no or unknown"
+        );
+        let e = parse("case.json", "{\"token_revoked\": yes}").unwrap_err();
+        assert!(e.to_string().starts_with("case.json:1:19: "), "{e}");
+        let e = parse("case.yaml", "- token_revoked\n").unwrap_err();
+        assert!(e.to_string().starts_with("case.yaml:"), "{e}");
+        let e = parse("case.yaml", "message: [a]\n").unwrap_err();
+        assert!(e.to_string().ends_with("`message` must be text"), "{e}");
+    }
+}

@@ -1,0 +1,60 @@
+//! `triage probe`: observes signals from a live NetSuite account by logging in the way the
+//! integration does, with one signed request (OAuth 1.0a token-based authentication).
+//!
+//! [`credentials`] reads and checks the credentials offline, [`sign`] signs the request,
+//! [`client`] sends it, [`classify`] turns the answer into signals through the integration's
+//! `probe:` table from the rules, and [`report`] prints them or merges them into a diagnosis.
+
+pub mod classify;
+pub mod client;
+pub mod credentials;
+// Public rather than `#[cfg(test)]`: the integration tests in `tests/` link this library as an
+// ordinary dependency, where `cfg(test)` is off, and a cargo feature would need the crate as its
+// own dev-dependency for `cargo test` to work from a clean clone. It only binds 127.0.0.1 and
+// nothing in the binary starts it.
+pub mod fake;
+pub mod report;
+pub mod sign;
+
+pub use classify::{ClassificationTable, ProbeSignal};
+pub use client::{ProbeOptions, ProbeReport, probe};
+pub use credentials::{Credentials, CredentialsError};
+
+use crate::rules::Integration;
+
+/// Why the probe could not run. None of the messages quotes a credential.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+    #[error(
+        "--base-url must be http://127.0.0.1:PORT, http://localhost:PORT or http://[::1]:PORT ({0}); it points the probe at a local test server, never elsewhere"
+    )]
+    BaseUrl(&'static str),
+    #[error("the rules of {0} have no `probe:` table; add one at the end of its integration.yaml")]
+    NoTable(String),
+    #[error("could not set up the HTTP client: {0}")]
+    Client(String),
+    #[error("could not sign the request: {0}")]
+    Sign(#[from] sign::SignError),
+}
+
+/// The integration's classification table from the rules.
+pub fn table(integration: &Integration) -> Result<&ClassificationTable, Error> {
+    integration
+        .probe
+        .as_ref()
+        .ok_or_else(|| Error::NoTable(integration.name.clone()))
+}
+
+/// The table shipped in `rules/netsuite/integration.yaml`, for unit tests.
+#[cfg(test)]
+pub(crate) fn shipped_netsuite_table() -> ClassificationTable {
+    use crate::rules::{RuleBase, RuleSource, Selection};
+    // An empty code selection reads the integration files only.
+    let (base, findings) =
+        RuleBase::load(&RuleSource::Embedded, &Selection::Code(String::new())).unwrap();
+    assert!(findings.iter().all(|f| !f.is_error()));
+    let netsuite = base.integration("netsuite").unwrap();
+    table(netsuite).unwrap().clone()
+}

@@ -1,0 +1,314 @@
+//! Lints run by `triage check` beside validation, on the parsed files:
+//! unused definitions and logic (R4xx), article conventions (R6xx).
+//!
+//! They need the whole rule base (a signal is unused only if no code reads
+//! it), so other commands, which may load one code, do not run them.
+
+use std::collections::{BTreeSet, HashSet};
+
+use serde_saphyr::Spanned;
+
+use super::condition::{self, Condition};
+use super::load::{Loaded, LoadedIntegration};
+use super::raw::{RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, SignalSource};
+use super::validate::value_span;
+use crate::engine::{self, Observations, Value};
+use crate::finding::Finding;
+use crate::source::{FileId, Sources, Span};
+
+mod conventions;
+
+/// Above this many distinct signals in one cause, the contradiction check
+/// (2^n assignments) is skipped.
+const MAX_SIGNALS_FOR_CONTRADICTION: usize = 16;
+
+pub fn lint(loaded: &Loaded) -> Vec<Finding> {
+    let mut lint = Lint {
+        sources: &loaded.sources,
+        findings: Vec::new(),
+    };
+    // A file that did not parse may be the one that uses a definition.
+    let all_parsed = loaded.findings.is_empty();
+    for integration in &loaded.integrations {
+        if let Some((file, raw)) = &integration.file
+            && all_parsed
+        {
+            lint.unused_signals(*file, raw, integration);
+            lint.unused_shared_procedures(*file, raw, integration);
+        }
+        if let Some((file, raw)) = &integration.file {
+            conventions::procedures(&mut lint, *file, &raw.procedures);
+        }
+        for (file, code) in &integration.codes {
+            lint.code(*file, code);
+        }
+    }
+    lint.ambiguous_patterns(loaded);
+    lint.findings
+}
+
+struct Lint<'a> {
+    sources: &'a Sources,
+    findings: Vec<Finding>,
+}
+
+/// The signal names a condition mentions, even if it does not parse.
+fn names_in(condition: &str) -> impl Iterator<Item = &str> {
+    condition
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty() && !matches!(*w, "and" | "or" | "not"))
+}
+
+fn conditions(cause: &RawCause) -> impl Iterator<Item = &Spanned<String>> {
+    std::iter::once(&cause.when).chain(cause.unless.iter())
+}
+
+/// The procedure id a `fix.procedures` entry names.
+fn used_id(entry: &RawProcedureUse) -> &str {
+    match entry {
+        RawProcedureUse::Id(id) => id,
+        RawProcedureUse::Detailed(o) => &o.use_,
+    }
+}
+
+fn uses(code: &RawCode) -> impl Iterator<Item = &str> {
+    code.fix.procedures.iter().map(|p| used_id(&p.value))
+}
+
+impl Lint<'_> {
+    fn span<T>(&self, file: FileId, spanned: &Spanned<T>) -> Span {
+        value_span(self.sources, file, spanned)
+    }
+
+    fn unused_signals(&mut self, file: FileId, raw: &RawIntegration, li: &LoadedIntegration) {
+        let read: HashSet<&str> = li
+            .codes
+            .iter()
+            .flat_map(|(_, c)| c.causes.iter())
+            .flat_map(conditions)
+            .flat_map(|c| names_in(&c.value))
+            .collect();
+        for signal in &raw.signals {
+            if read.contains(signal.id.value.as_str()) {
+                continue;
+            }
+            let help = match signal.source {
+                SignalSource::Probe => {
+                    "the probe observes it but no diagnosis uses it: read it in a cause's `when:` or `unless:`, or remove it"
+                }
+                SignalSource::Person => {
+                    "read it in a cause's `when:` or `unless:`, or remove it so nobody is asked about it"
+                }
+            };
+            self.findings.push(
+                Finding::warning(
+                    "R401",
+                    format!("signal `{}` is not read by any cause", signal.id.value),
+                )
+                .at(self.span(file, &signal.id), "defined here, never read")
+                .help(help),
+            );
+        }
+    }
+
+    fn unused_shared_procedures(
+        &mut self,
+        file: FileId,
+        raw: &RawIntegration,
+        li: &LoadedIntegration,
+    ) {
+        let used: HashSet<&str> = li.codes.iter().flat_map(|(_, c)| uses(c)).collect();
+        self.unused_procedures(
+            file,
+            &raw.procedures,
+            &used,
+            "no code's `fix.procedures` lists it",
+        );
+    }
+
+    fn unused_procedures(
+        &mut self,
+        file: FileId,
+        procedures: &[RawProcedure],
+        used: &HashSet<&str>,
+        why: &str,
+    ) {
+        for p in procedures {
+            if !used.contains(p.id.value.as_str()) {
+                self.findings.push(
+                    Finding::warning("R402", format!("procedure `{}` is never used", p.id.value))
+                        .at(self.span(file, &p.id), why)
+                        .help("list it under `fix.procedures`, or remove it"),
+                );
+            }
+        }
+    }
+
+    fn code(&mut self, file: FileId, code: &RawCode) {
+        let used: HashSet<&str> = uses(code).collect();
+        self.unused_procedures(
+            file,
+            &code.procedures,
+            &used,
+            "this code's `fix.procedures` does not list it",
+        );
+        let mut seen: Vec<(String, &RawCause)> = Vec::new();
+        for cause in &code.causes {
+            if cause.fixes.is_empty() {
+                self.findings.push(
+                    Finding::error("R405", format!("cause `{}` has no fix", cause.id.value))
+                        .at(self.span(file, &cause.id), "this cause")
+                        .help("name the procedures that address it in `fixes: [...]`"),
+                );
+            }
+            let Some((when, unless)) = parsed(cause) else {
+                continue;
+            };
+            self.contradiction(file, cause, &when, unless.as_ref());
+            let key = format!(
+                "{} unless {}",
+                when.canonical(),
+                unless
+                    .as_ref()
+                    .map(Condition::canonical)
+                    .unwrap_or_default()
+            );
+            match seen.iter().find(|(k, _)| *k == key) {
+                Some((_, first)) => self.findings.push(
+                    Finding::error(
+                        "R404",
+                        format!(
+                            "causes `{}` and `{}` have the same condition",
+                            first.id.value, cause.id.value
+                        ),
+                    )
+                    .at(self.span(file, &cause.when), "same condition")
+                    .also(self.span(file, &first.when), "as this one")
+                    .help("a diagnosis cannot tell them apart: merge the causes, or add the signal that distinguishes them"),
+                ),
+                None => seen.push((key, cause)),
+            }
+        }
+        conventions::code(self, file, code);
+    }
+
+    /// A cause that no combination of signal values confirms.
+    fn contradiction(
+        &mut self,
+        file: FileId,
+        cause: &RawCause,
+        when: &Condition,
+        unless: Option<&Condition>,
+    ) {
+        let names: BTreeSet<&str> = when
+            .signals()
+            .into_iter()
+            .chain(unless.iter().flat_map(|u| u.signals()))
+            .map(|(n, _)| n)
+            .collect();
+        if names.len() > MAX_SIGNALS_FOR_CONTRADICTION {
+            return;
+        }
+        let names: Vec<&str> = names.into_iter().collect();
+        let (mut when_possible, mut confirmable) = (false, false);
+        for bits in 0u32..(1 << names.len()) {
+            let mut obs = Observations::default();
+            for (i, name) in names.iter().enumerate() {
+                let v = if bits & (1 << i) != 0 {
+                    Value::Yes
+                } else {
+                    Value::No
+                };
+                obs.set(*name, v);
+            }
+            if engine::evaluate(when, &obs).0 == Value::Yes {
+                when_possible = true;
+                if unless.is_none_or(|u| engine::evaluate(u, &obs).0 != Value::Yes) {
+                    confirmable = true;
+                    break;
+                }
+            }
+        }
+        if confirmable {
+            return;
+        }
+        let finding = match (&cause.unless, when_possible) {
+            (Some(u), true) => Finding::error(
+                "R403",
+                format!(
+                    "cause `{}` can never be confirmed: `unless` holds whenever `when` does",
+                    cause.id.value
+                ),
+            )
+            .at(self.span(file, u), "always true when `when` is")
+            .also(self.span(file, &cause.when), "when")
+            .help("`unless` should name what rules the cause out, not a signal `when` requires"),
+            _ => Finding::error(
+                "R403",
+                format!(
+                    "the condition of cause `{}` can never be true",
+                    cause.id.value
+                ),
+            )
+            .at(
+                self.span(file, &cause.when),
+                "false whatever the signals say",
+            )
+            .help("a signal and its negation cannot both hold (`x and not x`); fix the condition"),
+        };
+        self.findings.push(finding);
+    }
+
+    /// A code's pattern that also matches another code's exact message.
+    fn ambiguous_patterns(&mut self, loaded: &Loaded) {
+        let codes: Vec<(FileId, &RawCode)> = loaded
+            .integrations
+            .iter()
+            .flat_map(|i| i.codes.iter().map(|(f, c)| (*f, c)))
+            .collect();
+        for (file, code) in &codes {
+            for pattern in &code.patterns {
+                let Ok(re) = regex::RegexBuilder::new(&pattern.value)
+                    .case_insensitive(true)
+                    .size_limit(1 << 20)
+                    .build()
+                else {
+                    continue;
+                };
+                for (other_file, other) in &codes {
+                    if other.code.value == code.code.value {
+                        continue;
+                    }
+                    let message = crate::recognize::normalize(&other.message.value);
+                    if re.is_match(&message) {
+                        self.findings.push(
+                            Finding::error(
+                                "R406",
+                                format!(
+                                    "pattern of {} also matches the message of {}",
+                                    code.code.value, other.code.value
+                                ),
+                            )
+                            .at(self.span(*file, pattern), "this pattern")
+                            .also(self.span(*other_file, &other.message), "matches this message")
+                            .help(format!(
+                                "make the pattern more specific: anchor it on words only {}'s message has",
+                                code.code.value
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The cause's conditions, if both parse (validation reports those that do not).
+fn parsed(cause: &RawCause) -> Option<(Condition, Option<Condition>)> {
+    let when = condition::parse(&cause.when.value).ok()?;
+    let unless = match &cause.unless {
+        Some(u) => Some(condition::parse(&u.value).ok()?),
+        None => None,
+    };
+    Some((when, unless))
+}

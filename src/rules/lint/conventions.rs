@@ -1,0 +1,258 @@
+//! The help site's article conventions (R6xx, warnings), from
+//! `shared/reference/help-site-format.md`.
+
+use std::ops::Range;
+
+use serde_saphyr::Spanned;
+
+use super::Lint;
+use crate::finding::Finding;
+use crate::rules::raw::{RawCode, RawProcedure, RawStep};
+use crate::rules::validate::span_within;
+use crate::source::{FileId, Span};
+
+/// Words a Title Case heading may leave in lower case.
+const MINOR_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of",
+    "off", "on", "per", "to", "up", "via", "vs", "with", "from", "into", "onto", "over", "than",
+];
+
+/// Words that cannot open an imperative step. Unknown words pass: a step is
+/// flagged only when it clearly starts with something other than a verb.
+const NOT_VERBS: &[&str] = &[
+    "the", "a", "an", "this", "that", "these", "those", "your", "my", "our", "their", "its", "it",
+    "you", "we", "they", "i", "he", "she", "there", "here", "if", "when", "once", "after",
+    "before", "then", "now", "also", "please", "in", "on", "at", "from", "under", "for", "to",
+    "with", "by", "as", "and", "or", "but", "so", "all", "each", "every", "some", "any", "no",
+    "not", "only", "just", "step", "note",
+];
+
+/// Verbs that end like participles ("-ed", "-ing") but are imperatives.
+const VERBS_LIKE_PARTICIPLES: &[&str] = &[
+    "embed", "feed", "need", "proceed", "seed", "shred", "speed", "bring", "sing", "ring", "string",
+];
+
+pub(super) fn code(lint: &mut Lint, file: FileId, code: &RawCode) {
+    message_period(lint, file, &code.message);
+    let fm = &code.front_matter;
+    for (key, value) in [
+        ("description", &fm.description),
+        ("keywords", &fm.keywords),
+        ("internal_scope", &fm.internal_scope),
+    ] {
+        if value.value.trim().is_empty() {
+            lint.findings.push(
+                Finding::warning("R606", format!("front matter `{key}` is empty"))
+                    .at(lint.span(file, value), "empty")
+                    .help(format!(
+                        "the help site needs `{key}`; see docs/authoring.md"
+                    )),
+            );
+        }
+    }
+    internal_scope(lint, file, &fm.internal_scope);
+    for faq in &code.faq {
+        faq_question(lint, file, &faq.question);
+    }
+    procedures(lint, file, &code.procedures);
+}
+
+pub(super) fn procedures(lint: &mut Lint, file: FileId, procedures: &[RawProcedure]) {
+    for step in procedures.iter().flat_map(|p| p.steps.iter().flatten()) {
+        step_verb(lint, file, step);
+    }
+}
+
+/// The span of `range` inside a scalar's value (see [`span_within`]).
+fn span_in(lint: &Lint, file: FileId, spanned: &Spanned<String>, range: Range<usize>) -> Span {
+    span_within(
+        lint.sources,
+        &lint.span(file, spanned),
+        &spanned.value,
+        range,
+    )
+}
+
+fn message_period(lint: &mut Lint, file: FileId, message: &Spanned<String>) {
+    let text = message.value.trim_end();
+    if text.ends_with('.') {
+        return;
+    }
+    let last = text
+        .char_indices()
+        .last()
+        .map_or(0..0, |(i, c)| i..i + c.len_utf8());
+    lint.findings.push(
+        Finding::warning("R601", "the message does not end with a period")
+            .at(
+                span_in(lint, file, message, last),
+                "expected `.` after this",
+            )
+            .help("copy the message exactly as the product shows it, ending with its period"),
+    );
+}
+
+fn internal_scope(lint: &mut Lint, file: FileId, scope: &Spanned<String>) {
+    let sentences: Vec<&str> = scope.value.trim().split(". ").map(str::trim).collect();
+    let expected = ["Audience is", "Covers", "Does not cover"];
+    let mut next = sentences.iter();
+    let missing = expected
+        .iter()
+        .find(|start| !next.any(|s| s.starts_with(**start)));
+    let missing = match missing {
+        Some(start) => format!("its \"{start} …\" sentence"),
+        None if !scope.value.trim().ends_with('.') => "its closing period".into(),
+        None => return,
+    };
+    if scope.value.trim().is_empty() {
+        return; // R606 already says so.
+    }
+    lint.findings.push(
+        Finding::warning("R604", format!("`internal_scope` lacks {missing}"))
+            .at(lint.span(file, scope), "here")
+            .help(
+                "write three sentences, in order: \"Audience is …. Covers …. Does not cover ….\"",
+            ),
+    );
+}
+
+fn faq_question(lint: &mut Lint, file: FileId, question: &Spanned<String>) {
+    let text = question.value.trim_end();
+    if !text.ends_with('?') {
+        let end = text.len();
+        lint.findings.push(
+            Finding::warning("R603", "FAQ question does not end with \"?\"")
+                .at(
+                    span_in(lint, file, question, end.saturating_sub(1)..end),
+                    "expected `?` here",
+                )
+                .help("write the question as a question, ending with \"?\""),
+        );
+    }
+    if let Some(word) = first_lowercase_word(text) {
+        lint.findings.push(
+            Finding::warning("R602", "FAQ question is not in Title Case")
+                .at(span_in(lint, file, question, word), "capitalise this word")
+                .help(format!("write it as \"{}\"", title_case(text))),
+        );
+    }
+}
+
+/// The first word a Title Case heading would capitalise but this one does not.
+fn first_lowercase_word(text: &str) -> Option<Range<usize>> {
+    let words = words(text);
+    let last = words.len().saturating_sub(1);
+    words.into_iter().enumerate().find_map(|(i, range)| {
+        let word = &text[range.clone()];
+        let first = word.chars().next()?;
+        let minor = MINOR_WORDS.contains(&word.to_lowercase().as_str()) && i != 0 && i != last;
+        // "iPhone" and "eBay" are names, not lapses.
+        let named = word.chars().any(char::is_uppercase);
+        (first.is_lowercase() && !minor && !named).then_some(range)
+    })
+}
+
+/// Byte ranges of the words (letters, digits, apostrophes) in a line.
+fn words(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        let in_word = c.is_alphanumeric() || c == '\'' || c == '\u{2019}';
+        match (start, in_word) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The text with every word that needs a capital given one.
+fn title_case(text: &str) -> String {
+    let mut out = text.to_string();
+    while let Some(range) = first_lowercase_word(&out) {
+        let upper: String = out[range.start..]
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default();
+        let len = out[range.start..].chars().next().map_or(1, char::len_utf8);
+        out.replace_range(range.start..range.start + len, &upper);
+    }
+    out
+}
+
+fn step_verb(lint: &mut Lint, file: FileId, step: &Spanned<RawStep>) {
+    let text = match &step.value {
+        RawStep::Text(t) => t.as_str(),
+        RawStep::Nested { text, .. } => text.as_str(),
+        // A shared snippet is checked where it is defined.
+        RawStep::Use { .. } => return,
+    };
+    // A placeholder (`${Click}`) stands for a verb chosen per variant.
+    if text.trim_start().starts_with("${") {
+        return;
+    }
+    let Some(range) = words(text).into_iter().next() else {
+        return;
+    };
+    let word = text[range.clone()].to_lowercase();
+    let participle = (word.ends_with("ed") || word.ends_with("ing"))
+        && !VERBS_LIKE_PARTICIPLES.contains(&word.as_str());
+    if !NOT_VERBS.contains(&word.as_str()) && !participle {
+        return;
+    }
+    let span = match &step.value {
+        RawStep::Text(t) => {
+            let spanned = Spanned {
+                value: t.clone(),
+                referenced: step.referenced,
+                defined: step.defined,
+            };
+            span_in(lint, file, &spanned, range)
+        }
+        RawStep::Nested { .. } | RawStep::Use { .. } => lint.span(file, step),
+    };
+    lint.findings.push(
+        Finding::warning("R605", "fix step does not start with a verb")
+            .at(span, "not an instruction")
+            .help("start each step with what to do: \"Click …\", \"Go to …\", \"Confirm …\""),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_case_questions() {
+        for ok in [
+            "Does the NS0109 Sync Error Affect All Exports?",
+            "Do I Need a NetSuite Admin to Fix the NS0109 Sync Error?",
+            "Should I Disconnect and Reconnect NetSuite?",
+            "Can I Use an iPhone?",
+        ] {
+            assert_eq!(first_lowercase_word(ok), None, "{ok}");
+        }
+        let text = "Does the error affect All Exports?";
+        assert_eq!(first_lowercase_word(text).map(|r| &text[r]), Some("error"));
+        assert!(first_lowercase_word("the Error Is Back?").is_some());
+        assert_eq!(
+            title_case("should I disconnect and reconnect NetSuite?"),
+            "Should I Disconnect and Reconnect NetSuite?"
+        );
+    }
+
+    #[test]
+    fn words_are_split_on_punctuation() {
+        let text = "Don't stop, **Save**.";
+        let w: Vec<&str> = words(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(w, ["Don't", "stop", "Save"]);
+    }
+}

@@ -1,0 +1,175 @@
+//! Phase 3 of `triage check`: every template compiled, then rendered for
+//! every valid code in strict mode; a problem is a finding at `template:line`.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::Error;
+use crate::engine::{self, Observations};
+use crate::finding::Finding;
+use crate::render::{
+    ArticleContext, CODE_TEMPLATES, FAQ_INTEGRATION, IntegrationPage, Renderer, TICKET,
+    TemplateSource, TicketInput, TicketPage, template_files,
+};
+use crate::rules::RuleBase;
+use crate::source::{FileId, Sources, Span};
+
+/// Adds the template files to `sources` and returns the findings about them.
+pub fn check(
+    base: &RuleBase,
+    source: &TemplateSource,
+    sources: &mut Sources,
+) -> Result<Vec<Finding>, Error> {
+    let files = template_files(source)?;
+    let ids: Vec<(String, FileId)> = files
+        .iter()
+        .map(|f| (f.name.clone(), sources.add(f.path.clone(), f.text.clone())))
+        .collect();
+    let (renderer, broken) = Renderer::from_files(files)?;
+    let mut check = TemplateCheck {
+        sources: &*sources,
+        ids: &ids,
+        findings: Vec::new(),
+        seen: HashSet::new(),
+    };
+    for (name, err) in &broken {
+        check.report("R501", name, err, "template does not compile", None);
+    }
+    // A broken template makes every render that includes it fail too.
+    let renders = |name: &str| !broken.iter().any(|(b, _)| b == name);
+    // A fixed time keeps the ticket's context the same on every run.
+    let input = TicketInput {
+        attempted_at: Some(jiff::Timestamp::UNIX_EPOCH),
+        ..TicketInput::default()
+    };
+    for (integration, code) in base.codes() {
+        let obs = Observations::default();
+        let diagnosis = engine::diagnose(integration, code, &obs);
+        for name in CODE_TEMPLATES.into_iter().filter(|n| renders(n)) {
+            let result = if name == TICKET {
+                render(
+                    &renderer,
+                    name,
+                    &TicketPage::new(integration, code, &diagnosis, &obs, &input),
+                )
+            } else {
+                render(&renderer, name, &ArticleContext::new(integration, code))
+            };
+            check.result(name, result, &code.code, broken.is_empty());
+        }
+    }
+    if renders(FAQ_INTEGRATION) {
+        for integration in &base.integrations {
+            let result = render(
+                &renderer,
+                FAQ_INTEGRATION,
+                &IntegrationPage::new(integration),
+            );
+            check.result(FAQ_INTEGRATION, result, &integration.id, broken.is_empty());
+        }
+    }
+    if renders(crate::site::INDEX) {
+        for integration in &base.integrations {
+            let ctx = crate::site::IndexContext::new(integration);
+            let result = render(&renderer, crate::site::INDEX, &ctx);
+            check.result(crate::site::INDEX, result, &integration.id, broken.is_empty());
+        }
+    }
+    Ok(check.findings)
+}
+
+fn render<T: Serialize>(r: &Renderer, name: &str, ctx: &T) -> Result<(), minijinja::Error> {
+    r.render_raw(name, ctx).map(drop)
+}
+
+struct TemplateCheck<'a> {
+    sources: &'a Sources,
+    ids: &'a [(String, FileId)],
+    findings: Vec<Finding>,
+    /// (template, line, message) already reported: one error fails every code.
+    seen: HashSet<(String, Option<usize>, String)>,
+}
+
+impl TemplateCheck<'_> {
+    fn result(
+        &mut self,
+        name: &str,
+        result: Result<(), minijinja::Error>,
+        subject: &str,
+        all_compiled: bool,
+    ) {
+        let Err(err) = result else { return };
+        // An import of a template that did not compile is reported as R501.
+        if !all_compiled && err.kind() == minijinja::ErrorKind::TemplateNotFound {
+            return;
+        }
+        let label = format!("while rendering {subject}");
+        self.report("R502", name, &err, "template fails to render", Some(label));
+    }
+
+    fn report(
+        &mut self,
+        code: &'static str,
+        name: &str,
+        err: &minijinja::Error,
+        what: &str,
+        label: Option<String>,
+    ) {
+        let name = err.name().unwrap_or(name);
+        let detail = match err.detail() {
+            Some(d) => format!("{}: {d}", err.kind()),
+            None => err.kind().to_string(),
+        };
+        if !self
+            .seen
+            .insert((name.to_string(), err.line(), detail.clone()))
+        {
+            return;
+        }
+        let mut finding = Finding::error(code, format!("{what}: {detail}")).help(help(err));
+        if let Some(file) = self.file(name) {
+            // A range over several lines (an unclosed block) says less than its first line.
+            let text = &self.sources.get(file).text;
+            let range = err
+                .range()
+                .filter(|r| text.get(r.clone()).is_some_and(|t| !t.contains('\n')))
+                .or_else(|| err.line().map(|l| self.line_range(file, l)))
+                .unwrap_or(0..0);
+            finding = finding.at(
+                Span::new(file, range),
+                label.unwrap_or_else(|| "here".into()),
+            );
+        }
+        self.findings.push(finding);
+    }
+
+    fn file(&self, name: &str) -> Option<FileId> {
+        self.ids.iter().find(|(n, _)| n == name).map(|(_, id)| *id)
+    }
+
+    /// The byte range of a 1-based line, without its newline.
+    fn line_range(&self, file: FileId, line: usize) -> Range<usize> {
+        let text = &self.sources.get(file).text;
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let start = start.min(text.len());
+        let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+        start..end
+    }
+}
+
+fn help(err: &minijinja::Error) -> String {
+    use minijinja::ErrorKind as K;
+    match err.kind() {
+        K::UndefinedError => "templates see only the fields listed in docs/authoring.md; check the spelling, or guard it with `{% if x is defined %}`".into(),
+        K::SyntaxError => "check that every `{%`, `{{` and `{#` is closed and every block has its `{% end… %}`".into(),
+        K::UnknownFilter => "known filters: yaml, yaml_quoted, md_escape and minijinja's built-ins".into(),
+        K::TemplateNotFound => "the template names in `include`/`import` must match files in templates/".into(),
+        _ => "see minijinja's documentation for this error".into(),
+    }
+}
