@@ -74,7 +74,12 @@ pub fn check(
         for integration in &base.integrations {
             let ctx = crate::site::IndexContext::new(integration);
             let result = render(&renderer, crate::site::INDEX, &ctx);
-            check.result(crate::site::INDEX, result, &integration.id, broken.is_empty());
+            check.result(
+                crate::site::INDEX,
+                result,
+                &integration.id,
+                broken.is_empty(),
+            );
         }
     }
     Ok(check.findings)
