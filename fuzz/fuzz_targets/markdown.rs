@@ -15,5 +15,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = triage::text::markdown_to_text(&text);
     let _ = triage::text::strip_inline(&text);
     let _ = triage::site::html::markdown_to_html(&text);
-    let _ = triage::site::html::page(&RENDERER, "netsuite/Troubleshooting/Sync-Errors/NS0109-Sync-Error.md", &text);
+    let _ = triage::site::html::page(
+        &RENDERER,
+        "netsuite/Troubleshooting/Sync-Errors/NS0109-Sync-Error.md",
+        &text,
+    );
 });

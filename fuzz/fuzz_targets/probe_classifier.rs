@@ -11,8 +11,11 @@ use triage::probe::classify::Outcome;
 use triage::rules::{RuleBase, RuleSource, Selection};
 
 static TABLE: LazyLock<ClassificationTable> = LazyLock::new(|| {
-    let (base, _) = RuleBase::load(&RuleSource::Embedded, &Selection::All).expect("embedded rules load");
-    base.integration("netsuite").and_then(|i| i.probe.clone()).expect("netsuite has a probe table")
+    let (base, _) =
+        RuleBase::load(&RuleSource::Embedded, &Selection::All).expect("embedded rules load");
+    base.integration("netsuite")
+        .and_then(|i| i.probe.clone())
+        .expect("netsuite has a probe table")
 });
 
 fuzz_target!(|data: &[u8]| {
@@ -30,6 +33,10 @@ fuzz_target!(|data: &[u8]| {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000);
-    let outcome = Outcome::Response { status, headers, body: body.as_bytes().to_vec() };
+    let outcome = Outcome::Response {
+        status,
+        headers,
+        body: body.as_bytes().to_vec(),
+    };
     let _ = TABLE.classify(&outcome, now);
 });
