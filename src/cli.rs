@@ -37,6 +37,14 @@ pub enum Command {
         after_help = "Examples:\n  triage render help NS0109\n  triage render faq netsuite\n  triage render ticket NS0109 --yes token_revoked --attempted-at 2026-11-28T09:30:00Z"
     )]
     Render(RenderArgs),
+    /// Build the help center: Markdown in the help site's layout and an HTML preview
+    #[command(
+        after_help = "Examples:\n  triage build --out site\n  triage build --out site --format md"
+    )]
+    Build(BuildArgs),
+    /// Serve the HTML preview on 127.0.0.1, rebuilding when rules or templates change
+    #[command(after_help = "Examples:\n  triage serve\n  triage serve --port 8080 --rules rules")]
+    Serve(ServeArgs),
     /// Log in to a live account the way the integration does and print the signals observed
     #[command(after_help = PROBE_HELP)]
     Probe(ProbeCommandArgs),
@@ -267,4 +275,33 @@ pub struct ProbeArgs {
     /// Seconds to wait for the whole answer [default: 15]
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The output folder: new, empty, or one an earlier build wrote
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = BuildFormat::Both)]
+    pub format: BuildFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BuildFormat {
+    /// The Markdown tree for the help site
+    Md,
+    /// The HTML preview, under html/
+    Html,
+    /// Both
+    Both,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Build into this folder instead of a temporary one
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }

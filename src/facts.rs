@@ -55,14 +55,11 @@ pub fn read(path: &Path) -> Result<Facts, Error> {
         path: name.clone(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > MAX_FACTS_BYTES {
+    let Some(bytes) = crate::source::read_bounded(path, MAX_FACTS_BYTES).map_err(io)? else {
         return Err(Error::Input(format!(
-            "--facts {name}: {} bytes is over the {MAX_FACTS_BYTES} byte limit for a facts file",
-            meta.len()
+            "--facts {name}: over the {MAX_FACTS_BYTES} byte limit for a facts file"
         )));
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::Input(format!(
             "--facts {name}: not valid UTF-8 (byte {}); save the file as UTF-8",

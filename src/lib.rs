@@ -26,6 +26,8 @@ pub mod rules;
 pub mod run;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
+pub mod site;
 pub mod source;
 pub mod template_check;
 pub mod text;

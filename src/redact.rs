@@ -14,7 +14,7 @@ static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         // `secret=…`, `token secret: …`, `consumer_secret = …`, `password: …`
         r#"(?i)\b((?:consumer[ _-]?|token[ _-]?)?(?:secret|password|passwd|pwd)s?)(\s*[:=]\s*)("[^"]*"|'[^']*'|\S+)"#,
         // `Bearer <token>`
-        r"(?i)\b(bearer)(\s+)([A-Za-z0-9\-._~+/]+=*)",
+        r"(?i)\b(bearer)(\s+)(\S+)",
         // oauth_signature="…" and friends inside a pasted Authorization header
         r#"(?i)\b(oauth_(?:signature|token|consumer_key))(=)("[^"]*"|[^,\s]+)"#,
     ]

@@ -242,6 +242,26 @@ impl Renderer {
         Ok(tidy(&out))
     }
 
+    /// Renders a template exactly as written, for HTML where blank lines may matter.
+    pub fn render_verbatim<T: Serialize>(&self, name: &str, ctx: &T) -> Result<String, Error> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
+        template
+            .render(Value::from(minijinja::value::Serde(ctx)))
+            .map_err(|e| template_error(name, &e))
+    }
+
+    /// A template file's text as is, for files copied rather than rendered (CSS, script).
+    pub fn source(&self, name: &str) -> Result<String, Error> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
+        Ok(template.source().to_string())
+    }
+
     pub fn help(&self, integration: &Integration, code: &Code) -> Result<String, Error> {
         self.render(HELP, &ArticleContext::new(integration, code))
     }

@@ -87,6 +87,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32, RunError> {
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)?;
             Ok(0)
         }
+        Command::Build(args) => crate::site::command(&ctx, args),
+        Command::Serve(args) => crate::serve::command(&ctx, args),
     }
 }
 

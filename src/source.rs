@@ -116,3 +116,15 @@ impl Span {
         Self::of_location(file, &spanned.referenced)
     }
 }
+
+/// Reads at most `limit` bytes of a file; `Ok(None)` when it holds more.
+/// Reading through `take` also bounds special files (`/dev/zero`, a FIFO fed
+/// forever) whose size the metadata does not tell.
+pub fn read_bounded(path: &std::path::Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}

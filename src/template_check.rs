@@ -70,6 +70,18 @@ pub fn check(
             check.result(FAQ_INTEGRATION, result, &integration.id, broken.is_empty());
         }
     }
+    if renders(crate::site::INDEX) {
+        for integration in &base.integrations {
+            let ctx = crate::site::IndexContext::new(integration);
+            let result = render(&renderer, crate::site::INDEX, &ctx);
+            check.result(
+                crate::site::INDEX,
+                result,
+                &integration.id,
+                broken.is_empty(),
+            );
+        }
+    }
     Ok(check.findings)
 }
 

@@ -459,3 +459,83 @@ fn hostile_pasted_messages_get_a_clear_answer() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn special_files_and_huge_inputs_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "big-facts.yaml",
+        format!("token_revoked: yes\n# {}\n", "x".repeat(2 * 1024 * 1024)),
+    );
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "facts from /dev/zero",
+            vec!["diagnose", "NS0109", "--facts", "/dev/zero"],
+        ),
+        (
+            "two megabyte facts",
+            vec!["diagnose", "NS0109", "--facts", "big-facts.yaml"],
+        ),
+        (
+            "credentials from /dev/zero",
+            vec!["probe", "netsuite", "--credentials", "/dev/zero"],
+        ),
+        (
+            "templates from /dev/zero",
+            vec!["--templates", "/dev/zero", "render", "help", "NS0109"],
+        ),
+        (
+            "rules from /dev/null",
+            vec!["--rules", "/dev/null", "codes"],
+        ),
+        (
+            "missing rules folder",
+            vec!["--rules", "no-such-folder", "check"],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, args) in cases {
+        let out = run_capped(dir.path(), &args);
+        if out.code != 2 || out.stderr.contains("panicked") || out.stderr.trim().is_empty() {
+            failures.push(format!("{name}: exit {} stderr: {}", out.code, out.stderr));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_megabyte_pasted_on_stdin_is_answered() {
+    use std::io::Write;
+    let chatter = "the sync failed again today, ".repeat(36 * 1024);
+    for (name, text, expect) in [
+        ("unrelated", chatter.clone(), 2),
+        (
+            "with the message",
+            format!(
+                "NS0109 Sync Error: Failed to login to NetSuite. Please verify your admin credentials. {chatter}"
+            ),
+            0,
+        ),
+    ] {
+        assert!(text.len() > 1024 * 1024, "{name} is over a megabyte");
+        let mut child = Command::new(insta_cmd::get_cargo_bin("triage"))
+            .args(["diagnose", "-", "--format", "json"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()).ok());
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(expect), "{name}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(
+            stderr.len() < 4096,
+            "{name}: the answer does not echo the paste"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per topic.
 
 mod article;
+mod browser;
 mod check;
 mod cli;
 mod content;
@@ -10,5 +11,8 @@ mod interactive;
 mod probe;
 mod scaffold;
 mod schema;
+mod secrets;
+mod serve;
+mod site;
 mod support;
 mod templates;

@@ -7,7 +7,9 @@ use libfuzzer_sys::fuzz_target;
 use triage::rules::{RuleBase, RuleSource, Selection};
 
 static RULES: LazyLock<RuleBase> = LazyLock::new(|| {
-    RuleBase::load(&RuleSource::Embedded, &Selection::All).expect("embedded rules load").0
+    RuleBase::load(&RuleSource::Embedded, &Selection::All)
+        .expect("embedded rules load")
+        .0
 });
 
 fuzz_target!(|data: &[u8]| {

@@ -50,7 +50,7 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const R: &str = "<redacted>";
         f.debug_struct("Credentials")
-            .field("account_id", &self.account_id)
+            .field("account_id", &display_account(&self.account_id))
             .field("consumer_key", &R)
             .field("consumer_secret", &R)
             .field("token_id", &R)
@@ -232,7 +232,16 @@ impl Credentials {
             path: path.to_owned(),
             source,
         };
-        let text = std::fs::read_to_string(path).map_err(read_error)?;
+        // A credentials file is a few lines; anything larger is not one.
+        let bytes = crate::source::read_bounded(path, 64 * 1024)
+            .map_err(read_error)?
+            .ok_or_else(|| {
+                read_error(std::io::Error::other(
+                    "over the 64 KiB limit for a credentials file",
+                ))
+            })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| read_error(std::io::Error::other("not valid UTF-8")))?;
         let mut loaded = Self::from_file_text(&text, account).map_err(|e| e.in_file(path))?;
         #[cfg(unix)]
         {
@@ -373,19 +382,24 @@ fn clean_value(name: &str, raw: &str, findings: &mut Vec<CredentialFinding>) -> 
     unquoted.to_owned()
 }
 
-/// The account ID as output may show it: itself, or only its length when it is long enough to
-/// be a secret pasted into the wrong variable.
+/// The account ID as output may show it: itself when it has an account ID's
+/// (or host name's) shape, else only its length — anything else may be a
+/// secret pasted into the wrong variable.
 pub fn display_account(id: &str) -> String {
-    if id.chars().count() <= 24 {
+    if recognisable_account(id) {
         id.to_owned()
     } else {
-        format!("({} characters)", id.chars().count())
+        format!("({} characters, not shown)", id.chars().count())
     }
+}
+
+fn recognisable_account(id: &str) -> bool {
+    id.chars().count() <= 64 && (ACCOUNT_ID.is_match(id) || host_form_label(id).is_some())
 }
 
 /// [`display_account`] quoted for a message.
 fn shown_account(id: &str) -> String {
-    if id.chars().count() <= 24 {
+    if recognisable_account(id) {
         format!("`{id}`")
     } else {
         display_account(id)

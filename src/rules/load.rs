@@ -254,16 +254,12 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
         path: path.display().to_string(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > MAX_FILE_BYTES {
+    let Some(bytes) = crate::source::read_bounded(path, MAX_FILE_BYTES).map_err(io)? else {
         return Err(Error::Input(format!(
-            "{}: {} bytes is over the {} byte limit for one rule file; split it or remove what does not belong",
+            "{}: over the {MAX_FILE_BYTES} byte limit for one rule file; split it or remove what does not belong",
             path.display(),
-            meta.len(),
-            MAX_FILE_BYTES
         )));
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+    };
     String::from_utf8(bytes).map_err(|e| {
         Error::Input(format!(
             "{}: not valid UTF-8 (byte {}); save the file as UTF-8",

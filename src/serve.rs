@@ -1,0 +1,374 @@
+//! `triage serve`: the HTML preview on 127.0.0.1, rebuilt when a rule or
+//! template file changes, so a writer sees an edit on reload. While a build
+//! fails, pages show its diagnostics instead; the server keeps running.
+//!
+//! A small HTTP/1.1 server on `std::net` (GET and HEAD of files, one request per
+//! connection) and a watcher polling modification times: enough for a preview.
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+use crate::Error;
+use crate::cli::ServeArgs;
+use crate::render::{Renderer, TemplateSource};
+use crate::rules::RuleSource;
+use crate::run::{Context, RunError};
+use crate::site::{self, Options, html, output};
+
+/// How often the rule and template folders are checked for changes.
+const POLL: Duration = Duration::from_millis(500);
+/// Requests are a line and a few headers; anything longer is cut off.
+const MAX_REQUEST_HEAD: usize = 16 * 1024;
+
+pub fn command(ctx: &Context, args: &ServeArgs) -> Result<i32, RunError> {
+    let ctx = with_local_folders(ctx);
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, args.port)).map_err(|e| {
+        Error::Input(format!(
+            "cannot listen on 127.0.0.1:{}: {e}; choose another port with --port",
+            args.port
+        ))
+    })?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| io_error("127.0.0.1", e))?
+        .port();
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("triage-serve-{port}")));
+    output::check_target(&out)?;
+    let server = Server {
+        watched: watched_folders(&ctx),
+        ctx,
+        root: out.join(html::DIR),
+        out,
+        failure: Mutex::new(None),
+        error_renderer: Renderer::new(&TemplateSource::Embedded)?,
+    };
+    server.rebuild();
+    eprintln!("serving the preview at http://127.0.0.1:{port}/ (Ctrl-C stops)");
+    match server.watched.as_slice() {
+        [] => eprintln!("using the embedded rules and templates: nothing to watch"),
+        folders => eprintln!(
+            "rebuilding when a file under {} changes",
+            folders
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    }
+    let server = &server;
+    std::thread::scope(|scope| {
+        scope.spawn(|| server.watch());
+        for stream in listener.incoming() {
+            match stream {
+                Ok(stream) => {
+                    scope.spawn(move || server.respond(stream));
+                }
+                // Out of file descriptors, say: wait rather than spin.
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    });
+    Ok(0)
+}
+
+/// Without `--rules`/`--templates`, a writer in a checkout means `./rules` and `./templates`.
+fn with_local_folders(ctx: &Context) -> Context {
+    let local = |name: &str| Path::new(name).is_dir().then(|| PathBuf::from(name));
+    Context {
+        rules: match &ctx.rules {
+            RuleSource::Embedded => local("rules").map_or(RuleSource::Embedded, RuleSource::Dir),
+            other => other.clone(),
+        },
+        templates: match &ctx.templates {
+            TemplateSource::Embedded => {
+                local("templates").map_or(TemplateSource::Embedded, TemplateSource::Dir)
+            }
+            other => other.clone(),
+        },
+    }
+}
+
+fn watched_folders(ctx: &Context) -> Vec<PathBuf> {
+    let mut folders = Vec::new();
+    if let RuleSource::Dir(dir) = &ctx.rules {
+        folders.push(dir.clone());
+    }
+    if let TemplateSource::Dir(dir) = &ctx.templates {
+        folders.push(dir.clone());
+    }
+    folders
+}
+
+struct Server {
+    ctx: Context,
+    watched: Vec<PathBuf>,
+    out: PathBuf,
+    /// The preview's root: `<out>/html`.
+    root: PathBuf,
+    /// The last build's error, shown in place of pages until a build succeeds.
+    failure: Mutex<Option<String>>,
+    /// The diagnostics page must render even when the templates being edited are broken.
+    error_renderer: Renderer,
+}
+
+impl Server {
+    fn rebuild(&self) {
+        let options = Options {
+            markdown: true,
+            html: true,
+            progress: false,
+        };
+        let result = site::build_from(&self.ctx, &self.out, options);
+        let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
+        match result {
+            Ok(summary) => {
+                eprintln!("built {}: {summary}", self.out.display());
+                *failure = None;
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                *failure = Some(strip_ansi(&e.to_string()));
+            }
+        }
+    }
+
+    fn watch(&self) {
+        let mut seen = fingerprint(&self.watched);
+        loop {
+            std::thread::sleep(POLL);
+            let now = fingerprint(&self.watched);
+            if now != seen {
+                seen = now;
+                self.rebuild();
+            }
+        }
+    }
+
+    fn respond(&self, mut stream: TcpStream) {
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let head = read_head(&mut stream);
+        let mut words = head.split_whitespace();
+        let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or("/"));
+        let response = match method {
+            "GET" | "HEAD" => self.get(target),
+            _ => Response::text(405, "only GET and HEAD are served"),
+        };
+        let _ = stream.write_all(&response.into_bytes(method == "HEAD"));
+    }
+
+    fn get(&self, target: &str) -> Response {
+        let Some(file) = resolve(&self.root, target) else {
+            return Response::text(400, "bad path");
+        };
+        // A folder (even one not built yet) or an .html file: a page.
+        let is_page = file.extension().is_none_or(|e| e == "html");
+        let failure = self
+            .failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let (true, Some(diagnostics)) = (is_page, failure) {
+            return match html::error_page(&self.error_renderer, &diagnostics) {
+                Ok(page) => Response::new(500, content_type(&file), page.into_bytes()),
+                Err(_) => Response::text(500, &diagnostics),
+            };
+        }
+        match std::fs::read(&file) {
+            Ok(body) => Response::new(200, content_type(&file), body),
+            // Before a first good build the diagnostics page still gets its style.
+            Err(_) if file.ends_with(html::CSS) => match self.error_renderer.source(html::CSS) {
+                Ok(css) => Response::new(200, content_type(&file), css.into_bytes()),
+                Err(_) => Response::text(404, &format!("not found: {target}")),
+            },
+            Err(_) => Response::text(404, &format!("not found: {target}")),
+        }
+    }
+}
+
+/// The diagnostics without terminal colours (they are coloured when stderr is a terminal).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // CSI: ESC [ parameters… final letter.
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Each watched file's path, size and modification time, in a stable order.
+fn fingerprint(folders: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+    fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, Option<SystemTime>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push((path, meta.len(), meta.modified().ok()));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for folder in folders {
+        walk(folder, &mut files);
+    }
+    files.sort();
+    files
+}
+
+/// The request line and headers (the body, if any, is not needed).
+fn read_head(stream: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 2048];
+    while head.len() < MAX_REQUEST_HEAD && !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
+
+/// The file a request target names under `root`; `None` for paths leaving it.
+fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_decode(path)?;
+    let mut file = root.to_path_buf();
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            p if p.contains('\\') || p.contains('\0') => return None,
+            p => file.push(p),
+        }
+    }
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    Some(file)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "md" => "text/markdown; charset=utf-8",
+        "png" => "image/png",
+        "svg" => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+struct Response {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn new(status: u16, content_type: &'static str, body: Vec<u8>) -> Self {
+        Response {
+            status,
+            content_type,
+            body,
+        }
+    }
+
+    fn text(status: u16, text: &str) -> Self {
+        Response::new(
+            status,
+            "text/plain; charset=utf-8",
+            text.as_bytes().to_vec(),
+        )
+    }
+
+    fn into_bytes(self, head_only: bool) -> Vec<u8> {
+        let reason = match self.status {
+            200 => "OK",
+            400 => "Bad Request",
+            404 => "Not Found",
+            405 => "Method Not Allowed",
+            _ => "Internal Server Error",
+        };
+        // no-store: a reload after an edit must show the rebuilt page.
+        let mut bytes = format!(
+            "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+            self.status,
+            self.content_type,
+            self.body.len()
+        )
+        .into_bytes();
+        if !head_only {
+            bytes.extend_from_slice(&self.body);
+        }
+        bytes
+    }
+}
+
+fn io_error(path: &str, source: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_string(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_are_stripped() {
+        assert_eq!(strip_ansi("\x1b[1;31merror\x1b[0m: x"), "error: x");
+    }
+
+    #[test]
+    fn paths_stay_inside_the_root() {
+        let root = Path::new("/srv/html");
+        assert_eq!(
+            resolve(root, "/netsuite/A%20B.html?q=1"),
+            Some(PathBuf::from("/srv/html/netsuite/A B.html"))
+        );
+        assert_eq!(resolve(root, "/../secret"), None);
+        assert_eq!(resolve(root, "/a/%2e%2e/%2e%2e/secret"), None);
+        assert_eq!(resolve(root, "/%zz"), None);
+    }
+}

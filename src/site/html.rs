@@ -1,0 +1,228 @@
+//! The HTML preview: each Markdown page through pulldown-cmark into the layout
+//! template, the home page and the search index. Every link is relative, so the
+//! preview works from `file://` as well as from `triage serve`.
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::render::Renderer;
+
+pub const PAGE: &str = "page.html.j2";
+pub const HOME: &str = "home.html.j2";
+pub const ERROR: &str = "error.html.j2";
+pub const CSS: &str = "site.css";
+pub const SCRIPT: &str = "search.js";
+pub const SEARCH_INDEX: &str = "search-index.js";
+/// The preview's folder inside the output folder.
+pub const DIR: &str = "html";
+
+/// The front matter keys the preview shows; the others are the help site's.
+#[derive(Debug, Default, Deserialize)]
+struct PageMeta {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct PageContext<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    body: &'a str,
+    root: &'a str,
+}
+
+/// Where a Markdown page's preview goes: `a/b.md` → `html/a/b.html`.
+pub fn html_path(md_rel: &str) -> String {
+    format!("{DIR}/{}", md_to_html_link(md_rel))
+}
+
+/// `../` once per folder between a page inside `html/` and `html/` itself.
+fn root_of(rel_inside_html: &str) -> String {
+    "../".repeat(rel_inside_html.matches('/').count())
+}
+
+/// The preview page of one Markdown page (`md_rel` is its path in the output).
+pub fn page(renderer: &Renderer, md_rel: &str, markdown: &str) -> Result<String, Error> {
+    let (front_matter, body) = split_front_matter(markdown);
+    let meta: PageMeta =
+        serde_saphyr::from_str_with_options(front_matter, crate::rules::load::yaml_options())
+            .unwrap_or_default();
+    let fallback = md_rel.rsplit('/').next().unwrap_or(md_rel);
+    renderer.render_verbatim(
+        PAGE,
+        &PageContext {
+            title: meta.title.as_deref().unwrap_or(fallback),
+            description: meta.description.as_deref(),
+            body: &markdown_to_html(body),
+            root: &root_of(md_rel),
+        },
+    )
+}
+
+/// The page `triage serve` shows while the build fails.
+pub fn error_page(renderer: &Renderer, diagnostics: &str) -> Result<String, Error> {
+    #[derive(Serialize)]
+    struct Ctx<'a> {
+        title: &'a str,
+        description: Option<&'a str>,
+        root: &'a str,
+        diagnostics: &'a str,
+    }
+    renderer.render_verbatim(
+        ERROR,
+        &Ctx {
+            title: "The build failed",
+            description: None,
+            root: "/",
+            diagnostics,
+        },
+    )
+}
+
+/// Splits `---` front matter from the body; no front matter gives an empty one.
+fn split_front_matter(markdown: &str) -> (&str, &str) {
+    markdown
+        .strip_prefix("---\n")
+        .and_then(|rest| {
+            let end = rest.find("\n---\n")?;
+            Some((&rest[..=end], &rest[end + 5..]))
+        })
+        .unwrap_or(("", markdown))
+}
+
+/// Markdown to HTML, links to sibling `.md` pages turned into links to their previews.
+pub fn markdown_to_html(markdown: &str) -> String {
+    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::from(md_to_html_link(&dest_url)),
+            title,
+            id,
+        }),
+        other => other,
+    });
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+/// `Sync-Errors/NS0109-Sync-Error.md#faq` → `Sync-Errors/NS0109-Sync-Error.html#faq`;
+/// links elsewhere (`https:`, `/…`, `mailto:`) stay as they are.
+fn md_to_html_link(link: &str) -> String {
+    let (path, fragment) = link.split_once('#').map_or((link, ""), |(p, f)| (p, f));
+    let external = path.starts_with('/') || path.contains(':');
+    match path.strip_suffix(".md") {
+        Some(stem) if !external => {
+            let hash = if link.contains('#') { "#" } else { "" };
+            format!("{stem}.html{hash}{fragment}")
+        }
+        _ => link.to_string(),
+    }
+}
+
+/// One code on the home page and in the search index.
+#[derive(Debug, Serialize)]
+pub struct CodeEntry {
+    pub code: String,
+    pub kind_title: &'static str,
+    pub product: String,
+    /// "NS0109 Sync Error: Failed to login to NetSuite".
+    pub title: String,
+    pub message: String,
+    pub summary: String,
+    /// Relative to `html/`.
+    pub url: String,
+}
+
+/// One integration on the home page.
+#[derive(Debug, Serialize)]
+pub struct IntegrationEntry {
+    pub product: String,
+    pub index_title: String,
+    pub index_url: String,
+    pub codes: Vec<CodeEntry>,
+}
+
+pub fn home(renderer: &Renderer, integrations: &[IntegrationEntry]) -> Result<String, Error> {
+    #[derive(Serialize)]
+    struct Ctx<'a> {
+        title: &'a str,
+        description: Option<&'a str>,
+        root: &'a str,
+        integrations: &'a [IntegrationEntry],
+    }
+    renderer.render_verbatim(
+        HOME,
+        &Ctx {
+            title: "Help center preview",
+            description: Some("Every error article generated from the rules, with search."),
+            root: "",
+            integrations,
+        },
+    )
+}
+
+/// The search index as a script setting a global: `fetch()` of JSON fails on `file://`.
+pub fn search_index(integrations: &[IntegrationEntry]) -> Result<String, Error> {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        code: &'a str,
+        title: &'a str,
+        message: &'a str,
+        summary: &'a str,
+        product: &'a str,
+        url: &'a str,
+    }
+    let entries: Vec<Entry> = integrations
+        .iter()
+        .flat_map(|i| &i.codes)
+        .map(|c| Entry {
+            code: &c.code,
+            title: &c.title,
+            message: &c.message,
+            summary: &c.summary,
+            product: &c.product,
+            url: &c.url,
+        })
+        .collect();
+    let json = serde_json::to_string(&entries).map_err(|e| Error::Input(e.to_string()))?;
+    // "</" never occurs in the script, whatever the messages say.
+    Ok(format!(
+        "window.TRIAGE_SEARCH = {};\n",
+        json.replace("</", "<\\/")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_to_markdown_pages_become_links_to_previews() {
+        assert_eq!(md_to_html_link("Sync-Errors/A.md"), "Sync-Errors/A.html");
+        assert_eq!(md_to_html_link("../B.md#faq"), "../B.html#faq");
+        assert_eq!(
+            md_to_html_link("https://example.com/a.md"),
+            "https://example.com/a.md"
+        );
+        assert_eq!(md_to_html_link("#faq"), "#faq");
+    }
+
+    #[test]
+    fn front_matter_is_split_from_the_body() {
+        assert_eq!(
+            split_front_matter("---\ntitle: A\n---\n\n# A\n"),
+            ("title: A\n", "\n# A\n")
+        );
+        assert_eq!(split_front_matter("# A\n---\n"), ("", "# A\n---\n"));
+        assert_eq!(root_of("a/b/c.md"), "../../");
+    }
+}

@@ -1,0 +1,378 @@
+//! `triage build`: the help center from the rules. The Markdown tree in the
+//! help site's layout (one article per code, an index page per integration)
+//! and an HTML preview of it with a home page and offline search.
+//!
+//! Each code is rendered and written on its own ([`Site::write_code`]), never
+//! holding every article in memory, and codes are spread over the cores.
+
+pub mod html;
+pub mod output;
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::Error;
+use crate::cli::{BuildArgs, BuildFormat};
+use crate::render::Renderer;
+use crate::rules::{Code, Index, Integration, Kind, RuleBase, Selection};
+use crate::run::{Context, RunError};
+use output::Staging;
+
+pub const INDEX: &str = "index.md.j2";
+
+/// Rule bases at least this large show a progress bar (on a terminal).
+const PROGRESS_FROM: usize = 100;
+
+/// What to write.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub markdown: bool,
+    pub html: bool,
+    /// A progress bar on stderr when it is a terminal.
+    pub progress: bool,
+}
+
+impl From<BuildFormat> for Options {
+    fn from(format: BuildFormat) -> Self {
+        Options {
+            markdown: format != BuildFormat::Html,
+            html: format != BuildFormat::Md,
+            progress: true,
+        }
+    }
+}
+
+/// What a build did, for the closing line.
+#[derive(Debug, Clone, Copy)]
+pub struct Summary {
+    pub codes: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        write!(
+            f,
+            "{}, {} in {} ms",
+            plural(self.codes, "code"),
+            plural(self.files, "file"),
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+/// `triage build`: loads the rules, builds, prints the summary on stderr.
+pub fn command(ctx: &Context, args: &BuildArgs) -> Result<i32, RunError> {
+    let summary = build_from(ctx, &args.out, Options::from(args.format))?;
+    eprintln!("built {}: {summary}", args.out.display());
+    Ok(0)
+}
+
+/// Loads rules and templates as `ctx` says and builds into `out`.
+pub fn build_from(ctx: &Context, out: &Path, options: Options) -> Result<Summary, Error> {
+    let start = Instant::now();
+    // Reading a large rule base takes a while too: say so on a terminal.
+    let reading = if options.progress {
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+            .with_style(indicatif::ProgressStyle::default_spinner())
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    reading.set_message("reading the rules");
+    reading.enable_steady_tick(Duration::from_millis(120));
+    let loaded = ctx.load(&Selection::All);
+    reading.finish_and_clear();
+    let base = loaded?;
+    let renderer = Renderer::new(&ctx.templates)?;
+    let mut summary = build(&base, &renderer, out, options)?;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
+
+/// Builds the site into `out`, replacing a previous build only when complete.
+pub fn build(
+    base: &RuleBase,
+    renderer: &Renderer,
+    out: &Path,
+    options: Options,
+) -> Result<Summary, Error> {
+    let start = Instant::now();
+    let staging = Staging::prepare(out)?;
+    let site = Site {
+        renderer,
+        staging: &staging,
+        options,
+    };
+    let codes: Vec<(&Integration, &Code)> = base.codes().collect();
+    let progress = progress_bar(codes.len(), options.progress);
+    for_each_parallel(&codes, |(integration, code)| {
+        site.write_code(integration, code)?;
+        progress.inc(1);
+        Ok(())
+    })?;
+    progress.finish_and_clear();
+    let mut entries = Vec::new();
+    for integration in &base.integrations {
+        entries.push(site.write_index(integration)?);
+    }
+    if options.html {
+        site.write_html_extras(&entries)?;
+    }
+    let files = staging.files() + 1; // and the marker
+    staging.commit()?;
+    Ok(Summary {
+        codes: codes.len(),
+        files,
+        elapsed: start.elapsed(),
+    })
+}
+
+fn progress_bar(len: usize, wanted: bool) -> indicatif::ProgressBar {
+    if !wanted || len < PROGRESS_FROM {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("building {bar:30} {pos}/{len} codes {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Runs `f` on every item, on as many threads as there are cores (one for
+/// few items); stops at the first error.
+fn for_each_parallel<T: Sync>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<(), Error> + Sync,
+) -> Result<(), Error> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = cores.min(items.len().div_ceil(32));
+    if workers <= 1 {
+        return items.iter().try_for_each(f);
+    }
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    // The failing item with the lowest index, so the message does not depend on timing.
+    let failure: Mutex<Option<(usize, Error)>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    if let Err(e) = f(item) {
+                        stop.store(true, Ordering::Relaxed);
+                        let mut failure = failure.lock().unwrap_or_else(|e| e.into_inner());
+                        if failure.as_ref().is_none_or(|(j, _)| i < *j) {
+                            *failure = Some((i, e));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    match failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
+}
+
+struct Site<'a> {
+    renderer: &'a Renderer,
+    staging: &'a Staging,
+    options: Options,
+}
+
+impl Site<'_> {
+    /// Renders one code's article and writes its Markdown and its preview.
+    fn write_code(&self, integration: &Integration, code: &Code) -> Result<(), Error> {
+        let markdown = self.renderer.help(integration, code)?;
+        self.write_page(&article_path(integration, code), &markdown)
+    }
+
+    fn write_page(&self, md_rel: &str, markdown: &str) -> Result<(), Error> {
+        if self.options.markdown {
+            self.staging.write(md_rel, markdown.as_bytes())?;
+        }
+        if self.options.html {
+            let page = html::page(self.renderer, md_rel, markdown)?;
+            self.staging
+                .write(&html::html_path(md_rel), page.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Writes the integration's index page; returns its entry for the home page.
+    fn write_index(&self, integration: &Integration) -> Result<html::IntegrationEntry, Error> {
+        let index_rel = index_path(integration);
+        let markdown = self
+            .renderer
+            .render(INDEX, &IndexContext::new(integration))?;
+        self.write_page(&index_rel, &markdown)?;
+        let mut codes: Vec<&Code> = integration.codes.iter().collect();
+        codes.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(html::IntegrationEntry {
+            product: integration.name.clone(),
+            index_title: index_title(integration),
+            index_url: md_rel_to_html(&index_rel),
+            codes: codes
+                .into_iter()
+                .map(|code| html::CodeEntry {
+                    code: code.code.clone(),
+                    kind_title: code.kind.title(),
+                    product: integration.name.clone(),
+                    title: headline(code),
+                    message: crate::recognize::strip_code_prefix(&code.message).to_string(),
+                    summary: code.summary.clone(),
+                    url: md_rel_to_html(&article_path(integration, code)),
+                })
+                .collect(),
+        })
+    }
+
+    /// The home page, the search index, the style sheet and the search script.
+    fn write_html_extras(&self, integrations: &[html::IntegrationEntry]) -> Result<(), Error> {
+        let dir = html::DIR;
+        let home = html::home(self.renderer, integrations)?;
+        self.staging
+            .write(&format!("{dir}/index.html"), home.as_bytes())?;
+        let index = html::search_index(integrations)?;
+        let index_rel = format!("{dir}/{}", html::SEARCH_INDEX);
+        self.staging.write(&index_rel, index.as_bytes())?;
+        for name in [html::CSS, html::SCRIPT] {
+            let text = self.renderer.source(name)?;
+            self.staging
+                .write(&format!("{dir}/{name}"), text.as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+/// `html/a/b.html` as a link from `html/index.html`: `a/b.html`.
+fn md_rel_to_html(md_rel: &str) -> String {
+    let path = html::html_path(md_rel);
+    path.strip_prefix(&format!("{}/", html::DIR))
+        .unwrap_or(&path)
+        .to_string()
+}
+
+/// The integration's troubleshooting folder, e.g. `netsuite/Troubleshooting`.
+fn troubleshooting(integration: &Integration) -> String {
+    format!("{}/Troubleshooting", integration.id)
+}
+
+/// `Sync-Errors/NS0109-Sync-Error.md`, relative to the troubleshooting folder.
+fn article_link(code: &Code) -> String {
+    let kind = code.kind.title();
+    format!("{kind}-Errors/{}-{kind}-Error.md", code.code)
+}
+
+/// `netsuite/Troubleshooting/Sync-Errors/NS0109-Sync-Error.md`.
+pub fn article_path(integration: &Integration, code: &Code) -> String {
+    format!("{}/{}", troubleshooting(integration), article_link(code))
+}
+
+/// `netsuite/Troubleshooting/Common-NetSuite-Errors.md`.
+pub fn index_path(integration: &Integration) -> String {
+    let name: String = integration
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("{}/Common-{name}-Errors.md", troubleshooting(integration))
+}
+
+/// The index page's title: the rules' `index.title`, or "Common <Product> Errors".
+fn index_title(integration: &Integration) -> String {
+    integration.index.as_ref().map_or_else(
+        || format!("Common {} Errors", integration.name),
+        |i| i.title.clone(),
+    )
+}
+
+/// The line a code is listed by: its display title, or code, kind and first clause.
+fn headline(code: &Code) -> String {
+    code.front_matter.display_title.clone().unwrap_or_else(|| {
+        let message = crate::recognize::strip_code_prefix(&code.message);
+        format!(
+            "{} {} Error: {}",
+            code.code,
+            code.kind.title(),
+            crate::recognize::first_clause(message)
+        )
+    })
+}
+
+/// What `index.md.j2` sees.
+#[derive(Debug, Serialize)]
+pub struct IndexContext<'a> {
+    title: String,
+    product: &'a str,
+    integration: &'a str,
+    index: Option<&'a Index>,
+    sections: Vec<Section>,
+}
+
+#[derive(Debug, Serialize)]
+struct Section {
+    kind: &'static str,
+    kind_title: &'static str,
+    codes: Vec<IndexEntry>,
+}
+
+#[derive(Debug, Serialize)]
+struct IndexEntry {
+    code: String,
+    headline: String,
+    summary: String,
+    /// Relative to the index page.
+    link: String,
+}
+
+impl<'a> IndexContext<'a> {
+    pub fn new(integration: &'a Integration) -> Self {
+        let mut kinds = Kind::ALL.to_vec();
+        kinds.sort_by_key(|k| k.title());
+        let sections = kinds
+            .into_iter()
+            .filter_map(|kind| {
+                let mut codes: Vec<&Code> = integration
+                    .codes
+                    .iter()
+                    .filter(|c| c.kind == kind)
+                    .collect();
+                codes.sort_by(|a, b| a.code.cmp(&b.code));
+                (!codes.is_empty()).then(|| Section {
+                    kind: kind.id(),
+                    kind_title: kind.title(),
+                    codes: codes
+                        .into_iter()
+                        .map(|code| IndexEntry {
+                            code: code.code.clone(),
+                            headline: headline(code),
+                            summary: code.summary.clone(),
+                            link: article_link(code),
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        IndexContext {
+            title: index_title(integration),
+            product: &integration.name,
+            integration: &integration.id,
+            index: integration.index.as_ref(),
+            sections,
+        }
+    }
+}

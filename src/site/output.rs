@@ -1,0 +1,386 @@
+//! Writing a build so that an interrupted or failed one leaves the previous
+//! output whole: every file goes into a temporary sibling (`DIR.tmp-<pid>`),
+//! which replaces `DIR` only once the build is complete.
+//!
+//! A marker file lists what a build wrote. A folder without it is not ours:
+//! it is refused unless empty. A folder with it is replaced only when it holds
+//! nothing but the files listed, so a build never deletes a file it did not write.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::Error;
+
+/// The file that marks a folder `triage build` made, listing the files it wrote.
+pub const MARKER: &str = ".triage-build";
+const MARKER_HEAD: &str = "# Written by `triage build`, which replaces this folder on every build.\n# It lists the files the build wrote; a folder holding any other file is never replaced.\n";
+
+/// What the output folder holds before the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Existing {
+    Nothing,
+    Empty,
+    /// A previous build's output.
+    Ours,
+}
+
+/// A build in progress: files go into the temporary sibling until [`Staging::commit`].
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    existing: Existing,
+    written: Mutex<Vec<String>>,
+    committed: bool,
+    /// Test hook: a pause after each file, so a crash test can kill the
+    /// build while it writes, at any speed of machine.
+    write_delay: Option<std::time::Duration>,
+}
+
+/// Environment variable read by the crash test (milliseconds per file).
+pub const WRITE_DELAY_ENV: &str = "TRIAGE_TEST_WRITE_DELAY_MS";
+
+impl Staging {
+    /// Checks the output folder, removes stale temporary siblings of earlier
+    /// killed builds, and creates this build's temporary sibling with the marker.
+    pub fn prepare(out: &Path) -> Result<Staging, Error> {
+        let existing = existing(out)?;
+        let (parent, name) = parent_and_name(out)?;
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        remove_stale_siblings(&parent, &name)?;
+        let tmp = parent.join(format!("{name}.tmp-{}", std::process::id()));
+        if tmp.exists() {
+            // Our own pid, reused after a killed build: only remove it if ours.
+            remove_ours(&tmp)?;
+        }
+        std::fs::create_dir(&tmp).map_err(io(&tmp))?;
+        let marker = tmp.join(MARKER);
+        std::fs::write(&marker, MARKER_HEAD).map_err(io(&marker))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            tmp,
+            existing,
+            written: Mutex::new(Vec::new()),
+            committed: false,
+            write_delay: std::env::var(WRITE_DELAY_ENV)
+                .ok()
+                .and_then(|ms| ms.parse().ok())
+                .map(std::time::Duration::from_millis),
+        })
+    }
+
+    /// Writes one file, `rel` being a `/`-separated path inside the output folder.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rel.to_string());
+        if let Some(delay) = self.write_delay {
+            std::thread::sleep(delay);
+        }
+        Ok(())
+    }
+
+    /// How many files were written so far.
+    pub fn files(&self) -> usize {
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Lists the files in the marker and moves the build into place.
+    pub fn commit(mut self) -> Result<(), Error> {
+        let mut files =
+            std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        files.sort();
+        let mut marker = String::from(MARKER_HEAD);
+        for f in &files {
+            marker.push_str(f);
+            marker.push('\n');
+        }
+        let marker_path = self.tmp.join(MARKER);
+        std::fs::write(&marker_path, marker).map_err(io(&marker_path))?;
+        self.swap()?;
+        self.committed = true;
+        Ok(())
+    }
+
+    fn swap(&self) -> Result<(), Error> {
+        match self.existing {
+            Existing::Nothing => std::fs::rename(&self.tmp, &self.out).map_err(io(&self.out)),
+            Existing::Empty | Existing::Ours => {
+                let old = replace(&self.tmp, &self.out)?;
+                if self.existing == Existing::Empty {
+                    std::fs::remove_dir(&old).map_err(io(&old))
+                } else {
+                    remove_ours(&old)
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Staging {
+    /// A failed build removes its temporary folder; the previous output stays.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = remove_ours(&self.tmp);
+        }
+    }
+}
+
+/// Puts `new` in place of `out`; returns where the previous `out` now is.
+fn replace(new: &Path, out: &Path) -> Result<PathBuf, Error> {
+    // One atomic exchange where the system has it: `out` is never missing.
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, new, CWD, out, RenameFlags::EXCHANGE).is_ok() {
+            return Ok(new.to_path_buf());
+        }
+    }
+    let (parent, name) = parent_and_name(out)?;
+    let old = parent.join(format!("{name}.old-{}", std::process::id()));
+    std::fs::rename(out, &old).map_err(io(out))?;
+    if let Err(e) = std::fs::rename(new, out) {
+        // Put the previous output back rather than leave no output at all.
+        let _ = std::fs::rename(&old, out);
+        return Err(io(out)(e));
+    }
+    Ok(old)
+}
+
+/// Checks that `out` can be built into: absent, empty, or a previous build holding
+/// only the files it listed.
+pub fn check_target(out: &Path) -> Result<(), Error> {
+    existing(out).map(|_| ())
+}
+
+fn existing(out: &Path) -> Result<Existing, Error> {
+    parent_and_name(out)?;
+    let meta = match std::fs::symlink_metadata(out) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Nothing),
+        Err(e) => return Err(io(out)(e)),
+    };
+    let shown = out.display();
+    if meta.file_type().is_symlink() {
+        return Err(Error::Input(format!(
+            "--out {shown} is a symbolic link; give the folder it points to"
+        )));
+    }
+    if !meta.is_dir() {
+        return Err(Error::Input(format!(
+            "--out {shown} is a file, not a folder; give a new or empty folder"
+        )));
+    }
+    let files = list_files(out)?;
+    if files.is_empty() {
+        return Ok(Existing::Empty);
+    }
+    let marker = out.join(MARKER);
+    if !files.contains(MARKER) {
+        return Err(Error::Input(format!(
+            "--out {shown} is not empty and was not made by `triage build` (no {MARKER} file); \
+             give a new or empty folder, so no file of yours is overwritten"
+        )));
+    }
+    let text = std::fs::read_to_string(&marker).map_err(io(&marker))?;
+    let listed: BTreeSet<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    let foreign: Vec<&String> = files
+        .iter()
+        .filter(|f| *f != MARKER && !listed.contains(f.as_str()))
+        .collect();
+    if let Some(first) = foreign.first() {
+        let more = match foreign.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        return Err(Error::Input(format!(
+            "--out {shown} holds {first}{more}, which `triage build` did not write; \
+             move it out of the folder, then build again"
+        )));
+    }
+    Ok(Existing::Ours)
+}
+
+fn parent_and_name(out: &Path) -> Result<(PathBuf, String), Error> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n != "." && n != "..")
+        .ok_or_else(|| {
+            Error::Input(format!(
+                "--out {} names no folder; give a folder name, e.g. --out site",
+                out.display()
+            ))
+        })?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((parent, name))
+}
+
+/// Every file under `dir`, as `/`-separated relative paths.
+fn list_files(dir: &Path) -> Result<BTreeSet<String>, Error> {
+    fn walk(dir: &Path, prefix: &str, out: &mut BTreeSet<String>) -> Result<(), Error> {
+        for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+            let entry = entry.map_err(io(dir))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = format!("{prefix}{name}");
+            if entry.file_type().map_err(io(&entry.path()))?.is_dir() {
+                walk(&entry.path(), &format!("{rel}/"), out)?;
+            } else {
+                out.insert(rel);
+            }
+        }
+        Ok(())
+    }
+    let mut files = BTreeSet::new();
+    walk(dir, "", &mut files)?;
+    Ok(files)
+}
+
+/// Removes temporary siblings of `name` left by killed builds: only those
+/// carrying the marker, and only if the build that made them is gone.
+fn remove_stale_siblings(parent: &Path, name: &str) -> Result<(), Error> {
+    for entry in std::fs::read_dir(parent).map_err(io(parent))? {
+        let entry = entry.map_err(io(parent))?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(name) else {
+            continue;
+        };
+        let pid = rest
+            .strip_prefix(".tmp-")
+            .or_else(|| rest.strip_prefix(".old-"))
+            .and_then(|p| p.parse::<u32>().ok());
+        let Some(pid) = pid else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            remove_ours(&entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return false;
+    };
+    !matches!(
+        rustix::process::test_kill_process(pid),
+        Err(rustix::io::Errno::SRCH)
+    )
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    false
+}
+
+/// Removes a folder only if it carries the marker, the marker last, so a
+/// removal cut short can still be recognised and finished by the next build.
+fn remove_ours(dir: &Path) -> Result<(), Error> {
+    let marker = dir.join(MARKER);
+    if !marker.is_file() {
+        // A build killed between creating its folder and writing the marker
+        // leaves it empty; removing an empty folder loses nothing (and fails,
+        // harmlessly, on one that holds anything).
+        let _ = std::fs::remove_dir(dir);
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        let path = entry.path();
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let removed = if entry.file_type().map_err(io(&path))?.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed.map_err(io(&path))?;
+    }
+    std::fs::remove_file(&marker).map_err(io(&marker))?;
+    std::fs::remove_dir(dir).map_err(io(dir))
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tempdir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "triage-output-test-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn build(out: &Path, files: &[(&str, &str)]) -> Result<(), Error> {
+        let staging = Staging::prepare(out)?;
+        for (rel, text) in files {
+            staging.write(rel, text.as_bytes())?;
+        }
+        staging.commit()
+    }
+
+    #[test]
+    fn replaces_its_own_output_and_nothing_else() {
+        let root = tempdir();
+        let out = root.join("site");
+        build(&out, &[("a/one.md", "1"), ("two.md", "2")]).unwrap();
+        build(&out, &[("a/one.md", "one")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/one.md")).unwrap(),
+            "one"
+        );
+        assert!(!out.join("two.md").exists());
+        std::fs::write(out.join("mine.txt"), "keep").unwrap();
+        let err = build(&out, &[("a/one.md", "x")]).unwrap_err().to_string();
+        assert!(err.contains("mine.txt"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("mine.txt")).unwrap(),
+            "keep"
+        );
+        let siblings = std::fs::read_dir(&root).unwrap().count();
+        assert_eq!(siblings, 1, "no temporary folder left behind");
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn an_unfinished_build_leaves_the_output_alone() {
+        let root = tempdir();
+        let out = root.join("site");
+        build(&out, &[("one.md", "1")]).unwrap();
+        {
+            let staging = Staging::prepare(&out).unwrap();
+            staging.write("one.md", b"half").unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(out.join("one.md")).unwrap(), "1");
+        assert_eq!(std::fs::read_dir(&root).unwrap().count(), 1);
+        std::fs::remove_dir_all(root).unwrap();
+    }
+}

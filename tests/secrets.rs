@@ -1,0 +1,152 @@
+//! Secrets never leave: for random credentials and random pasted text, no
+//! output of `probe`, `diagnose`, `render ticket` or an error path, in any
+//! format, holds a secret or any 16-character piece of one.
+
+use std::process::Output;
+
+use proptest::prelude::*;
+use triage::probe::credentials::Credentials;
+use triage::probe::fake::{FakeNetSuite, Scenario};
+
+use crate::support::triage;
+
+/// Every 16-character window of every secret.
+fn windows(secrets: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in secrets {
+        let chars: Vec<char> = s.chars().collect();
+        if chars.len() < 16 {
+            out.push(s.to_string());
+            continue;
+        }
+        for w in chars.windows(16) {
+            out.push(w.iter().collect());
+        }
+    }
+    out
+}
+
+fn assert_clean(what: &str, out: &Output, secrets: &[&str]) {
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for w in windows(secrets) {
+        assert!(
+            !text.contains(&w),
+            "{what}: a piece of a secret leaked: {w:?}\n{text}"
+        );
+    }
+}
+
+fn hex64() -> impl Strategy<Value = String> {
+    "[0-9a-f]{64}"
+}
+
+/// Secrets of any printable shape: people paste all sorts.
+fn odd_secret() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9+/=_.~-]{24,64}"
+}
+
+/// A pasted message with a credential in one of the forms people paste.
+fn pasted(secret: String, key: String) -> impl Strategy<Value = String> {
+    let forms = prop_oneof![
+        Just(format!("consumer key {key}")),
+        Just(format!("secret={secret}")),
+        Just(format!("token secret: {secret}")),
+        Just(format!("Authorization: Bearer {secret}")),
+        Just(format!("password = \"{secret}\"")),
+        Just(format!("oauth_signature=\"{secret}\"")),
+    ];
+    ("[ a-zA-Z,.:]{0,40}", forms, "[ a-zA-Z,.:]{0,40}").prop_map(|(a, form, b)| {
+        format!("{a} NS0109 Sync Error: Failed to login to NetSuite. Please verify your admin credentials. {form} {b}")
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, .. ProptestConfig::default() })]
+
+    #[test]
+    fn pasted_credentials_never_reach_any_output(
+        (secret, key, text) in (odd_secret(), hex64()).prop_flat_map(|(s, k)| {
+            (Just(s.clone()), Just(k.clone()), pasted(s, k))
+        })
+    ) {
+        let runs: Vec<(&str, Vec<&str>)> = vec![
+            ("diagnose text", vec!["diagnose", &text]),
+            ("diagnose json", vec!["diagnose", &text, "--format", "json", "--explain"]),
+            ("diagnose markdown", vec!["diagnose", &text, "--format", "markdown"]),
+            ("ticket md", vec!["render", "ticket", "NS0109", "--message", &text, "--attempted-at", "2026-11-28T09:30:00Z"]),
+            ("ticket text", vec!["render", "ticket", "NS0109", "--message", &text, "--format", "text"]),
+            ("ticket bad time", vec!["render", "ticket", "NS0109", "--message", &text, "--attempted-at", &text]),
+            ("ticket bad fix", vec!["render", "ticket", "NS0109", "--message", &text, "--tried", &text]),
+            ("unknown signal", vec!["diagnose", "NS0109", "--yes", &text]),
+        ];
+        for (what, args) in runs {
+            let out = triage().args(&args).output().unwrap();
+            assert_clean(what, &out, &[&secret, &key]);
+        }
+    }
+
+    #[test]
+    fn probe_credentials_never_reach_any_output(
+        key in hex64(), consumer_secret in odd_secret(), token in hex64(), token_secret in odd_secret(),
+        scenario in prop_oneof![
+            Just(Scenario::Valid), Just(Scenario::RevokedToken), Just(Scenario::WrongSecret),
+            Just(Scenario::ServerError), Just(Scenario::GarbageBody { status: 500 }),
+        ],
+    ) {
+        let creds = Credentials {
+            account_id: "1234567_SB1".into(),
+            consumer_key: key.clone(),
+            consumer_secret: consumer_secret.clone(),
+            token_id: token.clone(),
+            token_secret: token_secret.clone(),
+        };
+        let fake = FakeNetSuite::start_with(scenario, creds).unwrap();
+        let secrets = [key.as_str(), consumer_secret.as_str(), token.as_str(), token_secret.as_str()];
+        let env = |cmd: &mut std::process::Command| {
+            cmd.env("NETSUITE_ACCOUNT_ID", "1234567_SB1")
+                .env("NETSUITE_CONSUMER_KEY", &key)
+                .env("NETSUITE_CONSUMER_SECRET", &consumer_secret)
+                .env("NETSUITE_TOKEN_ID", &token)
+                .env("NETSUITE_TOKEN_SECRET", &token_secret);
+        };
+        let base = fake.base_url();
+        let runs: Vec<(&str, Vec<&str>)> = vec![
+            ("probe text", vec!["probe", "netsuite", "--base-url", &base]),
+            ("probe json", vec!["probe", "netsuite", "--base-url", &base, "--format", "json"]),
+            ("diagnose probe json", vec!["diagnose", "NS0109", "--probe", "netsuite", "--base-url", &base, "--format", "json"]),
+            ("ticket probe", vec!["render", "ticket", "NS0109", "--probe", "netsuite", "--base-url", &base]),
+            ("bad base url", vec!["probe", "netsuite", "--base-url", "http://example.com"]),
+        ];
+        for (what, args) in runs {
+            let mut cmd = triage();
+            env(&mut cmd);
+            let out = cmd.args(&args).output().unwrap();
+            assert_clean(what, &out, &secrets);
+        }
+        // A secret pasted into the account ID must not be echoed either.
+        let mut cmd = triage();
+        env(&mut cmd);
+        cmd.env("NETSUITE_ACCOUNT_ID", &token_secret);
+        let out = cmd.args(["probe", "netsuite", "--base-url", &base]).output().unwrap();
+        assert_clean("secret as account id", &out, &secrets);
+    }
+}
+
+#[test]
+fn credentials_debug_is_redacted() {
+    let creds = FakeNetSuite::test_credentials();
+    let shown = format!("{creds:?}");
+    for secret in [
+        &creds.consumer_key,
+        &creds.consumer_secret,
+        &creds.token_id,
+        &creds.token_secret,
+    ] {
+        assert!(!shown.contains(secret.as_str()), "{shown}");
+    }
+    assert!(shown.contains("1234567_SB1"));
+}

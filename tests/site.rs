@@ -1,0 +1,409 @@
+//! `triage build`: the Markdown tree, the index pages, the HTML preview, and
+//! the safety of the output folder (foreign folders, killed builds).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use insta_cmd::assert_cmd_snapshot;
+use triage::rules::{RuleBase, RuleSource, Selection};
+
+use crate::support::{manifest_dir, triage};
+
+/// Every file under `dir` by its `/`-separated relative path.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let rel = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            if entry.file_type().unwrap().is_dir() {
+                walk(&entry.path(), &format!("{rel}/"), out);
+            } else {
+                out.insert(rel, std::fs::read(entry.path()).unwrap());
+            }
+        }
+    }
+    let mut files = BTreeMap::new();
+    walk(dir, "", &mut files);
+    files
+}
+
+/// Builds the shipped rules into `<tempdir>/site`; returns the temp dir.
+pub fn build_shipped() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = triage()
+        .args(["build", "--out", "site"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+fn shipped() -> RuleBase {
+    let (base, findings) = RuleBase::load(&RuleSource::Embedded, &Selection::All).unwrap();
+    assert!(findings.iter().all(|f| !f.is_error()), "{findings:?}");
+    base
+}
+
+#[test]
+fn build_writes_the_markdown_tree_the_index_pages_and_the_preview() {
+    let dir = build_shipped();
+    let site = dir.path().join("site");
+    let files = tree(&site);
+    let base = shipped();
+    assert!(files.contains_key("html/index.html"));
+    assert!(files.contains_key("html/search-index.js"));
+    assert!(files.contains_key(".triage-build"));
+    assert!(files.contains_key("netsuite/Troubleshooting/Sync-Errors/NS0109-Sync-Error.md"));
+    for integration in &base.integrations {
+        let index = triage::site::index_path(integration);
+        assert!(files.contains_key(&index), "{index}");
+        assert!(files.contains_key(&format!("html/{}", index.replace(".md", ".html"))));
+        insta::assert_snapshot!(
+            format!("index_{}", integration.id),
+            String::from_utf8_lossy(&files[&index])
+        );
+    }
+    for (integration, code) in base.codes() {
+        let path = triage::site::article_path(integration, code);
+        let rendered = triage()
+            .args(["render", "help", &code.code])
+            .output()
+            .unwrap();
+        assert!(rendered.status.success());
+        assert_eq!(
+            files.get(&path).map(Vec::as_slice),
+            Some(rendered.stdout.as_slice()),
+            "{path} differs from `triage render help {}`",
+            code.code
+        );
+        let html = format!("html/{}", path.replace(".md", ".html"));
+        assert!(files.contains_key(&html), "{html}");
+    }
+}
+
+/// The summary line, counts and time masked (the rule base grows).
+#[test]
+fn the_summary_line_counts_codes_and_files() {
+    let dir = tempfile::tempdir().unwrap();
+    insta::with_settings!({filters => vec![
+        (r"\b\d+ (code|file)s?\b", "[N] ${1}s"),
+        (r"\b\d+ ms\b", "[N] ms"),
+    ]}, {
+        assert_cmd_snapshot!(
+            triage()
+                .args(["build", "--out", "site", "--format", "md"])
+                .current_dir(dir.path())
+        );
+    });
+}
+
+#[test]
+fn formats_md_and_html_write_only_their_part() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, out) in [("md", "md"), ("html", "html")] {
+        let status = triage()
+            .args(["build", "--out", out, "--format", format])
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let md = tree(&dir.path().join("md"));
+    assert!(md.keys().all(|k| !k.starts_with("html/")));
+    assert!(md.keys().any(|k| k.ends_with(".md")));
+    let html = tree(&dir.path().join("html"));
+    assert!(
+        html.keys()
+            .all(|k| k == ".triage-build" || k.starts_with("html/"))
+    );
+}
+
+#[test]
+fn a_second_build_is_byte_identical() {
+    let dir = build_shipped();
+    let site = dir.path().join("site");
+    let first = tree(&site);
+    let status = triage()
+        .args(["build", "--out", "site"])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let second = tree(&site);
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &first {
+        assert!(second[path] == *bytes, "{path} changed between builds");
+    }
+    let siblings: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(siblings, ["site"], "no temporary folder is left behind");
+}
+
+#[test]
+fn a_foreign_folder_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("docs")).unwrap();
+    std::fs::write(site.join("docs/notes.md"), "mine").unwrap();
+    let before = tree(&site);
+    assert_cmd_snapshot!(
+        triage()
+            .args(["build", "--out", "site"])
+            .current_dir(dir.path())
+    );
+    assert_eq!(tree(&site), before);
+    let siblings = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(siblings, 1, "nothing written next to it either");
+}
+
+#[test]
+fn a_file_added_to_a_built_folder_is_never_deleted() {
+    let dir = build_shipped();
+    let site = dir.path().join("site");
+    std::fs::write(site.join("html/extra.css"), "mine").unwrap();
+    let before = tree(&site);
+    assert_cmd_snapshot!(
+        triage()
+            .args(["build", "--out", "site"])
+            .current_dir(dir.path())
+    );
+    assert_eq!(tree(&site), before);
+}
+
+#[test]
+fn every_link_in_the_preview_is_relative_and_resolves() {
+    let dir = build_shipped();
+    let html = dir.path().join("site/html");
+    let link = regex::Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
+    for (rel, bytes) in tree(&html) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let page = String::from_utf8(bytes).unwrap();
+        let page_dir = html.join(&rel).parent().unwrap().to_path_buf();
+        for cap in link.captures_iter(&page) {
+            let target = cap[1].replace("&#x2f;", "/");
+            assert!(
+                !target.contains("://") && !target.starts_with('/'),
+                "{rel}: {target} is not relative"
+            );
+            let file = target.split('#').next().unwrap();
+            assert!(page_dir.join(file).is_file(), "{rel}: {target} is missing");
+        }
+    }
+}
+
+/// A rule base of `count` codes made from NS0109, some of them export errors.
+fn generated_rules(root: &Path, count: usize) {
+    let shipped = manifest_dir().join("rules/netsuite");
+    let dir = root.join("rules/netsuite");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        shipped.join("integration.yaml"),
+        dir.join("integration.yaml"),
+    )
+    .unwrap();
+    let seed = std::fs::read_to_string(shipped.join("NS0109.yaml")).unwrap();
+    for n in 5000..5000 + count {
+        let code = format!("NS{n}");
+        let mut text = seed
+            .replace("NS0109", &code)
+            .replace(
+                "Failed to login to NetSuite. Please",
+                &format!("Failed to login to NetSuite (case {n}). Please"),
+            )
+            .replace(
+                r"failed to log ?in to netsuite\W+please",
+                &format!(r"failed to log ?in to netsuite \(case {n}\)\W+please"),
+            );
+        if n % 3 == 1 {
+            text = text
+                .replace("kind: sync", "kind: export")
+                .replace(" Sync Error", " Export Error");
+        }
+        std::fs::write(dir.join(format!("{code}.yaml")), text).unwrap();
+    }
+}
+
+/// Changes every generated article, so a new build's output differs from the old.
+fn revise_rules(root: &Path) {
+    for entry in std::fs::read_dir(root.join("rules/netsuite")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("is being used.", "is the one in use.")).unwrap();
+    }
+}
+
+fn spawn_build(root: &Path, out: &str) -> Child {
+    triage()
+        .args(["--rules", "rules", "build", "--out", out])
+        .current_dir(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn build_into(root: &Path, out: &str) -> BTreeMap<String, Vec<u8>> {
+    let status = spawn_build(root, out).wait().unwrap();
+    assert!(status.success());
+    tree(&root.join(out))
+}
+
+/// When to kill a build.
+#[derive(Debug, Clone, Copy)]
+enum Moment {
+    /// This long after it started (it is most likely still reading the rules).
+    AfterStart(Duration),
+    /// This long after its temporary folder appeared (it is writing).
+    AfterWritingBegan(Duration),
+}
+
+/// Kills a build at `moment`; returns whether it was still running then.
+fn kill_build(root: &Path, moment: Moment) -> bool {
+    // A pause per file written makes the writing phase last about a second
+    // whatever the machine's speed, so the kills land while it writes.
+    let mut child = triage()
+        .args(["--rules", "rules", "build", "--out", "site"])
+        .env(triage::site::output::WRITE_DELAY_ENV, "5")
+        .current_dir(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let tmp = root.join(format!("site.tmp-{}", child.id()));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let wait = match moment {
+        Moment::AfterStart(wait) => wait,
+        Moment::AfterWritingBegan(wait) => {
+            while !tmp.exists() && child.try_wait().unwrap().is_none() {
+                assert!(Instant::now() < deadline, "the build never began writing");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            wait
+        }
+    };
+    std::thread::sleep(wait);
+    let running = child.try_wait().unwrap().is_none();
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    running
+}
+
+fn same_tree(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> bool {
+    a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
+}
+
+#[test]
+fn a_killed_build_leaves_the_previous_output_whole() {
+    // Rule files parse slowly in a debug build (about 5 ms each), so 200 codes
+    // rather than thousands: their writing phase (~200 ms) is what the kills aim at.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    generated_rules(root, 200);
+    let old = build_into(root, "site");
+    revise_rules(root);
+    let new = build_into(root, "expected");
+    assert!(!same_tree(&old, &new), "the revision changes the output");
+
+    let moments = [
+        Moment::AfterStart(Duration::from_millis(20)),
+        Moment::AfterWritingBegan(Duration::ZERO),
+        Moment::AfterWritingBegan(Duration::from_millis(50)),
+        Moment::AfterWritingBegan(Duration::from_millis(150)),
+    ];
+    let mut killed_while_writing = false;
+    for moment in moments {
+        let was_running = kill_build(root, moment);
+        let now = tree(&root.join("site"));
+        assert!(
+            same_tree(&now, &old) || same_tree(&now, &new),
+            "after a kill {moment:?} the output is neither the previous build nor the new one"
+        );
+        let leftovers = std::fs::read_dir(root)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("site.")
+            })
+            .count();
+        if was_running && matches!(moment, Moment::AfterWritingBegan(_)) && leftovers > 0 {
+            killed_while_writing = true;
+        }
+    }
+    assert!(
+        killed_while_writing,
+        "no kill landed while the build was writing"
+    );
+
+    // The next build finishes, and removes what the killed ones left.
+    assert!(same_tree(&build_into(root, "site"), &new));
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["expected", "rules", "site"]);
+}
+
+/// Where the browser test saves its screenshots: `target/browser/`.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .map_or_else(|| manifest_dir().join("target"), Path::to_path_buf)
+        .join("browser");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn command_output_with_timeout(mut cmd: Command, timeout: Duration) -> std::process::Output {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + timeout;
+    // Drain the pipes on threads so a chatty child never blocks on a full pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut buf).ok();
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut stderr, &mut buf).ok();
+        buf
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().ok();
+            panic!("{cmd:?} did not finish within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    std::process::Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
