@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::Error;
 use crate::finding::{Finding, Label, Severity};
 use crate::render::TemplateSource;
-use crate::rules::{RuleSource, Selection, lint, load, validate};
+use crate::rules::{RuleSource, Selection, pipeline};
 use crate::source::{FileId, Sources};
 
 /// Everything `check` found, with the files it read.
@@ -43,10 +43,10 @@ impl Report {
 /// (phase 2), then renders every template for every valid code (phase 3).
 /// Only I/O problems and unreadable files are errors; the rest are findings.
 pub fn check(rules: &RuleSource, templates: &TemplateSource) -> Result<Report, Error> {
-    let loaded = load::read(rules, &Selection::All)?;
-    let mut findings = lint::lint(&loaded);
-    let (mut base, validation) = validate::validate(loaded);
-    findings.extend(validation);
+    let loaded = pipeline::load(rules, &Selection::All, true)?;
+    let mut findings = loaded.lints;
+    findings.extend(loaded.findings);
+    let mut base = loaded.base;
     let mut sources = std::mem::take(&mut base.sources);
     findings.extend(crate::template_check::check(
         &base,

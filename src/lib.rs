@@ -17,6 +17,7 @@ pub mod error;
 pub mod facts;
 pub mod finding;
 pub mod interactive;
+pub mod parallel;
 pub mod probe;
 pub mod recognize;
 pub mod redact;

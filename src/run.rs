@@ -141,7 +141,7 @@ impl Context {
                 let id = code.code.clone();
                 return Ok((base, id, None));
             }
-            let loaded = crate::rules::load::read(&self.rules, &Selection::Code(String::new()))?;
+            let loaded = crate::rules::load::list(&self.rules, &Selection::Code(String::new()))?;
             return Err(Error::UnknownCode {
                 code: target.trim().to_string(),
                 suggestion: did_you_mean(

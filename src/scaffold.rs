@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::Error;
 use crate::finding::did_you_mean;
 use crate::recognize::{looks_like_code, normalize, strip_code_prefix};
+use crate::rules::raw::RawIntegration;
 use crate::rules::{Integration, Kind, RuleBase, RuleSource, Selection};
 
 /// What the writer asked for.
@@ -43,7 +44,7 @@ pub fn create(rules: &Path, new: &NewCode) -> Result<PathBuf, Error> {
     }
     let source = RuleSource::Dir(rules.to_path_buf());
     let (base, _) = RuleBase::load(&source, &Selection::All)?;
-    let loaded = crate::rules::load::read(&source, &Selection::Code(String::new()))?;
+    let loaded = crate::rules::load::list(&source, &Selection::Code(String::new()))?;
     if let Some(existing) = loaded
         .code_names
         .iter()
@@ -77,11 +78,11 @@ pub fn create(rules: &Path, new: &NewCode) -> Result<PathBuf, Error> {
     }
     // The validated model keeps no integration-level escalation: ask the file.
     let escalation = loaded
-        .integrations
+        .files
         .iter()
-        .filter(|i| i.dir == integration.id)
-        .filter_map(|i| i.file.as_ref())
-        .filter_map(|(_, raw)| raw.escalation.as_ref())
+        .filter(|f| f.is_integration() && f.integration == integration.id)
+        .filter_map(|f| crate::rules::load::parse::<RawIntegration>(0, &f.text).ok())
+        .filter_map(|raw| raw.escalation)
         .any(|e| e.include.contains_key(kind.id()));
     let text = scaffold(integration, &code, kind, message, escalation);
     let path = rules.join(&integration.id).join(format!("{code}.yaml"));

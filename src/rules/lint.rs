@@ -1,15 +1,16 @@
 //! Lints run by `triage check` beside validation, on the parsed files:
 //! unused definitions and logic (R4xx), article conventions (R6xx).
 //!
-//! They need the whole rule base (a signal is unused only if no code reads
-//! it), so other commands, which may load one code, do not run them.
+//! Some need the whole rule base (a signal is unused only if no code reads
+//! it), so other commands, which may load one code, do not run them. Those
+//! work from [`CodeFacts`], a few names kept per code, so that each code's
+//! parsed YAML can be dropped as soon as it is checked.
 
 use std::collections::{BTreeSet, HashSet};
 
 use serde_saphyr::Spanned;
 
 use super::condition::{self, Condition};
-use super::load::{Loaded, LoadedIntegration};
 use super::raw::{RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, SignalSource};
 use super::validate::value_span;
 use crate::engine::{self, Observations, Value};
@@ -19,32 +20,63 @@ use crate::source::{FileId, Sources, Span};
 mod ambiguous;
 mod conventions;
 
+pub use ambiguous::ambiguous_patterns;
+
 /// Above this many distinct signals in one cause, the contradiction check
 /// (2^n assignments) is skipped.
 const MAX_SIGNALS_FOR_CONTRADICTION: usize = 16;
 
-pub fn lint(loaded: &Loaded) -> Vec<Finding> {
+/// What the lints across codes need from one code file, kept once its
+/// parsed YAML is dropped.
+#[derive(Debug)]
+pub struct CodeFacts {
+    /// Signal names its conditions mention.
+    signals_read: Vec<String>,
+    /// Procedure ids its `fix.procedures` lists.
+    procedures_used: Vec<String>,
+    messages: ambiguous::Entry,
+}
+
+/// The lints of one code file on its own, and the facts the others need.
+pub fn code(sources: &Sources, file: FileId, code: &RawCode) -> (Vec<Finding>, CodeFacts) {
     let mut lint = Lint {
-        sources: &loaded.sources,
+        sources,
         findings: Vec::new(),
     };
-    // A file that did not parse may be the one that uses a definition.
-    let all_parsed = loaded.findings.is_empty();
-    for integration in &loaded.integrations {
-        if let Some((file, raw)) = &integration.file
-            && all_parsed
-        {
-            lint.unused_signals(*file, raw, integration);
-            lint.unused_shared_procedures(*file, raw, integration);
-        }
-        if let Some((file, raw)) = &integration.file {
-            conventions::procedures(&mut lint, *file, &raw.procedures);
-        }
-        for (file, code) in &integration.codes {
-            lint.code(*file, code);
-        }
+    lint.code(file, code);
+    let facts = CodeFacts {
+        signals_read: code
+            .causes
+            .iter()
+            .flat_map(conditions)
+            .flat_map(|c| names_in(&c.value))
+            .map(str::to_string)
+            .collect(),
+        procedures_used: uses(code).map(str::to_string).collect(),
+        messages: ambiguous::Entry::new(sources, file, code),
+    };
+    (lint.findings, facts)
+}
+
+/// The lints of an integration file: unused signals and shared procedures
+/// (only when every file parsed: one that did not may be the one that uses
+/// a definition), and its procedures' conventions.
+pub fn integration(
+    sources: &Sources,
+    file: FileId,
+    raw: &RawIntegration,
+    codes: &[&CodeFacts],
+    all_parsed: bool,
+) -> Vec<Finding> {
+    let mut lint = Lint {
+        sources,
+        findings: Vec::new(),
+    };
+    if all_parsed {
+        lint.unused_signals(file, raw, codes);
+        lint.unused_shared_procedures(file, raw, codes);
     }
-    ambiguous::ambiguous_patterns(&mut lint, loaded);
+    conventions::procedures(&mut lint, file, &raw.procedures);
     lint.findings
 }
 
@@ -81,13 +113,11 @@ impl Lint<'_> {
         value_span(self.sources, file, spanned)
     }
 
-    fn unused_signals(&mut self, file: FileId, raw: &RawIntegration, li: &LoadedIntegration) {
-        let read: HashSet<&str> = li
-            .codes
+    fn unused_signals(&mut self, file: FileId, raw: &RawIntegration, codes: &[&CodeFacts]) {
+        let read: HashSet<&str> = codes
             .iter()
-            .flat_map(|(_, c)| c.causes.iter())
-            .flat_map(conditions)
-            .flat_map(|c| names_in(&c.value))
+            .flat_map(|c| &c.signals_read)
+            .map(String::as_str)
             .collect();
         for signal in &raw.signals {
             if read.contains(signal.id.value.as_str()) {
@@ -116,9 +146,13 @@ impl Lint<'_> {
         &mut self,
         file: FileId,
         raw: &RawIntegration,
-        li: &LoadedIntegration,
+        codes: &[&CodeFacts],
     ) {
-        let used: HashSet<&str> = li.codes.iter().flat_map(|(_, c)| uses(c)).collect();
+        let used: HashSet<&str> = codes
+            .iter()
+            .flat_map(|c| &c.procedures_used)
+            .map(String::as_str)
+            .collect();
         self.unused_procedures(
             file,
             &raw.procedures,

@@ -5,8 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Error;
 use crate::finding::Finding;
-use crate::rules::raw::{RawCode, RawIntegration};
-use crate::source::{FileId, Sources};
+use crate::source::FileId;
 
 /// The file every integration folder holds besides its code files.
 pub const INTEGRATION_FILE: &str = "integration.yaml";
@@ -49,84 +48,51 @@ impl Selection {
     }
 }
 
-/// Parsed but unvalidated rule files.
+/// The rule files one command reads, in order (folder, then file name), with
+/// their text; and every code file name, read or not, for suggestions.
 #[derive(Debug, Default)]
-pub struct Loaded {
-    pub sources: Sources,
-    pub integrations: Vec<LoadedIntegration>,
-    /// Every code file name (without extension), read or not: for suggestions.
+pub struct Listing {
+    pub files: Vec<RuleFile>,
     pub code_names: Vec<String>,
-    pub findings: Vec<Finding>,
-}
-
-#[derive(Debug)]
-pub struct LoadedIntegration {
-    /// The folder name.
-    pub dir: String,
-    /// The integration file, if present and parseable.
-    pub file: Option<(FileId, RawIntegration)>,
-    /// Whether an integration file was read at all (it may have failed to parse).
-    pub has_file: bool,
-    pub codes: Vec<(FileId, RawCode)>,
 }
 
 /// A rule file before parsing: the name shown to users, its folder, its text.
-struct RawFile {
-    display: String,
-    integration: String,
-    stem: String,
-    text: String,
+#[derive(Debug)]
+pub struct RuleFile {
+    pub display: String,
+    pub integration: String,
+    pub stem: String,
+    pub text: String,
 }
 
-pub fn read(source: &RuleSource, selection: &Selection) -> Result<Loaded, Error> {
-    let mut loaded = Loaded::default();
+impl RuleFile {
+    pub fn is_integration(&self) -> bool {
+        self.stem == "integration"
+    }
+}
+
+/// Lists and reads the files `selection` needs (folders read on all cores).
+pub fn list(source: &RuleSource, selection: &Selection) -> Result<Listing, Error> {
+    let mut code_names = Vec::new();
     let files = match source {
         RuleSource::Embedded => {
             let files = crate::embedded::RULES.iter().map(|(p, t)| (*p, *t));
-            table_files(files, selection, &mut loaded.code_names)
+            table_files(files, selection, &mut code_names)
         }
         RuleSource::Memory(files) => {
             let files = files.iter().map(|(p, t)| (p.as_str(), t.as_str()));
-            table_files(files, selection, &mut loaded.code_names)
+            table_files(files, selection, &mut code_names)
         }
-        RuleSource::Dir(dir) => dir_files(dir, selection, &mut loaded.code_names)?,
+        RuleSource::Dir(dir) => dir_files(dir, selection, &mut code_names)?,
     };
-    for file in files {
-        let id = loaded.sources.add(file.display, file.text);
-        let index = match loaded
-            .integrations
-            .iter()
-            .position(|i| i.dir == file.integration)
-        {
-            Some(i) => i,
-            None => {
-                loaded.integrations.push(LoadedIntegration {
-                    dir: file.integration.clone(),
-                    file: None,
-                    has_file: false,
-                    codes: Vec::new(),
-                });
-                loaded.integrations.len() - 1
-            }
-        };
-        let text = &loaded.sources.get(id).text;
-        if file.stem == "integration" {
-            loaded.integrations[index].has_file = true;
-            if let Some(raw) = parse::<RawIntegration>(id, text, &mut loaded.findings) {
-                loaded.integrations[index].file = Some((id, raw));
-            }
-        } else if let Some(raw) = parse::<RawCode>(id, text, &mut loaded.findings) {
-            loaded.integrations[index].codes.push((id, raw));
-        }
-    }
-    Ok(loaded)
+    Ok(Listing { files, code_names })
 }
 
 fn table_files<'a>(
     table: impl Iterator<Item = (&'a str, &'a str)>,
     selection: &Selection,
     code_names: &mut Vec<String>,
-) -> Vec<RawFile> {
+) -> Vec<RuleFile> {
     let mut files = Vec::new();
     for (path, text) in table {
         let Some((integration, name)) = path.split_once('/') else {
@@ -139,7 +105,7 @@ fn table_files<'a>(
             code_names.push(stem.to_string());
         }
         if stem == "integration" || selection.wants(stem) {
-            files.push(RawFile {
+            files.push(RuleFile {
                 display: format!("rules/{path}"),
                 integration: integration.to_string(),
                 stem: stem.to_string(),
@@ -150,31 +116,69 @@ fn table_files<'a>(
     files
 }
 
+/// A file found in a rules folder, not yet read.
+struct Found {
+    path: PathBuf,
+    integration: String,
+    stem: String,
+}
+
 fn dir_files(
     dir: &Path,
     selection: &Selection,
     code_names: &mut Vec<String>,
-) -> Result<Vec<RawFile>, Error> {
-    let io = |path: &Path, source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let meta = std::fs::metadata(dir).map_err(|e| io(dir, e))?;
+) -> Result<Vec<RuleFile>, Error> {
+    let (found, stopped) = walk(dir, selection, code_names)?;
+    let texts = crate::parallel::map(&found, || (), |_, f| read_text(&f.path));
+    let mut files = Vec::with_capacity(found.len());
+    // The first problem in folder order, as reading one file after another would meet it.
+    for (f, text) in found.into_iter().zip(texts) {
+        files.push(RuleFile {
+            display: f.path.display().to_string(),
+            integration: f.integration,
+            stem: f.stem,
+            text: text?,
+        });
+    }
+    match stopped {
+        Some(e) => Err(e),
+        None => Ok(files),
+    }
+}
+
+/// The files to read in folder order; a problem met on the way (a bad link,
+/// too many files) stops the walk and is returned beside what came before it.
+fn walk(
+    dir: &Path,
+    selection: &Selection,
+    code_names: &mut Vec<String>,
+) -> Result<(Vec<Found>, Option<Error>), Error> {
+    let meta = std::fs::metadata(dir).map_err(|e| io_error(dir, e))?;
     if !meta.is_dir() {
         return Err(Error::Input(format!(
             "{} is not a folder: --rules takes a folder of <integration>/ subfolders",
             dir.display()
         )));
     }
-    let mut files = Vec::new();
+    let mut found = Vec::new();
+    let stopped = walk_into(dir, selection, code_names, &mut found).err();
+    Ok((found, stopped))
+}
+
+fn walk_into(
+    dir: &Path,
+    selection: &Selection,
+    code_names: &mut Vec<String>,
+    found: &mut Vec<Found>,
+) -> Result<(), Error> {
     let mut seen = 0usize;
-    for integration_dir in sorted_entries(dir).map_err(|e| io(dir, e))? {
+    for integration_dir in sorted_entries(dir).map_err(|e| io_error(dir, e))? {
         check_link(dir, &integration_dir)?;
         if !integration_dir.is_dir() {
             continue;
         }
         let integration = file_name(&integration_dir);
-        for path in sorted_entries(&integration_dir).map_err(|e| io(&integration_dir, e))? {
+        for path in sorted_entries(&integration_dir).map_err(|e| io_error(&integration_dir, e))? {
             seen += 1;
             if seen > MAX_FILES {
                 return Err(Error::Input(format!(
@@ -192,15 +196,21 @@ fn dir_files(
                     continue;
                 }
             }
-            files.push(RawFile {
-                display: path.display().to_string(),
+            found.push(Found {
+                path,
                 integration: integration.clone(),
-                text: read_text(&path)?,
                 stem,
             });
         }
     }
-    Ok(files)
+    Ok(())
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
@@ -270,18 +280,9 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
 }
 
 /// Parses one YAML document; a parse problem becomes a finding at its location.
-fn parse<T: serde::de::DeserializeOwned>(
-    file: FileId,
-    text: &str,
-    findings: &mut Vec<Finding>,
-) -> Option<T> {
-    match serde_saphyr::from_str_with_options::<T>(text, yaml_options()) {
-        Ok(value) => Some(value),
-        Err(err) => {
-            findings.push(super::yaml_error::finding(file, text, &err));
-            None
-        }
-    }
+pub fn parse<T: serde::de::DeserializeOwned>(file: FileId, text: &str) -> Result<T, Finding> {
+    serde_saphyr::from_str_with_options::<T>(text, yaml_options())
+        .map_err(|err| super::yaml_error::finding(file, text, &err))
 }
 
 pub fn yaml_options() -> serde_saphyr::Options {

@@ -6,6 +6,7 @@ pub mod condition;
 pub mod lint;
 pub mod load;
 pub mod pattern;
+pub mod pipeline;
 pub mod raw;
 pub mod validate;
 mod yaml_error;
@@ -33,8 +34,8 @@ impl RuleBase {
         source: &RuleSource,
         selection: &Selection,
     ) -> Result<(RuleBase, Vec<Finding>), crate::Error> {
-        let loaded = load::read(source, selection)?;
-        Ok(validate::validate(loaded))
+        let loaded = pipeline::load(source, selection, false)?;
+        Ok((loaded.base, loaded.findings))
     }
 
     pub fn codes(&self) -> impl Iterator<Item = (&Integration, &Code)> {

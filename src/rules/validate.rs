@@ -6,56 +6,29 @@ use std::ops::Range;
 
 use serde_saphyr::Spanned;
 
-use super::load::{Loaded, LoadedIntegration};
 use super::pattern::{Checked, Checker, Pattern};
 use super::raw::{
     RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, RawSnippet, RawStep,
 };
 use super::{
     Body, Cause, Code, Condition, Escalation, Faq, FrontMatter, Index, Integration, Kind,
-    Procedure, RuleBase, Signal, Step, VariantBody, Why,
+    Procedure, Signal, Step, VariantBody, Why,
 };
 use crate::finding::{Finding, did_you_mean};
 use crate::probe::ClassificationTable;
 use crate::source::{FileId, Sources, Span};
 
-pub fn validate(loaded: Loaded) -> (RuleBase, Vec<Finding>) {
-    let Loaded {
-        sources,
-        integrations,
-        findings,
-        ..
-    } = loaded;
-    let mut v = Validator {
-        sources: &sources,
-        findings,
-        codes_seen: HashMap::new(),
-        checker: Checker::default(),
-    };
-    let integrations = integrations
-        .into_iter()
-        .filter_map(|i| v.integration(i))
-        .collect();
-    let findings = v.findings;
-    (
-        RuleBase {
-            integrations,
-            sources,
-        },
-        findings,
-    )
-}
-
-struct Validator<'a> {
+/// Validates one integration's files, or one code of it, collecting findings.
+/// The pipeline ([`super::pipeline`]) runs one per code, on several threads.
+pub struct Validator<'a> {
     sources: &'a Sources,
-    findings: Vec<Finding>,
-    /// Code id → where it was first defined, across integrations.
-    codes_seen: HashMap<String, Span>,
-    checker: Checker,
+    pub findings: Vec<Finding>,
+    checker: &'a Checker,
 }
 
 /// What a code file may refer to in its integration.
-struct Shared<'a> {
+pub struct Shared<'a> {
+    file: FileId,
     name: &'a str,
     snippets: HashMap<&'a str, &'a RawSnippet>,
     signals: HashMap<&'a str, Span>,
@@ -63,42 +36,66 @@ struct Shared<'a> {
     raw: &'a RawIntegration,
 }
 
-impl Validator<'_> {
+/// Code id → where it was first defined, across integrations.
+#[derive(Default)]
+pub struct CodesSeen(HashMap<String, Span>);
+
+impl CodesSeen {
+    /// R101 when the code was already defined; otherwise remembers it.
+    pub fn check(&mut self, code: &str, span: Span) -> Option<Finding> {
+        let key = code.to_ascii_uppercase();
+        match self.0.get(&key) {
+            Some(first) => Some(
+                Finding::error("R101", format!("code `{code}` is defined in two files"))
+                    .at(span, "defined again here")
+                    .also(first.clone(), "first defined here")
+                    .help("keep one file per code"),
+            ),
+            None => {
+                self.0.insert(key, span);
+                None
+            }
+        }
+    }
+}
+
+impl<'a> Validator<'a> {
+    pub fn new(sources: &'a Sources, checker: &'a Checker) -> Self {
+        Validator {
+            sources,
+            findings: Vec::new(),
+            checker,
+        }
+    }
+
     fn push(&mut self, finding: Finding) {
         self.findings.push(finding);
     }
 
-    fn integration(&mut self, loaded: LoadedIntegration) -> Option<Integration> {
-        let Some((file, raw)) = &loaded.file else {
-            if let (Some((first, _)), false) = (loaded.codes.first(), loaded.has_file) {
-                self.push(
-                    Finding::error(
-                        "R008",
-                        format!(
-                            "folder `{}` has code files but no integration.yaml",
-                            loaded.dir
-                        ),
-                    )
-                    .at(Span::new(*first, 0..0), "this code has no integration")
-                    .help(
-                        "add integration.yaml with the integration's id, name, prefix and signals",
-                    ),
-                );
-            }
-            return None;
-        };
-        let file = *file;
-        if raw.id.value != loaded.dir {
+    /// R008: code files in a folder without an integration file.
+    pub fn no_integration_file(dir: &str, first_code: FileId) -> Finding {
+        Finding::error(
+            "R008",
+            format!("folder `{dir}` has code files but no integration.yaml"),
+        )
+        .at(Span::new(first_code, 0..0), "this code has no integration")
+        .help("add integration.yaml with the integration's id, name, prefix and signals")
+    }
+
+    /// The integration file's own checks (R009, duplicate ids), and what its
+    /// codes may refer to.
+    pub fn prelude(&mut self, dir: &str, file: FileId, raw: &'a RawIntegration) -> Shared<'a> {
+        if raw.id.value != dir {
             self.push(
                 Finding::error(
                     "R009",
                     format!(
-                        "integration id `{}` does not match its folder `{}`",
-                        raw.id.value, loaded.dir
+                        "integration id `{}` does not match its folder `{dir}`",
+                        raw.id.value
                     ),
                 )
                 .at(Span::of(file, &raw.id), "declared here")
-                .help(format!("rename the folder or set `id: {}`", loaded.dir)),
+                .help(format!("rename the folder or set `id: {dir}`")),
             );
         }
         let signals = self.unique(file, raw.signals.iter().map(|s| &s.id), "R103", "signal");
@@ -120,27 +117,28 @@ impl Validator<'_> {
             .filter(|s| snippet_ids.contains_key(s.id.value.as_str()))
             .map(|s| (s.id.value.as_str(), s))
             .collect();
-        let shared = Shared {
+        Shared {
+            file,
             name: &raw.name,
             snippets,
             signals,
             procedures,
             raw,
-        };
-        let mut codes = Vec::new();
-        for (code_file, code) in &loaded.codes {
-            if let Some(code) = self.code(&shared, *code_file, code) {
-                codes.push(code);
-            }
         }
+    }
+
+    /// The integration's probe table (R208 for unknown signals) and model,
+    /// with its valid codes (sorted by id).
+    pub fn finish(&mut self, shared: &Shared, mut codes: Vec<Code>) -> Integration {
+        let raw = shared.raw;
         codes.sort_by(|a, b| a.code.cmp(&b.code));
         // In file order, so that a did-you-mean between equally near names is stable.
         let vocabulary: Vec<&str> = raw.signals.iter().map(|s| s.id.value.as_str()).collect();
         let probe = raw
             .probe
             .as_ref()
-            .map(|table| self.probe_table(file, table, &vocabulary));
-        Some(Integration {
+            .map(|table| self.probe_table(shared.file, table, &vocabulary));
+        Integration {
             id: raw.id.value.clone(),
             name: raw.name.clone(),
             prefix: raw.prefix.value.clone(),
@@ -173,7 +171,7 @@ impl Validator<'_> {
                     .collect(),
             }),
             probe,
-        })
+        }
     }
 
     /// The probe's classification table; every signal it names must be in the vocabulary.
@@ -233,22 +231,13 @@ impl Validator<'_> {
         seen
     }
 
-    fn code(&mut self, shared: &Shared, file: FileId, raw: &RawCode) -> Option<Code> {
+    /// One code's model, or `None` when its rules have errors (reported).
+    /// Duplicate codes across files are the caller's to find ([`CodesSeen`]).
+    pub fn code(&mut self, shared: &Shared, file: FileId, raw: &RawCode) -> Option<Code> {
         let findings_before = self.findings.iter().filter(|f| f.is_error()).count();
         let code_span = Span::of(file, &raw.code);
         let code_id = raw.code.value.clone();
 
-        if let Some(first) = self.codes_seen.get(&code_id.to_ascii_uppercase()) {
-            self.push(
-                Finding::error("R101", format!("code `{code_id}` is defined in two files"))
-                    .at(code_span.clone(), "defined again here")
-                    .also(first.clone(), "first defined here")
-                    .help("keep one file per code"),
-            );
-        } else {
-            self.codes_seen
-                .insert(code_id.to_ascii_uppercase(), code_span.clone());
-        }
         let file_name = &self.sources.get(file).name;
         let stem = std::path::Path::new(file_name)
             .file_stem()

@@ -10,76 +10,92 @@
 use aho_corasick::AhoCorasick;
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
-use super::Lint;
+use super::{CodeFacts, Lint};
 use crate::finding::Finding;
-use crate::rules::load::Loaded;
 use crate::rules::pattern;
 use crate::rules::raw::RawCode;
-use crate::source::FileId;
+use crate::source::{FileId, Sources, Span};
 
-pub(super) fn ambiguous_patterns(lint: &mut Lint, loaded: &Loaded) {
-    let codes: Vec<(FileId, &RawCode)> = loaded
-        .integrations
-        .iter()
-        .flat_map(|i| i.codes.iter().map(|(f, c)| (*f, c)))
-        .collect();
-    let messages: Vec<String> = codes
-        .iter()
-        .map(|(_, c)| crate::recognize::normalize(&c.message.value))
-        .collect();
-    let patterns: Vec<(usize, &serde_saphyr::Spanned<String>)> = codes
-        .iter()
-        .enumerate()
-        .flat_map(|(i, (_, c))| c.patterns.iter().map(move |p| (i, p)))
-        .collect();
-    let candidates = candidates(patterns.iter().map(|(_, p)| p.value.as_str()), &messages);
-    for ((owner, pattern), candidates) in patterns.iter().zip(candidates) {
-        let (file, code) = codes[*owner];
-        let others = |c: &Vec<usize>| -> Vec<usize> {
-            c.iter()
-                .copied()
-                .filter(|&m| codes[m].1.code.value != code.code.value)
-                .collect()
+/// One code's message and patterns, with where they are written.
+#[derive(Debug)]
+pub(super) struct Entry {
+    code: String,
+    /// Normalised, as recognition sees it.
+    message: String,
+    message_span: Span,
+    patterns: Vec<(String, Span)>,
+}
+
+impl Entry {
+    pub(super) fn new(sources: &Sources, file: FileId, code: &RawCode) -> Entry {
+        let lint = Lint {
+            sources,
+            findings: Vec::new(),
         };
-        let others = match candidates {
-            Some(list) => others(&list),
-            None => others(&(0..messages.len()).collect()),
-        };
+        Entry {
+            code: code.code.value.clone(),
+            message: crate::recognize::normalize(&code.message.value),
+            message_span: lint.span(file, &code.message),
+            patterns: code
+                .patterns
+                .iter()
+                .map(|p| (p.value.clone(), lint.span(file, p)))
+                .collect(),
+        }
+    }
+}
+
+/// R406 for every pattern of `codes` (in order) that matches another code's message.
+pub fn ambiguous_patterns(codes: &[&CodeFacts]) -> Vec<Finding> {
+    let entries: Vec<&Entry> = codes.iter().map(|c| &c.messages).collect();
+    let messages: Vec<&str> = entries.iter().map(|e| e.message.as_str()).collect();
+    let patterns: Vec<(&Entry, &(String, Span))> = entries
+        .iter()
+        .flat_map(|e| e.patterns.iter().map(move |p| (*e, p)))
+        .collect();
+    let candidates = candidates(patterns.iter().map(|(_, (p, _))| p.as_str()), &messages);
+    let mut findings = Vec::new();
+    for ((entry, (source, span)), candidates) in patterns.iter().zip(candidates) {
+        let others: Vec<usize> = match candidates {
+            Some(list) => list,
+            None => (0..messages.len()).collect(),
+        }
+        .into_iter()
+        .filter(|&m| entries[m].code != entry.code)
+        .collect();
         if others.is_empty() {
             continue;
         }
-        let Ok(re) = pattern::build(&pattern.value) else {
+        let Ok(re) = pattern::build(source) else {
             continue;
         };
-        for m in others.into_iter().filter(|&m| re.is_match(&messages[m])) {
-            let (other_file, other) = codes[m];
-            lint.findings.push(
+        for m in others.into_iter().filter(|&m| re.is_match(messages[m])) {
+            let other = entries[m];
+            findings.push(
                 Finding::error(
                     "R406",
                     format!(
                         "pattern of {} also matches the message of {}",
-                        code.code.value, other.code.value
+                        entry.code, other.code
                     ),
                 )
-                .at(lint.span(file, pattern), "this pattern")
-                .also(
-                    lint.span(other_file, &other.message),
-                    "matches this message",
-                )
+                .at(span.clone(), "this pattern")
+                .also(other.message_span.clone(), "matches this message")
                 .help(format!(
                     "make the pattern more specific: anchor it on words only {}'s message has",
-                    code.code.value
+                    entry.code
                 )),
             );
         }
     }
+    findings
 }
 
 /// For each pattern, the messages (ascending indices) that hold its
 /// required literal; `None` when it has none and every message is a candidate.
 fn candidates<'a>(
     patterns: impl Iterator<Item = &'a str>,
-    messages: &[String],
+    messages: &[&str],
 ) -> Vec<Option<Vec<usize>>> {
     let config = pattern::syntax_config();
     let mut needles: Vec<String> = Vec::new();
@@ -240,6 +256,7 @@ mod tests {
             "(?-i)Unable",
             "in netsuite",
         ];
+        let messages: Vec<&str> = messages.iter().map(String::as_str).collect();
         let found = candidates(sources.iter().copied(), &messages);
         for (source, found) in sources.iter().zip(found) {
             let re = pattern::build(source).unwrap();

@@ -1,0 +1,242 @@
+//! Loading a rule base: the files listed and read, each integration file
+//! parsed, then every code file parsed, linted (for `check`) and validated on
+//! all cores, its parsed YAML dropped as soon as its model is built — the
+//! parsed form of 10,000 codes is larger than their models and their text
+//! together. Findings come out in the order a load of one file after another
+//! gives them, whatever the threads did.
+
+use super::lint::{self, CodeFacts};
+use super::load::{self, RuleSource, Selection};
+use super::pattern::Checker;
+use super::raw::{RawCode, RawIntegration};
+use super::validate::{CodesSeen, Shared, Validator};
+use super::{Code, RuleBase};
+use crate::Error;
+use crate::finding::Finding;
+use crate::source::{FileId, Sources, Span};
+
+/// A loaded rule base and what loading it found.
+#[derive(Debug)]
+pub struct Loaded {
+    pub base: RuleBase,
+    /// YAML problems in file order, then validation findings.
+    pub findings: Vec<Finding>,
+    /// The lints, when asked for.
+    pub lints: Vec<Finding>,
+}
+
+/// An integration folder and its integration file.
+struct Group {
+    dir: String,
+    /// The integration file, if one parsed (the last, if there are several).
+    file: Option<(FileId, RawIntegration)>,
+    /// Whether there was an integration file at all.
+    has_file: bool,
+    /// Its code files, in order.
+    codes: Vec<FileId>,
+}
+
+/// What became of one code file.
+enum Outcome {
+    Unparsed(Finding),
+    Parsed(Box<Parsed>),
+}
+
+struct Parsed {
+    code: String,
+    span: Span,
+    lints: Vec<Finding>,
+    facts: Option<CodeFacts>,
+    /// The model (`None` with errors) and validation findings, when the
+    /// integration file parsed.
+    validated: Option<(Option<Code>, Vec<Finding>)>,
+}
+
+pub fn load(source: &RuleSource, selection: &Selection, lint: bool) -> Result<Loaded, Error> {
+    let listing = load::list(source, selection)?;
+    let mut sources = Sources::default();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut unparsed: Vec<Option<Finding>> = Vec::new();
+    for file in listing.files {
+        let g = match groups.iter().position(|g| g.dir == file.integration) {
+            Some(g) => g,
+            None => {
+                groups.push(Group {
+                    dir: file.integration.clone(),
+                    file: None,
+                    has_file: false,
+                    codes: Vec::new(),
+                });
+                groups.len() - 1
+            }
+        };
+        let is_integration = file.is_integration();
+        let id = sources.add(file.display, file.text);
+        unparsed.push(None);
+        if !is_integration {
+            groups[g].codes.push(id);
+            continue;
+        }
+        groups[g].has_file = true;
+        match load::parse::<RawIntegration>(id, &sources.get(id).text) {
+            Ok(raw) => groups[g].file = Some((id, raw)),
+            Err(finding) => unparsed[id] = Some(finding),
+        }
+    }
+    let checker = Checker::default();
+    let mut preludes: Vec<Vec<Finding>> = Vec::new();
+    let shared: Vec<Option<Shared>> = groups
+        .iter()
+        .map(|g| {
+            let mut v = Validator::new(&sources, &checker);
+            let shared = g.file.as_ref().map(|(id, raw)| v.prelude(&g.dir, *id, raw));
+            preludes.push(v.findings);
+            shared
+        })
+        .collect();
+    let items: Vec<(FileId, usize)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| group.codes.iter().map(move |id| (*id, g)))
+        .collect();
+    let outcomes = crate::parallel::map(&items, Checker::default, |checker, &(id, g)| {
+        code(&sources, checker, id, shared[g].as_ref(), lint)
+    });
+    let mut parsed: Vec<Vec<Parsed>> = groups.iter().map(|_| Vec::new()).collect();
+    for (&(id, g), outcome) in items.iter().zip(outcomes) {
+        match outcome {
+            Outcome::Unparsed(finding) => unparsed[id] = Some(finding),
+            Outcome::Parsed(p) => parsed[g].push(*p),
+        }
+    }
+    let mut out = Assembly {
+        sources: &sources,
+        all_parsed: unparsed.iter().all(Option::is_none),
+        findings: unparsed.into_iter().flatten().collect(),
+        lints: Vec::new(),
+        integrations: Vec::new(),
+        seen: CodesSeen::default(),
+        checker: &checker,
+    };
+    let mut facts: Vec<CodeFacts> = Vec::new();
+    for (((group, shared), prelude), parsed) in groups.iter().zip(&shared).zip(preludes).zip(parsed)
+    {
+        facts.extend(out.group(group, shared.as_ref(), prelude, parsed, lint));
+    }
+    if lint {
+        let all: Vec<&CodeFacts> = facts.iter().collect();
+        out.lints.extend(lint::ambiguous_patterns(&all));
+    }
+    let Assembly {
+        findings,
+        lints,
+        integrations,
+        ..
+    } = out;
+    drop(shared);
+    Ok(Loaded {
+        base: RuleBase {
+            integrations,
+            sources,
+        },
+        findings,
+        lints,
+    })
+}
+
+/// Parses, lints and validates one code file.
+fn code(
+    sources: &Sources,
+    checker: &Checker,
+    id: FileId,
+    shared: Option<&Shared>,
+    lint: bool,
+) -> Outcome {
+    let raw = match load::parse::<RawCode>(id, &sources.get(id).text) {
+        Ok(raw) => raw,
+        Err(finding) => return Outcome::Unparsed(finding),
+    };
+    let (lints, facts) = if lint {
+        let (lints, facts) = lint::code(sources, id, &raw);
+        (lints, Some(facts))
+    } else {
+        (Vec::new(), None)
+    };
+    let validated = shared.map(|shared| {
+        let mut v = Validator::new(sources, checker);
+        let code = v.code(shared, id, &raw);
+        (code, v.findings)
+    });
+    Outcome::Parsed(Box::new(Parsed {
+        code: raw.code.value.clone(),
+        span: Span::of(id, &raw.code),
+        lints,
+        facts,
+        validated,
+    }))
+}
+
+/// The findings and models, put together in file order.
+struct Assembly<'a> {
+    sources: &'a Sources,
+    findings: Vec<Finding>,
+    lints: Vec<Finding>,
+    integrations: Vec<super::Integration>,
+    seen: CodesSeen,
+    checker: &'a Checker,
+    all_parsed: bool,
+}
+
+impl Assembly<'_> {
+    /// One integration folder's findings and model; returns its codes' facts.
+    fn group(
+        &mut self,
+        group: &Group,
+        shared: Option<&Shared>,
+        prelude: Vec<Finding>,
+        mut parsed: Vec<Parsed>,
+        lint: bool,
+    ) -> Vec<CodeFacts> {
+        let facts: Vec<CodeFacts> = parsed.iter_mut().filter_map(|p| p.facts.take()).collect();
+        if lint {
+            if let Some((file, raw)) = &group.file {
+                let codes: Vec<&CodeFacts> = facts.iter().collect();
+                self.lints.extend(lint::integration(
+                    self.sources,
+                    *file,
+                    raw,
+                    &codes,
+                    self.all_parsed,
+                ));
+            }
+            for p in &mut parsed {
+                self.lints.append(&mut p.lints);
+            }
+        }
+        let Some(shared) = shared else {
+            if !group.has_file
+                && let Some(first) = parsed.first()
+            {
+                self.findings
+                    .push(Validator::no_integration_file(&group.dir, first.span.file));
+            }
+            return facts;
+        };
+        self.findings.extend(prelude);
+        let mut codes = Vec::new();
+        for p in parsed {
+            let Some((model, findings)) = p.validated else {
+                continue;
+            };
+            let duplicate = self.seen.check(&p.code, p.span);
+            let keep = duplicate.is_none();
+            self.findings.extend(duplicate);
+            self.findings.extend(findings);
+            codes.extend(model.filter(|_| keep));
+        }
+        let mut v = Validator::new(self.sources, self.checker);
+        self.integrations.push(v.finish(shared, codes));
+        self.findings.extend(v.findings);
+        facts
+    }
+}
