@@ -13,7 +13,7 @@ use crate::render::{
     ArticleContext, CODE_TEMPLATES, FAQ_INTEGRATION, IntegrationPage, Renderer, TICKET,
     TemplateSource, TicketInput, TicketPage, template_files,
 };
-use crate::rules::RuleBase;
+use crate::rules::{Code, Integration, RuleBase};
 use crate::source::{FileId, Sources, Span};
 
 /// Adds the template files to `sources` and returns the findings about them.
@@ -44,45 +44,98 @@ pub fn check(
         attempted_at: Some(jiff::Timestamp::UNIX_EPOCH),
         ..TicketInput::default()
     };
-    for (integration, code) in base.codes() {
-        let obs = Observations::default();
-        let diagnosis = engine::diagnose(integration, code, &obs);
-        for name in CODE_TEMPLATES.into_iter().filter(|n| renders(n)) {
-            let result = if name == TICKET {
-                render(
-                    &renderer,
-                    name,
-                    &TicketPage::new(integration, code, &diagnosis, &obs, &input),
-                )
-            } else {
-                render(&renderer, name, &ArticleContext::new(integration, code))
-            };
-            check.result(name, result, &code.code, broken.is_empty());
+    let code_templates: Vec<&str> = CODE_TEMPLATES.into_iter().filter(|n| renders(n)).collect();
+    let page_templates: Vec<&str> = [FAQ_INTEGRATION, crate::site::INDEX]
+        .into_iter()
+        .filter(|n| renders(n))
+        .collect();
+    // Codes first, then integrations (whose pages are the largest); on all
+    // cores, only the errors kept, reported in this order.
+    let work: Vec<Work> = base
+        .codes()
+        .map(|(i, c)| Work::Code(i, c))
+        .chain(base.integrations.iter().map(Work::Integration))
+        .collect();
+    let failures = crate::parallel::map(
+        &work,
+        || (),
+        |_, work| match work {
+            Work::Code(integration, code) => {
+                render_code(&renderer, &code_templates, integration, code, &input)
+            }
+            Work::Integration(integration) => page_templates
+                .iter()
+                .filter_map(|name| {
+                    let result = match *name {
+                        FAQ_INTEGRATION => {
+                            render(&renderer, name, &IntegrationPage::new(integration))
+                        }
+                        _ => render(
+                            &renderer,
+                            name,
+                            &crate::site::IndexContext::new(integration),
+                        ),
+                    };
+                    result.err().map(|e| (*name, e))
+                })
+                .collect(),
+        },
+    );
+    let all_compiled = broken.is_empty();
+    let mut pages = Vec::new();
+    for (work, errors) in work.iter().zip(failures) {
+        match work {
+            Work::Code(_, code) => {
+                for (name, err) in errors {
+                    check.result(name, &err, &code.code, all_compiled);
+                }
+            }
+            Work::Integration(integration) => {
+                pages.extend(
+                    errors
+                        .into_iter()
+                        .map(|(name, e)| (name, e, &integration.id)),
+                );
+            }
         }
     }
-    if renders(FAQ_INTEGRATION) {
-        for integration in &base.integrations {
-            let result = render(
-                &renderer,
-                FAQ_INTEGRATION,
-                &IntegrationPage::new(integration),
-            );
-            check.result(FAQ_INTEGRATION, result, &integration.id, broken.is_empty());
-        }
-    }
-    if renders(crate::site::INDEX) {
-        for integration in &base.integrations {
-            let ctx = crate::site::IndexContext::new(integration);
-            let result = render(&renderer, crate::site::INDEX, &ctx);
-            check.result(
-                crate::site::INDEX,
-                result,
-                &integration.id,
-                broken.is_empty(),
-            );
+    // All integrations' FAQ pages, then all their index pages.
+    for name in page_templates {
+        for (_, err, id) in pages.iter().filter(|(n, _, _)| *n == name) {
+            check.result(name, err, id, all_compiled);
         }
     }
     Ok(check.findings)
+}
+
+enum Work<'a> {
+    Code(&'a Integration, &'a Code),
+    Integration(&'a Integration),
+}
+
+/// One code rendered with every code template; the templates that failed.
+fn render_code<'t>(
+    renderer: &Renderer,
+    templates: &[&'t str],
+    integration: &Integration,
+    code: &Code,
+    input: &TicketInput,
+) -> Vec<(&'t str, minijinja::Error)> {
+    let obs = Observations::default();
+    let diagnosis = engine::diagnose(integration, code, &obs);
+    let article = ArticleContext::new(integration, code);
+    templates
+        .iter()
+        .filter_map(|name| {
+            let result = if *name == TICKET {
+                let page = TicketPage::new(integration, code, &diagnosis, &obs, input);
+                render(renderer, name, &page)
+            } else {
+                render(renderer, name, &article)
+            };
+            result.err().map(|e| (*name, e))
+        })
+        .collect()
 }
 
 fn render<T: Serialize>(r: &Renderer, name: &str, ctx: &T) -> Result<(), minijinja::Error> {
@@ -98,20 +151,13 @@ struct TemplateCheck<'a> {
 }
 
 impl TemplateCheck<'_> {
-    fn result(
-        &mut self,
-        name: &str,
-        result: Result<(), minijinja::Error>,
-        subject: &str,
-        all_compiled: bool,
-    ) {
-        let Err(err) = result else { return };
+    fn result(&mut self, name: &str, err: &minijinja::Error, subject: &str, all_compiled: bool) {
         // An import of a template that did not compile is reported as R501.
         if !all_compiled && err.kind() == minijinja::ErrorKind::TemplateNotFound {
             return;
         }
         let label = format!("while rendering {subject}");
-        self.report("R502", name, &err, "template fails to render", Some(label));
+        self.report("R502", name, err, "template fails to render", Some(label));
     }
 
     fn report(
