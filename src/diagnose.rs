@@ -51,7 +51,11 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, out: &mut dyn Write) -> Result<i3
     // observations where no flag or fact already decided them.
     let (obs, probed, probe_report) =
         crate::probe::report::diagnose(integration, code, obs, &args.probe)?;
-    let siblings = ctx.siblings(&base, &integration.id);
+    // Reading every sibling code costs more than the rest of a diagnosis:
+    // only when a lead could come of it (always for the questions' loop).
+    let siblings = (args.interactive || engine::leads_possible(code, &obs))
+        .then(|| ctx.siblings(&base, &integration.id))
+        .flatten();
     let full = Full {
         integration,
         siblings: siblings.as_ref().unwrap_or(integration),

@@ -343,6 +343,16 @@ pub fn read_signals(cause: &crate::rules::Cause) -> Vec<&str> {
 /// there counts as a lead when one of the signals that confirmed it is read
 /// by none of the current code's causes (the current code cannot explain
 /// that observation, the other code can).
+/// Whether [`leads`] can find anything: a lead is a sibling's cause
+/// confirmed by a known signal this code does not read, so without such a
+/// signal there is none and the siblings need not be loaded.
+pub fn leads_possible(code: &Code, obs: &Observations) -> bool {
+    let read: BTreeSet<&str> = code.causes.iter().flat_map(read_signals).collect();
+    obs.0
+        .iter()
+        .any(|(signal, value)| *value != Value::Unknown && !read.contains(signal.as_str()))
+}
+
 pub fn leads(integration: &Integration, code: &Code, obs: &Observations) -> Vec<Lead> {
     let read: BTreeSet<&str> = code.causes.iter().flat_map(read_signals).collect();
     let mut out = Vec::new();

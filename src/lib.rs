@@ -10,6 +10,8 @@
 
 pub mod check;
 pub mod cli;
+#[doc(hidden)]
+pub mod corpus;
 pub mod diagnose;
 mod embedded;
 pub mod engine;

@@ -13,6 +13,10 @@ const BLOCK: usize = 4;
 
 /// How many threads to use for `items` items.
 pub fn threads(items: usize) -> usize {
+    // Asking for the cores reads cgroup files: not for a handful of items.
+    if items < 2 * MIN_ITEMS_PER_THREAD {
+        return 1;
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     cores.min(items / MIN_ITEMS_PER_THREAD).max(1)
 }
