@@ -172,13 +172,14 @@ fn walk_into(
     found: &mut Vec<Found>,
 ) -> Result<(), Error> {
     let mut seen = 0usize;
-    for integration_dir in sorted_entries(dir).map_err(|e| io_error(dir, e))? {
-        check_link(dir, &integration_dir)?;
+    for (integration_dir, link) in sorted_entries(dir).map_err(|e| io_error(dir, e))? {
+        check_link(dir, &integration_dir, link)?;
         if !integration_dir.is_dir() {
             continue;
         }
         let integration = file_name(&integration_dir);
-        for path in sorted_entries(&integration_dir).map_err(|e| io_error(&integration_dir, e))? {
+        let entries = sorted_entries(&integration_dir).map_err(|e| io_error(&integration_dir, e))?;
+        for (path, link) in entries {
             seen += 1;
             if seen > MAX_FILES {
                 return Err(Error::Input(format!(
@@ -186,7 +187,7 @@ fn walk_into(
                     dir.display()
                 )));
             }
-            check_link(dir, &path)?;
+            check_link(dir, &path, link)?;
             let Some(stem) = yaml_stem(&file_name(&path)).map(str::to_string) else {
                 continue;
             };
@@ -213,9 +214,11 @@ fn io_error(path: &Path, source: std::io::Error) -> Error {
     }
 }
 
-fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// A folder's entries in name order, each with whether it is a symbolic
+/// link (from the directory listing: no system call per file).
+fn sorted_entries(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
     let mut entries = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
+        .map(|e| e.map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_symlink()))))
         .collect::<Result<Vec<_>, _>>()?;
     entries.sort();
     Ok(entries)
@@ -223,8 +226,7 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Refuses symlinks that loop or lead outside the rules folder: a rule base
 /// from a pull request must not read files elsewhere on the machine.
-fn check_link(root: &Path, path: &Path) -> Result<(), Error> {
-    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+fn check_link(root: &Path, path: &Path, is_link: bool) -> Result<(), Error> {
     if !is_link {
         return Ok(());
     }

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Whole-process figures for BENCHMARKS.md: generates rule bases of 1,000 and
+# 10,000 codes, builds triage in release mode, times each command with
+# hyperfine, measures peak memory with GNU time, and prints a Markdown table.
+#
+#   bash benches/run.sh            # from the repository root
+#   RUNS=20 bash benches/run.sh    # more runs per figure (default 10)
+#
+# Needs: cargo, hyperfine and GNU time (Debian: apt-get install -y hyperfine
+# time), python3 for reading hyperfine's JSON; PyYAML and Jinja2 only for the
+# Python baseline, which is skipped without them.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+RUNS="${RUNS:-10}"
+
+need() {
+    if ! command -v "$1" >/dev/null 2>&1; then
+        echo "benches/run.sh: $1 not found; $2" >&2
+        exit 2
+    fi
+}
+need cargo "install Rust (rustup)"
+need hyperfine "install it: apt-get install -y hyperfine"
+need python3 "install it: apt-get install -y python3"
+if [ ! -x /usr/bin/time ]; then
+    echo "benches/run.sh: /usr/bin/time not found; install it: apt-get install -y time" >&2
+    exit 2
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+cargo build --release --quiet --bin triage --example corpus
+bin="$PWD/target/release/triage"
+for n in 1000 10000; do
+    target/release/examples/corpus --codes "$n" --out "$work/c$n" 2>/dev/null
+done
+
+# median of a hyperfine JSON export, in milliseconds
+median_ms() {
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f" % (r["median"]*1000))' "$1"
+}
+
+# time NAME RUNS WARMUP COMMAND... -> prints the median in ms
+time_it() {
+    local name="$1" runs="$2" warmup="$3"
+    shift 3
+    hyperfine --shell=none --style none --warmup "$warmup" --runs "$runs" \
+        --export-json "$work/$name.json" "$(printf '%q ' "$@")" >/dev/null 2>&1 \
+        || { echo "benches/run.sh: '$*' failed" >&2; exit 1; }
+    median_ms "$work/$name.json"
+}
+
+# peak resident memory in MB of one run
+peak_mb() {
+    /usr/bin/time -f "%M" -o "$work/rss" "$@" >/dev/null 2>&1 \
+        || { echo "benches/run.sh: '$*' failed" >&2; exit 1; }
+    awk '{ printf "%.0f", $1 / 1024 }' "$work/rss"
+}
+
+ratio() { python3 -c 'import sys; print("%.1f" % (float(sys.argv[2]) / float(sys.argv[1])))' "$1" "$2"; }
+
+diagnose=(diagnose NS0109 --yes token_revoked --format json)
+d=$(time_it diagnose 300 30 "$bin" "${diagnose[@]}")
+py="n/a"
+if python3 -c 'import yaml, jinja2' 2>/dev/null; then
+    py=$(time_it python 50 5 python3 -c "import yaml, jinja2")
+fi
+
+declare -A t m
+for n in 1000 10000; do
+    t[check$n]=$(time_it "check$n" "$RUNS" 1 "$bin" --rules "$work/c$n" check)
+    m[check$n]=$(peak_mb "$bin" --rules "$work/c$n" check)
+    t[build$n]=$(time_it "build$n" "$RUNS" 1 "$bin" --rules "$work/c$n" build --out "$work/site$n")
+    m[build$n]=$(peak_mb "$bin" --rules "$work/c$n" build --out "$work/site$n")
+    t[codes$n]=$(time_it "codes$n" "$RUNS" 1 "$bin" --rules "$work/c$n" codes)
+done
+
+echo "| figure | target | measured (median) | 10k/1k |"
+echo "| --- | --- | --- | --- |"
+echo "| \`diagnose NS0109 --yes token_revoked --format json\` (embedded rules) | < 3 ms | ${d} ms | |"
+if [ "$py" != "n/a" ]; then
+    echo "| \`python3 -c \"import yaml, jinja2\"\` (baseline) | ≥ 20 × diagnose | ${py} ms ($(ratio "$d" "$py") × diagnose) | |"
+fi
+echo "| \`codes\` (load + validate), 1,000 / 10,000 codes | | ${t[codes1000]} / ${t[codes10000]} ms | $(ratio "${t[codes1000]}" "${t[codes10000]}") |"
+echo "| \`check\`, 1,000 / 10,000 codes | < 800 ms at 10k | ${t[check1000]} / ${t[check10000]} ms | $(ratio "${t[check1000]}" "${t[check10000]}") |"
+echo "| \`build\` (md + html), 1,000 / 10,000 codes | < 1,000 ms at 10k | ${t[build1000]} / ${t[build10000]} ms | $(ratio "${t[build1000]}" "${t[build10000]}") |"
+echo "| peak memory, \`check\` 1,000 / 10,000 codes | < 100 MB at 10k | ${m[check1000]} / ${m[check10000]} MB | |"
+echo "| peak memory, \`build\` 1,000 / 10,000 codes | < 100 MB at 10k | ${m[build1000]} / ${m[build10000]} MB | |"
+echo
+echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
