@@ -36,11 +36,18 @@ fn rules(dir: &Path) -> RuleSource {
 }
 
 /// Few samples for the large sizes, so that `cargo bench` ends in minutes.
-fn configure(group: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>, codes: usize) {
+fn configure(
+    group: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
+    codes: usize,
+) {
     if codes >= 10_000 {
-        group.sample_size(10).measurement_time(Duration::from_secs(20));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(20));
     } else {
-        group.sample_size(20).measurement_time(Duration::from_secs(5));
+        group
+            .sample_size(20)
+            .measurement_time(Duration::from_secs(5));
     }
 }
 

@@ -262,6 +262,13 @@ impl Renderer {
         Ok(template.source().to_string())
     }
 
+    /// Renders only to learn whether it fails (for `check`): the text is
+    /// dropped untidied, and the context is a ready value, so that one
+    /// serialisation serves several templates.
+    pub fn try_render(&self, name: &str, ctx: &Value) -> Result<(), minijinja::Error> {
+        self.env.get_template(name)?.render(ctx.clone()).map(drop)
+    }
+
     pub fn help(&self, integration: &Integration, code: &Code) -> Result<String, Error> {
         self.render(HELP, &ArticleContext::new(integration, code))
     }

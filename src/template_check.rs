@@ -123,23 +123,27 @@ fn render_code<'t>(
 ) -> Vec<(&'t str, minijinja::Error)> {
     let obs = Observations::default();
     let diagnosis = engine::diagnose(integration, code, &obs);
-    let article = ArticleContext::new(integration, code);
+    let article = value(&ArticleContext::new(integration, code));
     templates
         .iter()
         .filter_map(|name| {
             let result = if *name == TICKET {
                 let page = TicketPage::new(integration, code, &diagnosis, &obs, input);
-                render(renderer, name, &page)
+                renderer.try_render(name, &value(&page))
             } else {
-                render(renderer, name, &article)
+                renderer.try_render(name, &article)
             };
             result.err().map(|e| (*name, e))
         })
         .collect()
 }
 
+fn value<T: Serialize>(ctx: &T) -> minijinja::Value {
+    minijinja::Value::from(minijinja::value::Serde(ctx))
+}
+
 fn render<T: Serialize>(r: &Renderer, name: &str, ctx: &T) -> Result<(), minijinja::Error> {
-    r.render_raw(name, ctx).map(drop)
+    r.try_render(name, &value(ctx))
 }
 
 struct TemplateCheck<'a> {

@@ -178,7 +178,8 @@ fn walk_into(
             continue;
         }
         let integration = file_name(&integration_dir);
-        let entries = sorted_entries(&integration_dir).map_err(|e| io_error(&integration_dir, e))?;
+        let entries =
+            sorted_entries(&integration_dir).map_err(|e| io_error(&integration_dir, e))?;
         for (path, link) in entries {
             seen += 1;
             if seen > MAX_FILES {
