@@ -283,9 +283,9 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
 }
 
 /// Parses one YAML document; a parse problem becomes a finding at its location.
-pub fn parse<T: serde::de::DeserializeOwned>(file: FileId, text: &str) -> Result<T, Finding> {
+pub fn parse<T: serde::de::DeserializeOwned>(file: FileId, text: &str) -> Result<T, Box<Finding>> {
     serde_saphyr::from_str_with_options::<T>(text, yaml_options())
-        .map_err(|err| super::yaml_error::finding(file, text, &err))
+        .map_err(|err| Box::new(super::yaml_error::finding(file, text, &err)))
 }
 
 pub fn yaml_options() -> serde_saphyr::Options {

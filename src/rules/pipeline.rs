@@ -38,7 +38,7 @@ struct Group {
 
 /// What became of one code file.
 enum Outcome {
-    Unparsed(Finding),
+    Unparsed(Box<Finding>),
     Parsed(Box<Parsed>),
 }
 
@@ -80,7 +80,7 @@ pub fn load(source: &RuleSource, selection: &Selection, lint: bool) -> Result<Lo
         groups[g].has_file = true;
         match load::parse::<RawIntegration>(id, &sources.get(id).text) {
             Ok(raw) => groups[g].file = Some((id, raw)),
-            Err(finding) => unparsed[id] = Some(finding),
+            Err(finding) => unparsed[id] = Some(*finding),
         }
     }
     let checker = Checker::default();
@@ -105,7 +105,7 @@ pub fn load(source: &RuleSource, selection: &Selection, lint: bool) -> Result<Lo
     let mut parsed: Vec<Vec<Parsed>> = groups.iter().map(|_| Vec::new()).collect();
     for (&(id, g), outcome) in items.iter().zip(outcomes) {
         match outcome {
-            Outcome::Unparsed(finding) => unparsed[id] = Some(finding),
+            Outcome::Unparsed(finding) => unparsed[id] = Some(*finding),
             Outcome::Parsed(p) => parsed[g].push(*p),
         }
     }
