@@ -92,69 +92,104 @@ pub fn ambiguous_patterns(codes: &[&CodeFacts]) -> Vec<Finding> {
 }
 
 /// For each pattern, the messages (ascending indices) that hold its
-/// required literal; `None` when it has none and every message is a candidate.
+/// required literals; `None` when it has none and every message is a candidate.
 fn candidates<'a>(
     patterns: impl Iterator<Item = &'a str>,
     messages: &[&str],
 ) -> Vec<Option<Vec<usize>>> {
     let config = pattern::syntax_config();
     let mut needles: Vec<String> = Vec::new();
-    let mut needle_patterns: Vec<Vec<usize>> = Vec::new();
     let mut index = std::collections::HashMap::new();
-    let mut out = Vec::new();
-    for (p, source) in patterns.enumerate() {
+    // Per pattern: alternatives (one must match), each a set of needle ids
+    // (all must occur); `None` for a pattern that gives no literal.
+    let mut wanted: Vec<Option<Vec<Vec<usize>>>> = Vec::new();
+    for source in patterns {
         // A pattern that does not parse is reported by validation.
         let Ok(hir) = regex_automata::util::syntax::parse_with(source, &config) else {
-            out.push(Some(Vec::new()));
+            wanted.push(Some(Vec::new()));
             continue;
         };
-        let Some(literals) = required(&hir) else {
-            out.push(None);
-            continue;
-        };
-        for literal in literals {
-            let id = *index.entry(literal.clone()).or_insert_with(|| {
-                needles.push(literal);
-                needle_patterns.push(Vec::new());
-                needles.len() - 1
-            });
-            needle_patterns[id].push(p);
-        }
-        out.push(Some(Vec::new()));
+        let ids = required(&hir).map(|alternatives| {
+            alternatives
+                .into_iter()
+                .map(|runs| {
+                    runs.into_iter()
+                        .map(|run| {
+                            *index.entry(run.clone()).or_insert_with(|| {
+                                needles.push(run);
+                                needles.len() - 1
+                            })
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        wanted.push(ids);
     }
-    if needles.is_empty() {
-        return out;
-    }
-    let Ok(searcher) = AhoCorasick::new(&needles) else {
-        // Too many needles for the automaton: fall back to trying everything.
-        return out.into_iter().map(|_| None).collect();
+    let hits = match occurrences(&needles, messages) {
+        Some(hits) => hits,
+        // Too many needles for the automaton: try everything.
+        None => return wanted.iter().map(|_| None).collect(),
     };
+    wanted
+        .into_iter()
+        .map(|w| {
+            w.map(|alternatives| {
+                let mut out: Vec<usize> = alternatives
+                    .iter()
+                    .flat_map(|all| holding_all(all, &hits))
+                    .collect();
+                out.sort_unstable();
+                out.dedup();
+                out
+            })
+        })
+        .collect()
+}
+
+/// For each needle, the messages (ascending) whose folded text contains it.
+fn occurrences(needles: &[String], messages: &[&str]) -> Option<Vec<Vec<usize>>> {
+    let mut hits: Vec<Vec<usize>> = vec![Vec::new(); needles.len()];
+    if needles.is_empty() {
+        return Some(hits);
+    }
+    let searcher = AhoCorasick::new(needles).ok()?;
     for (m, message) in messages.iter().enumerate() {
-        let folded = fold(message);
-        for hit in searcher.find_overlapping_iter(&folded) {
-            for &p in &needle_patterns[hit.pattern().as_usize()] {
-                if let Some(list) = &mut out[p]
-                    && list.last() != Some(&m)
-                {
-                    list.push(m);
-                }
+        for hit in searcher.find_overlapping_iter(&fold(message)) {
+            let list = &mut hits[hit.pattern().as_usize()];
+            if list.last() != Some(&m) {
+                list.push(m);
             }
         }
     }
-    out
+    Some(hits)
 }
 
-/// Literals, in folded form, one of which every match contains; `None` when
+/// The messages holding every needle of `all`: the rarest needle's list,
+/// filtered by the others.
+fn holding_all(all: &[usize], hits: &[Vec<usize>]) -> Vec<usize> {
+    let Some(rarest) = all.iter().min_by_key(|&&n| hits[n].len()) else {
+        return Vec::new();
+    };
+    hits[*rarest]
+        .iter()
+        .copied()
+        .filter(|m| all.iter().all(|&n| hits[n].binary_search(m).is_ok()))
+        .collect()
+}
+
+/// Literals, in folded form, that every match contains: alternatives, one
+/// of which matches, each a list of runs that all occur in it; `None` when
 /// the pattern guarantees none.
-fn required(hir: &Hir) -> Option<Vec<String>> {
+fn required(hir: &Hir) -> Option<Vec<Vec<String>>> {
     if let HirKind::Alternation(branches) = hir.kind() {
-        let each: Option<Vec<Vec<String>>> = branches.iter().map(required).collect();
+        let each: Option<Vec<Vec<Vec<String>>>> = branches.iter().map(required).collect();
         return each.map(|e| e.concat());
     }
     let mut runs = vec![String::new()];
     walk(hir, &mut runs);
-    let longest = runs.into_iter().max_by_key(String::len)?;
-    (!longest.is_empty()).then(|| vec![longest])
+    runs.retain(|r| !r.is_empty());
+    (!runs.is_empty()).then(|| vec![runs])
 }
 
 /// Collects runs of adjacent single characters (up to case) in a
@@ -211,29 +246,30 @@ fn fold(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn literals(source: &str) -> Option<Vec<String>> {
+    fn literals(source: &str) -> Option<Vec<Vec<String>>> {
         let hir =
             regex_automata::util::syntax::parse_with(source, &pattern::syntax_config()).unwrap();
         required(&hir)
     }
 
     #[test]
-    fn required_literal_is_the_longest_fixed_run() {
+    fn required_literals_are_the_fixed_runs() {
+        let runs = |r: &[&str]| r.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             literals(r"unable to (?P<v>\w+) batch \d+ in netsuite"),
-            Some(vec![" IN NETSUITE".into()])
+            Some(vec![runs(&["UNABLE TO ", " BATCH ", " IN NETSUITE"])])
         );
         assert_eq!(
             literals(r"^(?:token|login) (failed|refused)\b"),
-            Some(vec![" ".into()]),
+            Some(vec![runs(&[" "])]),
             "an alternation inside a concatenation ends the run"
         );
         assert_eq!(
             literals("a(bc)d|xyz"),
-            Some(vec!["ABCD".into(), "XYZ".into()])
+            Some(vec![runs(&["ABCD"]), runs(&["XYZ"])])
         );
         assert_eq!(literals(r"\w+"), None);
-        assert_eq!(literals("Kelvin"), Some(vec!["KELVIN".into()]));
+        assert_eq!(literals("Kelvin"), Some(vec![runs(&["KELVIN"])]));
     }
 
     #[test]
@@ -248,6 +284,7 @@ mod tests {
         .map(String::from)
         .to_vec();
         let sources = [
+            r"unable to \w+ records",
             "unable to sync",
             "kelvin mode",
             "STRASSE|straße",
