@@ -10,6 +10,8 @@ const MIN_ITEMS_PER_THREAD: usize = 16;
 /// Items a thread takes at a time: few enough to balance, enough to keep
 /// the shared counter cold.
 const BLOCK: usize = 4;
+/// A worker's stack: as large as the main thread's (reserved, not used).
+const STACK_BYTES: usize = 8 << 20;
 
 /// How many threads to use for `items` items.
 pub fn threads(items: usize) -> usize {
@@ -59,7 +61,17 @@ where
         out
     };
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(run)).collect();
+        // The main thread's stack size, so that nothing deep (templates,
+        // nested YAML) fails on a worker that would pass on one thread. A
+        // worker that cannot start leaves its share to the others.
+        let handles: Vec<_> = (1..workers)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(STACK_BYTES)
+                    .spawn_scoped(scope, run)
+                    .ok()
+            })
+            .collect();
         let mut all = run();
         for handle in handles {
             // A panicking worker is a bug; carry the panic to the caller.
