@@ -148,7 +148,9 @@ fn first_lowercase_word(text: &str) -> Option<Range<usize>> {
         let minor = MINOR_WORDS.contains(&word.to_lowercase().as_str()) && i != 0 && i != last;
         // "iPhone" and "eBay" are names, not lapses.
         let named = word.chars().any(char::is_uppercase);
-        (first.is_lowercase() && !minor && !named).then_some(range)
+        // A letter with no capital form (`ª`, `ĸ`) cannot be capitalised.
+        let capitalisable = first.to_uppercase().next() != Some(first);
+        (first.is_lowercase() && capitalisable && !minor && !named).then_some(range)
     })
 }
 
@@ -176,7 +178,12 @@ fn words(text: &str) -> Vec<Range<usize>> {
 /// The text with every word that needs a capital given one.
 fn title_case(text: &str) -> String {
     let mut out = text.to_string();
-    while let Some(range) = first_lowercase_word(&out) {
+    // Each round capitalises one word; the bound guards against a letter
+    // whose capital form is still lower case.
+    for _ in 0..=text.len() {
+        let Some(range) = first_lowercase_word(&out) else {
+            break;
+        };
         let upper: String = out[range.start..]
             .chars()
             .next()
@@ -247,6 +254,15 @@ mod tests {
             title_case("should I disconnect and reconnect NetSuite?"),
             "Should I Disconnect and Reconnect NetSuite?"
         );
+    }
+
+    #[test]
+    fn letters_without_a_capital_do_not_loop() {
+        assert_eq!(
+            title_case("Can I ªretry the ĸexport?"),
+            "Can I ªretry the ĸexport?"
+        );
+        assert_eq!(first_lowercase_word("Can I ªretry?"), None);
     }
 
     #[test]
