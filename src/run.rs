@@ -259,17 +259,17 @@ fn codes(ctx: &Context, args: &CodesArgs, out: &mut dyn Write) -> Result<i32, Ru
         recognize::search(&base, &args.search)
     };
     if found.is_empty() && !args.search.is_empty() {
-        // Like grep: nothing found is exit 1, with a hint on stderr.
+        // Exit 1 is kept for `check` findings: no match is a note, not a failure.
         eprintln!(
             "no code's message or title contains all of: {}; `triage codes` lists them all",
             crate::text::excerpt(&args.search.join(" "), 80)
         );
-        return Ok(1);
+        return Ok(0);
     }
     for (integration, code) in found {
         writeln!(
             out,
-            "{:<8} {:<10} {:<6} {}",
+            "{:<8} {:<10} {:<10} {}",
             code.code,
             integration.id,
             code.kind.id(),
@@ -288,7 +288,7 @@ fn render(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32, 
                 let ids: Vec<&str> = base.integrations.iter().map(|i| i.id.as_str()).collect();
                 return Err(Error::Input(format!(
                     "unknown integration `{}`; {}",
-                    args.target,
+                    crate::text::printable(&args.target, false),
                     did_you_mean(&args.target, ids.iter().copied())
                         .unwrap_or_else(|| format!("known integrations: {}", ids.join(", ")))
                 ))

@@ -107,6 +107,9 @@ pub fn markdown_to_html(markdown: &str) -> String {
             title,
             id,
         }),
+        // Rule text comes through pull requests: raw HTML is shown as text,
+        // never run, in the preview.
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         other => other,
     });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
@@ -115,9 +118,16 @@ pub fn markdown_to_html(markdown: &str) -> String {
 }
 
 /// `Sync-Errors/NS0109-Sync-Error.md#faq` → `Sync-Errors/NS0109-Sync-Error.html#faq`;
-/// links elsewhere (`https:`, `/…`, `mailto:`) stay as they are.
+/// links elsewhere (`https:`, `/…`, `mailto:`) stay as they are; `javascript:` goes.
 fn md_to_html_link(link: &str) -> String {
     let (path, fragment) = link.split_once('#').map_or((link, ""), |(p, f)| (p, f));
+    if path
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("javascript:")
+    {
+        return "#".to_string();
+    }
     let external = path.starts_with('/') || path.contains(':');
     match path.strip_suffix(".md") {
         Some(stem) if !external => {
@@ -204,6 +214,19 @@ pub fn search_index(integrations: &[IntegrationEntry]) -> Result<String, Error> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_html_is_text_and_script_links_go() {
+        let html = markdown_to_html(
+            "Hi <script>alert(1)</script> [x](javascript:alert(1))\n\n<div onclick=x>y</div>\n",
+        );
+        assert!(
+            !html.contains("<script>") && !html.contains("<div"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
 
     #[test]
     fn links_to_markdown_pages_become_links_to_previews() {
