@@ -394,7 +394,7 @@ impl Validator<'_> {
         let cause_ids = self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
         let _ = cause_ids;
         for cause in &raw.causes {
-            if let Some(c) = self.cause(file, cause, &signal_ids, &listed) {
+            if let Some(c) = self.cause(file, cause, &signal_ids, &listed, &vars) {
                 causes.push(c);
             }
         }
@@ -457,41 +457,53 @@ impl Validator<'_> {
         });
 
         let fm = &raw.front_matter;
+        // Placeholders work in every text of the article; an unknown one is
+        // a finding (and the code is dropped below), never a blank.
+        let mut t = |s: &str| {
+            self.text(file, s, &vars, &code_span)
+                .unwrap_or_else(|| s.to_string())
+        };
         let front_matter = FrontMatter {
-            title: fm.title.clone().unwrap_or_else(|| {
-                format!(
+            title: match &fm.title {
+                Some(title) => t(title),
+                None => format!(
                     "{code_id} {} Error in {} Integration",
                     kind.title(),
                     shared.name
-                )
-            }),
-            description: fm.description.value.clone(),
-            keywords: fm.keywords.value.clone(),
-            internal_scope: fm.internal_scope.value.clone(),
-            display_title: fm.display_title.clone(),
+                ),
+            },
+            description: t(&fm.description.value),
+            keywords: t(&fm.keywords.value),
+            internal_scope: t(&fm.internal_scope.value),
+            display_title: fm.display_title.as_deref().map(&mut t),
             order: fm.order,
         };
         let why = Why {
-            heading: raw.why.heading.clone().unwrap_or_else(|| {
-                format!(
+            heading: match &raw.why.heading {
+                Some(heading) => t(heading),
+                None => format!(
                     "Why the {code_id} {} Error Happens in {}",
                     kind.title(),
                     shared.name
-                )
-            }),
-            lead: raw.why.lead.clone(),
-            intro: raw.why.intro.clone(),
-            closing: raw.why.closing.clone(),
-            issue_kind: raw.why.issue_kind.clone(),
+                ),
+            },
+            lead: t(&raw.why.lead),
+            intro: t(&raw.why.intro),
+            closing: raw.why.closing.iter().map(|c| t(c)).collect(),
+            issue_kind: t(&raw.why.issue_kind),
         };
-        let faq = raw
+        let faq: Vec<Faq> = raw
             .faq
             .iter()
             .map(|f| Faq {
-                question: f.question.value.clone(),
-                answer: f.answer.clone(),
+                question: t(&f.question.value),
+                answer: t(&f.answer),
             })
             .collect();
+        let meaning: Vec<String> = raw.meaning.iter().map(|m| t(m)).collect();
+        let summary = raw.summary.as_deref().map(&mut t);
+        let fix_heading = raw.fix.heading.as_deref().map(&mut t);
+        let fix_lead = t(&raw.fix.lead);
 
         let errors_now = self.findings.iter().filter(|f| f.is_error()).count();
         if errors_now > findings_before {
@@ -502,19 +514,19 @@ impl Validator<'_> {
             kind,
             message: raw.message.value.clone(),
             patterns,
-            summary: raw.summary.clone().unwrap_or_else(|| {
+            summary: summary.unwrap_or_else(|| {
                 procedures
                     .first()
                     .map_or_else(String::new, |p: &Procedure| format!("{}.", p.title))
             }),
             front_matter,
-            meaning: raw.meaning.clone(),
+            meaning,
             why,
             causes,
-            fix_heading: raw.fix.heading.clone().unwrap_or_else(|| {
+            fix_heading: fix_heading.unwrap_or_else(|| {
                 format!("How to Fix the {} {} Error", raw.code.value, kind.title())
             }),
-            fix_lead: raw.fix.lead.clone(),
+            fix_lead,
             procedures,
             escalation,
             faq,
@@ -567,7 +579,9 @@ impl Validator<'_> {
         raw: &RawCause,
         signals: &[&str],
         procedures: &[&str],
+        vars: &Vars,
     ) -> Option<Cause> {
+        let text = self.text(file, &raw.text, vars, &Span::of(file, &raw.id))?;
         let when = self.condition(file, &raw.when, signals);
         let unless = match &raw.unless {
             Some(u) => Some(self.condition(file, u, signals)?),
@@ -592,7 +606,7 @@ impl Validator<'_> {
         }
         Some(Cause {
             id: raw.id.value.clone(),
-            text: raw.text.clone(),
+            text,
             when: when?,
             unless,
             fixes,
