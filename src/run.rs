@@ -126,14 +126,10 @@ impl Context {
         Ok(base)
     }
 
-    /// The rule base holding the code named or recognised in `target`, and the code's id.
-    pub fn load_code(&self, target: &str) -> Result<(RuleBase, String), Error> {
-        self.resolve(target).map(|(base, code, _)| (base, code))
-    }
-
-    /// Like [`Context::load_code`], with what recognising a pasted message
-    /// found (`None` for a bare code). A note goes to stderr when the text
-    /// was too long to examine whole.
+    /// The rule base holding the code named or recognised in `target`, the
+    /// code's id, and what recognising a pasted message found (`None` for a
+    /// bare code). A note goes to stderr when the text was too long to
+    /// examine whole.
     pub fn resolve(&self, target: &str) -> Result<(RuleBase, String, Option<Recognition>), Error> {
         if recognize::looks_like_code(target) {
             let base = self.load(&Selection::Code(target.trim().to_string()))?;

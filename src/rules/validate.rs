@@ -391,8 +391,8 @@ impl Validator<'_> {
 
         let signal_ids: Vec<&str> = shared.signals.keys().copied().collect();
         let mut causes = Vec::new();
-        let cause_ids = self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
-        let _ = cause_ids;
+        // Only the duplicate findings matter here; causes are matched by position.
+        self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
         for cause in &raw.causes {
             if let Some(c) = self.cause(file, cause, &signal_ids, &listed, &vars) {
                 causes.push(c);
@@ -434,23 +434,17 @@ impl Validator<'_> {
             };
             Some(Escalation {
                 title: self.text(
-                    file,
                     use_.title.as_ref().unwrap_or(&base.title),
                     &vars,
                     &code_span,
                 )?,
-                lead: self.text(
-                    file,
-                    use_.lead.as_ref().unwrap_or(&base.lead),
-                    &vars,
-                    &code_span,
-                )?,
+                lead: self.text(use_.lead.as_ref().unwrap_or(&base.lead), &vars, &code_span)?,
                 include: include
                     .iter()
-                    .map(|i| self.text(file, i, &vars, &code_span))
+                    .map(|i| self.text(i, &vars, &code_span))
                     .collect::<Option<_>>()?,
                 closing: match use_.closing.as_ref().or(base.closing.as_ref()) {
-                    Some(c) => Some(self.text(file, c, &vars, &code_span)?),
+                    Some(c) => Some(self.text(c, &vars, &code_span)?),
                     None => None,
                 },
             })
@@ -460,7 +454,7 @@ impl Validator<'_> {
         // Placeholders work in every text of the article; an unknown one is
         // a finding (and the code is dropped below), never a blank.
         let mut t = |s: &str| {
-            self.text(file, s, &vars, &code_span)
+            self.text(s, &vars, &code_span)
                 .unwrap_or_else(|| s.to_string())
         };
         let front_matter = FrontMatter {
@@ -581,7 +575,7 @@ impl Validator<'_> {
         procedures: &[&str],
         vars: &Vars,
     ) -> Option<Cause> {
-        let text = self.text(file, &raw.text, vars, &Span::of(file, &raw.id))?;
+        let text = self.text(&raw.text, vars, &Span::of(file, &raw.id))?;
         let when = self.condition(file, &raw.when, signals);
         let unless = match &raw.unless {
             Some(u) => Some(self.condition(file, u, signals)?),
@@ -697,8 +691,7 @@ impl Validator<'_> {
         };
         let mut variants = Vec::new();
         for (label, words) in words {
-            let sub =
-                |v: &mut Self, s: &String, span: &Span| v.text_with(file, s, vars, words, span);
+            let sub = |v: &mut Self, s: &String, span: &Span| v.text_with(s, vars, words, span);
             let steps = |v: &mut Self, steps: &Vec<Spanned<RawStep>>| -> Option<Vec<Step>> {
                 steps
                     .iter()
@@ -762,34 +755,32 @@ impl Validator<'_> {
         }
         let opt = |v: &mut Self, s: Option<&String>| -> Option<Option<String>> {
             match s {
-                Some(s) => Some(Some(v.text(file, s, vars, &use_span)?)),
+                Some(s) => Some(Some(v.text(s, vars, &use_span)?)),
                 None => Some(None),
             }
         };
         Some(Procedure {
             id: raw.id.value.clone(),
-            title: self.text(file, title.unwrap_or(&raw.title), vars, &use_span)?,
+            title: self.text(title.unwrap_or(&raw.title), vars, &use_span)?,
             lead: opt(self, lead.or(raw.lead.as_ref()))?,
             variants,
             closing: opt(self, closing.or(raw.closing.as_ref()))?,
         })
     }
 
-    fn text(&mut self, file: FileId, text: &str, vars: &Vars, span: &Span) -> Option<String> {
+    fn text(&mut self, text: &str, vars: &Vars, span: &Span) -> Option<String> {
         static NONE: BTreeMap<String, String> = BTreeMap::new();
-        self.text_with(file, text, vars, &NONE, span)
+        self.text_with(text, vars, &NONE, span)
     }
 
     /// Replaces `${name}` placeholders; an unknown name is a finding.
     fn text_with(
         &mut self,
-        file: FileId,
         text: &str,
         vars: &Vars,
         words: &BTreeMap<String, String>,
         span: &Span,
     ) -> Option<String> {
-        let _ = file;
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(start) = rest.find("${") {
