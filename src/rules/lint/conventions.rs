@@ -34,6 +34,7 @@ const VERBS_LIKE_PARTICIPLES: &[&str] = &[
 
 pub(super) fn code(lint: &mut Lint, file: FileId, code: &RawCode) {
     message_period(lint, file, &code.message);
+    message_prefix(lint, file, code);
     let fm = &code.front_matter;
     for (key, value) in [
         ("description", &fm.description),
@@ -89,6 +90,35 @@ fn message_period(lint: &mut Lint, file: FileId, message: &Spanned<String>) {
                 "expected `.` after this",
             )
             .help("copy the message exactly as the product shows it, ending with its period"),
+    );
+}
+
+/// A message copied from another code keeps that code's prefix: the article
+/// would then print the wrong exact message.
+fn message_prefix(lint: &mut Lint, file: FileId, code: &RawCode) {
+    let id = code.code.value.trim();
+    let Some(kind) = crate::rules::Kind::parse(code.kind.value.trim()) else {
+        return;
+    };
+    let message = code.message.value.trim_start();
+    let full = format!("{id} {} Error: ", kind.title());
+    let short = format!("{id}: ");
+    if message.starts_with(&full) || message.starts_with(&short) {
+        return;
+    }
+    let head = message.split(": ").next().unwrap_or(message);
+    let range = 0..head.len().min(message.len());
+    lint.findings.push(
+        Finding::warning(
+            "R607",
+            format!(
+                "the message does not start with `{}` or `{}`",
+                full.trim_end(),
+                short.trim_end()
+            ),
+        )
+        .at(span_in(lint, file, &code.message, range), "this prefix")
+        .help("a message names its own code and kind; check `code:`, `kind:` and the message"),
     );
 }
 
