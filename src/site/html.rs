@@ -46,7 +46,7 @@ fn root_of(rel_inside_html: &str) -> String {
 
 /// The preview page of one Markdown page (`md_rel` is its path in the output).
 pub fn page(renderer: &Renderer, md_rel: &str, markdown: &str) -> Result<String, Error> {
-    let (front_matter, body) = split_front_matter(markdown);
+    let (front_matter, body) = crate::text::split_front_matter(markdown);
     let meta: PageMeta =
         serde_saphyr::from_str_with_options(front_matter, crate::rules::load::yaml_options())
             .unwrap_or_default();
@@ -80,17 +80,6 @@ pub fn error_page(renderer: &Renderer, diagnostics: &str) -> Result<String, Erro
             diagnostics,
         },
     )
-}
-
-/// Splits `---` front matter from the body; no front matter gives an empty one.
-fn split_front_matter(markdown: &str) -> (&str, &str) {
-    markdown
-        .strip_prefix("---\n")
-        .and_then(|rest| {
-            let end = rest.find("\n---\n")?;
-            Some((&rest[..=end], &rest[end + 5..]))
-        })
-        .unwrap_or(("", markdown))
 }
 
 /// Markdown to HTML, links to sibling `.md` pages turned into links to their previews.
@@ -214,6 +203,7 @@ pub fn search_index(integrations: &[IntegrationEntry]) -> Result<String, Error> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::split_front_matter;
 
     #[test]
     fn raw_html_is_text_and_script_links_go() {
