@@ -194,7 +194,7 @@ fn plan_and_questions(s: &mut String, d: &Diagnosis, view: View, style: Style) {
         style.heading(
             s,
             if view.guided {
-                "Not asked (answer with --yes/--no SIGNAL in a later run)"
+                "Still open, not asked or answered \"don't know\" (answer with --yes/--no SIGNAL in a later run)"
             } else {
                 "Open questions (answer with --yes/--no SIGNAL, or use --interactive)"
             },
