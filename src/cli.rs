@@ -136,14 +136,15 @@ pub struct DiagnoseArgs {
     pub observed: Observed,
     #[arg(long, value_enum, default_value_t = DiagnoseFormat::Text)]
     pub format: DiagnoseFormat,
-    #[command(flatten)]
-    pub probe: ProbeRequest,
     /// Ask yes / no / don't-know questions in the terminal until a cause is confirmed
     #[arg(long, short = 'i', conflicts_with = "format")]
     pub interactive: bool,
     /// Show, for every cause, its condition and the value of each signal in it
     #[arg(long)]
     pub explain: bool,
+    // Last: its "Probe" help heading would otherwise carry over to later options.
+    #[command(flatten)]
+    pub probe: ProbeRequest,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -51,11 +51,20 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, out: &mut dyn Write) -> Result<i3
     // observations where no flag or fact already decided them.
     let (obs, probed, probe_report) =
         crate::probe::report::diagnose(integration, code, obs, &args.probe)?;
-    // Reading every sibling code costs more than the rest of a diagnosis:
-    // only when a lead could come of it (always for the questions' loop).
-    let siblings = (args.interactive || engine::leads_possible(code, &obs))
-        .then(|| ctx.siblings(&base, &integration.id))
-        .flatten();
+    // Leads need the sibling codes, which a one-code load does not read. Only
+    // an observation this code does not read can lead elsewhere, so the rest
+    // of the rule base is loaded only then.
+    let read: std::collections::BTreeSet<&str> =
+        code.causes.iter().flat_map(engine::read_signals).collect();
+    let outside = obs
+        .0
+        .iter()
+        .any(|(s, v)| *v != engine::Value::Unknown && !read.contains(s.as_str()));
+    let siblings = if outside {
+        ctx.siblings(&base, &integration.id)
+    } else {
+        None
+    };
     let full = Full {
         integration,
         siblings: siblings.as_ref().unwrap_or(integration),

@@ -101,8 +101,61 @@ pub struct CauseVerdict {
 pub struct PlannedFix {
     pub id: String,
     pub title: String,
+    /// The line before the steps, e.g. "If the credentials appear correct …".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
     /// The steps as plain sentences (first variant when there are several).
     pub steps: Vec<String>,
+    /// False when the article shows a bullet list or paragraphs, not numbered steps.
+    pub numbered: bool,
+    /// Every platform variant ("On web:", "On mobile:") when there are several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<PlannedVariant>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closing: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedVariant {
+    pub label: String,
+    pub steps: Vec<String>,
+}
+
+impl PlannedFix {
+    fn of(p: &crate::rules::Procedure) -> PlannedFix {
+        let plain = |b: &crate::rules::Body| -> Vec<String> {
+            b.lines()
+                .iter()
+                .map(|l| crate::text::strip_inline(l))
+                .collect()
+        };
+        PlannedFix {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            lead: p.lead.as_deref().map(crate::text::strip_inline),
+            steps: p
+                .variants
+                .first()
+                .map(|v| plain(&v.body))
+                .unwrap_or_default(),
+            numbered: p
+                .variants
+                .first()
+                .is_some_and(|v| matches!(v.body, crate::rules::Body::Steps(_))),
+            variants: if p.variants.len() > 1 {
+                p.variants
+                    .iter()
+                    .map(|v| PlannedVariant {
+                        label: v.label.clone().unwrap_or_default(),
+                        steps: plain(&v.body),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            closing: p.closing.as_deref().map(crate::text::strip_inline),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -270,21 +323,7 @@ pub fn diagnose(integration: &Integration, code: &Code, obs: &Observations) -> D
         .procedures
         .iter()
         .filter(|p| confirmed.is_empty() || confirmed.contains(&p.id.as_str()))
-        .map(|p| PlannedFix {
-            id: p.id.clone(),
-            title: p.title.clone(),
-            steps: p
-                .variants
-                .first()
-                .map(|v| {
-                    v.body
-                        .lines()
-                        .iter()
-                        .map(|l| crate::text::strip_inline(l))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        })
+        .map(PlannedFix::of)
         .collect();
 
     let questions = open_questions(integration, code, &causes, obs);
@@ -343,16 +382,6 @@ pub fn read_signals(cause: &crate::rules::Cause) -> Vec<&str> {
 /// there counts as a lead when one of the signals that confirmed it is read
 /// by none of the current code's causes (the current code cannot explain
 /// that observation, the other code can).
-/// Whether [`leads`] can find anything: a lead is a sibling's cause
-/// confirmed by a known signal this code does not read, so without such a
-/// signal there is none and the siblings need not be loaded.
-pub fn leads_possible(code: &Code, obs: &Observations) -> bool {
-    let read: BTreeSet<&str> = code.causes.iter().flat_map(read_signals).collect();
-    obs.0
-        .iter()
-        .any(|(signal, value)| *value != Value::Unknown && !read.contains(signal.as_str()))
-}
-
 pub fn leads(integration: &Integration, code: &Code, obs: &Observations) -> Vec<Lead> {
     let read: BTreeSet<&str> = code.causes.iter().flat_map(read_signals).collect();
     let mut out = Vec::new();

@@ -336,6 +336,12 @@ pub fn observations(
         .chain(no.iter().map(|s| (s, Value::No)));
     for (signal, value) in flags {
         check_signal(integration, code, signal)?;
+        if yes.contains(signal) && no.contains(signal) {
+            return Err(Error::Input(format!(
+                "`{}` is given both --yes and --no; keep the one that holds",
+                crate::text::printable(signal, false)
+            )));
+        }
         obs.set(signal.clone(), value);
     }
     Ok(obs)

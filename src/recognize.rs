@@ -177,9 +177,10 @@ fn candidate<'a>(code: &'a Code, normalized: &str) -> Option<Candidate<'a>> {
         .flatten()
         .filter_map(|n| {
             caps.name(n).map(|m| {
+                // Captured values reach every output: redact them here, once.
                 (
                     n.to_string(),
-                    crate::text::printable(m.as_str().trim(), false),
+                    crate::text::printable(&crate::redact::redact(m.as_str().trim()), false),
                 )
             })
         })

@@ -12,11 +12,12 @@ pub const REDACTED: &str = "(redacted)";
 static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
         // `secret=…`, `token secret: …`, `consumer_secret = …`, `password: …`
-        r#"(?i)\b((?:consumer[ _-]?|token[ _-]?)?(?:secret|password|passwd|pwd)s?)(\s*[:=]\s*)("[^"]*"|'[^']*'|\S+)"#,
+        // Also `NETSUITE_TOKEN_SECRET=…`, `client_secret=…`, `"tokenSecret": "…"` (JSON).
+        r#"(?i)((?:[a-z0-9]+[ _-]?)*?(?:secret|password|passwd|pwd)s?["']?)(\s*[:=]\s*)("[^"]*"|'[^']*'|\S+)"#,
         // `Bearer <token>`
         r"(?i)\b(bearer)(\s+)(\S+)",
         // oauth_signature="…" and friends inside a pasted Authorization header
-        r#"(?i)\b(oauth_(?:signature|token|consumer_key))(=)("[^"]*"|[^,\s]+)"#,
+        r#"(?i)\b(oauth_(?:signature|token|consumer_key)["']?)(\s*[=:]\s*)("[^"]*"|[^,\s]+)"#,
     ]
     .iter()
     .map(|p| Regex::new(p).expect("redaction patterns are valid"))
@@ -57,6 +58,23 @@ mod tests {
             assert!(!out.contains(leaked), "{leaked} leaked in {out}");
         }
         assert!(out.starts_with("NS0109 failed."));
+    }
+
+    #[test]
+    fn redacts_variable_names_and_json_keys() {
+        for text in [
+            "NETSUITE_TOKEN_SECRET=shortsecret99",
+            "NETSUITE_CONSUMER_SECRET: shortsecret99",
+            "client_secret=shortsecret99",
+            "oauth_token_secret=shortsecret99",
+            "api_password=shortsecret99",
+            r#"{"token_secret": "shortsecret99"}"#,
+            r#"{"tokenSecret":"shortsecret99"}"#,
+            "Password = 'shortsecret99'",
+        ] {
+            let out = redact(text);
+            assert!(!out.contains("shortsecret99"), "{text} → {out}");
+        }
     }
 
     #[test]

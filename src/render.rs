@@ -333,7 +333,13 @@ impl<'a> TicketPage<'a> {
             })
             .collect();
         // Pasted text: credentials out, and nothing that could drive a terminal.
-        let clean = |s: &str| crate::text::printable(&crate::redact::redact(s), false);
+        // Line breaks of a multi-line paste fold into spaces first.
+        let clean = |s: &str| {
+            crate::text::printable(
+                &crate::redact::redact(&crate::recognize::normalize(s)),
+                false,
+            )
+        };
         let message = clean(input.message.as_deref().unwrap_or(&code.message));
         let attempted_at = input.attempted_at.unwrap_or_else(jiff::Timestamp::now);
         let ticket = TicketContext {

@@ -167,15 +167,34 @@ fn plan_and_questions(s: &mut String, d: &Diagnosis, view: View, style: Style) {
             Style::Text => s.push_str(&format!("  {}. {title}\n", i + 1)),
             Style::Markdown => s.push_str(&format!("{}. {title}\n", i + 1)),
         }
-        for (j, step) in fix.steps.iter().enumerate() {
-            style.sub(s, Some(j + 1), step);
+        if let Some(lead) = &fix.lead {
+            style.sub(s, None, lead);
+        }
+        let steps = |s: &mut String, steps: &[String]| {
+            for (j, step) in steps.iter().enumerate() {
+                match (fix.numbered, style) {
+                    (true, _) => style.sub(s, Some(j + 1), step),
+                    (false, Style::Text) => style.sub(s, None, &format!("• {step}")),
+                    (false, Style::Markdown) => style.sub(s, None, step),
+                }
+            }
+        };
+        if fix.variants.is_empty() {
+            steps(s, &fix.steps);
+        }
+        for variant in &fix.variants {
+            style.sub(s, None, &variant.label);
+            steps(s, &variant.steps);
+        }
+        if let Some(closing) = &fix.closing {
+            style.sub(s, None, closing);
         }
     }
     if !d.questions.is_empty() {
         style.heading(
             s,
             if view.guided {
-                "Not asked (answer with --yes/--no SIGNAL in a later run)"
+                "Still open, not asked or answered \"don't know\" (answer with --yes/--no SIGNAL in a later run)"
             } else {
                 "Open questions (answer with --yes/--no SIGNAL, or use --interactive)"
             },

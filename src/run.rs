@@ -126,14 +126,10 @@ impl Context {
         Ok(base)
     }
 
-    /// The rule base holding the code named or recognised in `target`, and the code's id.
-    pub fn load_code(&self, target: &str) -> Result<(RuleBase, String), Error> {
-        self.resolve(target).map(|(base, code, _)| (base, code))
-    }
-
-    /// Like [`Context::load_code`], with what recognising a pasted message
-    /// found (`None` for a bare code). A note goes to stderr when the text
-    /// was too long to examine whole.
+    /// The rule base holding the code named or recognised in `target`, the
+    /// code's id, and what recognising a pasted message found (`None` for a
+    /// bare code). A note goes to stderr when the text was too long to
+    /// examine whole.
     pub fn resolve(&self, target: &str) -> Result<(RuleBase, String, Option<Recognition>), Error> {
         if recognize::looks_like_code(target) {
             let base = self.load(&Selection::Code(target.trim().to_string()))?;
@@ -259,17 +255,17 @@ fn codes(ctx: &Context, args: &CodesArgs, out: &mut dyn Write) -> Result<i32, Ru
         recognize::search(&base, &args.search)
     };
     if found.is_empty() && !args.search.is_empty() {
-        // Like grep: nothing found is exit 1, with a hint on stderr.
+        // Exit 1 is kept for `check` findings: no match is a note, not a failure.
         eprintln!(
             "no code's message or title contains all of: {}; `triage codes` lists them all",
             crate::text::excerpt(&args.search.join(" "), 80)
         );
-        return Ok(1);
+        return Ok(0);
     }
     for (integration, code) in found {
         writeln!(
             out,
-            "{:<8} {:<10} {:<6} {}",
+            "{:<8} {:<10} {:<10} {}",
             code.code,
             integration.id,
             code.kind.id(),
@@ -288,7 +284,7 @@ fn render(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32, 
                 let ids: Vec<&str> = base.integrations.iter().map(|i| i.id.as_str()).collect();
                 return Err(Error::Input(format!(
                     "unknown integration `{}`; {}",
-                    args.target,
+                    crate::text::printable(&args.target, false),
                     did_you_mean(&args.target, ids.iter().copied())
                         .unwrap_or_else(|| format!("known integrations: {}", ids.join(", ")))
                 ))

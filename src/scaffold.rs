@@ -27,19 +27,25 @@ pub fn create(rules: &Path, new: &NewCode) -> Result<PathBuf, Error> {
     if !looks_like_code(&code) {
         return Err(Error::Input(format!(
             "`{}` is not a code: write letters then digits, e.g. NS0200",
-            new.code
+            crate::text::printable(&new.code, false)
         )));
     }
     let kind = Kind::parse(new.kind.trim()).ok_or_else(|| {
         Error::Input(format!(
             "--kind `{}` is not a kind; use sync, export or connection",
-            new.kind
+            crate::text::printable(&new.kind, false)
         ))
     })?;
     let message = new.message.trim();
     if message.is_empty() {
         return Err(Error::Input(
             "--message is empty: give the exact message as the product shows it".into(),
+        ));
+    }
+    if message.contains(char::is_control) {
+        return Err(Error::Input(
+            "--message holds a line break or control character; give the message on one line"
+                .into(),
         ));
     }
     let source = RuleSource::Dir(rules.to_path_buf());
@@ -176,7 +182,7 @@ patterns:
 
 front_matter:
   description: Learn what the {code} {kind_id} error means and how to fix it.
-  keywords: {code}, {product} {kind_id} error, {clause_kw}, Workspace Admin
+  keywords: {keywords_q}
   internal_scope: Audience is Workspace Admins using the {product} integration. Covers diagnosing and fixing {code} {kind_id} errors. Does not cover other {product} errors.
   display_title: {display_q}
 
@@ -216,7 +222,10 @@ procedures:
 "#,
         message_q = quoted(message),
         pattern_q = quoted(&pattern),
-        clause_kw = clause.replace(',', ""),
+        keywords_q = quoted(&format!(
+            "{code}, {product} {kind_id} error, {}, Workspace Admin",
+            clause.replace(',', "")
+        )),
         display_q = quoted(&format!("{code} {kind_title} Error: {clause}")),
     )
 }

@@ -3,15 +3,21 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+/// Splits a leading `---` front-matter block from the body; none gives an
+/// empty one.
+pub fn split_front_matter(markdown: &str) -> (&str, &str) {
+    markdown
+        .strip_prefix("---\n")
+        .and_then(|rest| {
+            let end = rest.find("\n---\n")?;
+            Some((&rest[..=end], &rest[end + 5..]))
+        })
+        .unwrap_or(("", markdown))
+}
+
 /// Drops a leading `---` front-matter block.
 pub fn strip_front_matter(md: &str) -> &str {
-    let Some(rest) = md.strip_prefix("---\n") else {
-        return md;
-    };
-    match rest.find("\n---\n") {
-        Some(end) => &rest[end + 5..],
-        None => md,
-    }
+    split_front_matter(md).1
 }
 
 /// Renders Markdown as plain text: one block a paragraph, `•` and `1.` list

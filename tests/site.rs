@@ -183,6 +183,22 @@ fn a_file_added_to_a_built_folder_is_never_deleted() {
 }
 
 #[test]
+fn a_backup_copy_of_a_built_folder_is_never_removed() {
+    let dir = build_shipped();
+    let backup = dir.path().join("site.old-20240501");
+    crate::support::copy_dir(&dir.path().join("site"), &backup);
+    std::fs::write(backup.join("NOTES.txt"), "mine").unwrap();
+    let before = tree(&backup);
+    let status = triage()
+        .args(["build", "--out", "site"])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(tree(&backup), before, "the backup is untouched");
+}
+
+#[test]
 fn every_link_in_the_preview_is_relative_and_resolves() {
     let dir = build_shipped();
     let html = dir.path().join("site/html");
@@ -283,7 +299,7 @@ fn kill_build(root: &Path, moment: Moment) -> bool {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let tmp = root.join(format!("site.tmp-{}", child.id()));
+    let tmp = root.join(format!(".site.triage-tmp-{}", child.id()));
     let deadline = Instant::now() + Duration::from_secs(120);
     let wait = match moment {
         Moment::AfterStart(wait) => wait,
@@ -339,7 +355,7 @@ fn a_killed_build_leaves_the_previous_output_whole() {
                     .unwrap()
                     .file_name()
                     .to_string_lossy()
-                    .starts_with("site.")
+                    .starts_with(".site.triage-")
             })
             .count();
         if was_running && matches!(moment, Moment::AfterWritingBegan(_)) && leftovers > 0 {

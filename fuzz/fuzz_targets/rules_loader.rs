@@ -1,5 +1,5 @@
 //! Arbitrary bytes as a code file (or as the integration file) beside the
-//! shipped NetSuite rules: load, validate and, when valid, render.
+//! shipped NetSuite rules: the whole of `check`, then load and, when valid, render.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -30,10 +30,17 @@ fuzz_target!(|data: &[u8]| {
             ("netsuite/NS0109.yaml".to_string(), NS0109.to_string()),
         ]
     };
+    // The whole of `triage check`: load, lints, validation, strict template renders.
+    if let Ok(report) = triage::check::check(
+        &RuleSource::Memory(files.clone()),
+        &TemplateSource::Embedded,
+    ) {
+        let _ = triage::check::render_human(&report.sources, &report.findings, false);
+        let _ = triage::check::render_json(&report.sources, &report.findings);
+    }
     let Ok((base, findings)) = RuleBase::load(&RuleSource::Memory(files), &Selection::All) else {
         return;
     };
-    let _ = triage::check::render_plain(&base.sources, &findings);
     if findings.iter().any(|f| f.is_error()) {
         return;
     }

@@ -383,10 +383,10 @@ impl<'a> Validator<'a> {
 
         let signal_ids: Vec<&str> = shared.signals.keys().copied().collect();
         let mut causes = Vec::new();
-        let cause_ids = self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
-        let _ = cause_ids;
+        // Only the duplicate findings matter here; causes are matched by position.
+        self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
         for cause in &raw.causes {
-            if let Some(c) = self.cause(file, cause, &signal_ids, &listed) {
+            if let Some(c) = self.cause(file, cause, &signal_ids, &listed, &vars) {
                 causes.push(c);
             }
         }
@@ -426,64 +426,70 @@ impl<'a> Validator<'a> {
             };
             Some(Escalation {
                 title: self.text(
-                    file,
                     use_.title.as_ref().unwrap_or(&base.title),
                     &vars,
                     &code_span,
                 )?,
-                lead: self.text(
-                    file,
-                    use_.lead.as_ref().unwrap_or(&base.lead),
-                    &vars,
-                    &code_span,
-                )?,
+                lead: self.text(use_.lead.as_ref().unwrap_or(&base.lead), &vars, &code_span)?,
                 include: include
                     .iter()
-                    .map(|i| self.text(file, i, &vars, &code_span))
+                    .map(|i| self.text(i, &vars, &code_span))
                     .collect::<Option<_>>()?,
                 closing: match use_.closing.as_ref().or(base.closing.as_ref()) {
-                    Some(c) => Some(self.text(file, c, &vars, &code_span)?),
+                    Some(c) => Some(self.text(c, &vars, &code_span)?),
                     None => None,
                 },
             })
         });
 
         let fm = &raw.front_matter;
+        // Placeholders work in every text of the article; an unknown one is
+        // a finding (and the code is dropped below), never a blank.
+        let mut t = |s: &str| {
+            self.text(s, &vars, &code_span)
+                .unwrap_or_else(|| s.to_string())
+        };
         let front_matter = FrontMatter {
-            title: fm.title.clone().unwrap_or_else(|| {
-                format!(
+            title: match &fm.title {
+                Some(title) => t(title),
+                None => format!(
                     "{code_id} {} Error in {} Integration",
                     kind.title(),
                     shared.name
-                )
-            }),
-            description: fm.description.value.clone(),
-            keywords: fm.keywords.value.clone(),
-            internal_scope: fm.internal_scope.value.clone(),
-            display_title: fm.display_title.clone(),
+                ),
+            },
+            description: t(&fm.description.value),
+            keywords: t(&fm.keywords.value),
+            internal_scope: t(&fm.internal_scope.value),
+            display_title: fm.display_title.as_deref().map(&mut t),
             order: fm.order,
         };
         let why = Why {
-            heading: raw.why.heading.clone().unwrap_or_else(|| {
-                format!(
+            heading: match &raw.why.heading {
+                Some(heading) => t(heading),
+                None => format!(
                     "Why the {code_id} {} Error Happens in {}",
                     kind.title(),
                     shared.name
-                )
-            }),
-            lead: raw.why.lead.clone(),
-            intro: raw.why.intro.clone(),
-            closing: raw.why.closing.clone(),
-            issue_kind: raw.why.issue_kind.clone(),
+                ),
+            },
+            lead: t(&raw.why.lead),
+            intro: t(&raw.why.intro),
+            closing: raw.why.closing.iter().map(|c| t(c)).collect(),
+            issue_kind: t(&raw.why.issue_kind),
         };
-        let faq = raw
+        let faq: Vec<Faq> = raw
             .faq
             .iter()
             .map(|f| Faq {
-                question: f.question.value.clone(),
-                answer: f.answer.clone(),
+                question: t(&f.question.value),
+                answer: t(&f.answer),
             })
             .collect();
+        let meaning: Vec<String> = raw.meaning.iter().map(|m| t(m)).collect();
+        let summary = raw.summary.as_deref().map(&mut t);
+        let fix_heading = raw.fix.heading.as_deref().map(&mut t);
+        let fix_lead = t(&raw.fix.lead);
 
         let errors_now = self.findings.iter().filter(|f| f.is_error()).count();
         if errors_now > findings_before {
@@ -494,19 +500,19 @@ impl<'a> Validator<'a> {
             kind,
             message: raw.message.value.clone(),
             patterns,
-            summary: raw.summary.clone().unwrap_or_else(|| {
+            summary: summary.unwrap_or_else(|| {
                 procedures
                     .first()
                     .map_or_else(String::new, |p: &Procedure| format!("{}.", p.title))
             }),
             front_matter,
-            meaning: raw.meaning.clone(),
+            meaning,
             why,
             causes,
-            fix_heading: raw.fix.heading.clone().unwrap_or_else(|| {
+            fix_heading: fix_heading.unwrap_or_else(|| {
                 format!("How to Fix the {} {} Error", raw.code.value, kind.title())
             }),
-            fix_lead: raw.fix.lead.clone(),
+            fix_lead,
             procedures,
             escalation,
             faq,
@@ -558,7 +564,9 @@ impl<'a> Validator<'a> {
         raw: &RawCause,
         signals: &[&str],
         procedures: &[&str],
+        vars: &Vars,
     ) -> Option<Cause> {
+        let text = self.text(&raw.text, vars, &Span::of(file, &raw.id))?;
         let when = self.condition(file, &raw.when, signals);
         let unless = match &raw.unless {
             Some(u) => Some(self.condition(file, u, signals)?),
@@ -583,7 +591,7 @@ impl<'a> Validator<'a> {
         }
         Some(Cause {
             id: raw.id.value.clone(),
-            text: raw.text.clone(),
+            text,
             when: when?,
             unless,
             fixes,
@@ -674,8 +682,7 @@ impl<'a> Validator<'a> {
         };
         let mut variants = Vec::new();
         for (label, words) in words {
-            let sub =
-                |v: &mut Self, s: &String, span: &Span| v.text_with(file, s, vars, words, span);
+            let sub = |v: &mut Self, s: &String, span: &Span| v.text_with(s, vars, words, span);
             let steps = |v: &mut Self, steps: &Vec<Spanned<RawStep>>| -> Option<Vec<Step>> {
                 steps
                     .iter()
@@ -739,34 +746,32 @@ impl<'a> Validator<'a> {
         }
         let opt = |v: &mut Self, s: Option<&String>| -> Option<Option<String>> {
             match s {
-                Some(s) => Some(Some(v.text(file, s, vars, &use_span)?)),
+                Some(s) => Some(Some(v.text(s, vars, &use_span)?)),
                 None => Some(None),
             }
         };
         Some(Procedure {
             id: raw.id.value.clone(),
-            title: self.text(file, title.unwrap_or(&raw.title), vars, &use_span)?,
+            title: self.text(title.unwrap_or(&raw.title), vars, &use_span)?,
             lead: opt(self, lead.or(raw.lead.as_ref()))?,
             variants,
             closing: opt(self, closing.or(raw.closing.as_ref()))?,
         })
     }
 
-    fn text(&mut self, file: FileId, text: &str, vars: &Vars, span: &Span) -> Option<String> {
+    fn text(&mut self, text: &str, vars: &Vars, span: &Span) -> Option<String> {
         static NONE: BTreeMap<String, String> = BTreeMap::new();
-        self.text_with(file, text, vars, &NONE, span)
+        self.text_with(text, vars, &NONE, span)
     }
 
     /// Replaces `${name}` placeholders; an unknown name is a finding.
     fn text_with(
         &mut self,
-        file: FileId,
         text: &str,
         vars: &Vars,
         words: &BTreeMap<String, String>,
         span: &Span,
     ) -> Option<String> {
-        let _ = file;
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(start) = rest.find("${") {

@@ -68,6 +68,14 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
         }
         return f;
     }
+    if message.contains("mapping values are not allowed") {
+        // `summary: Retry: now`: the second `: ` starts a mapping YAML cannot place.
+        return at(token, "a second `: ` here")(Finding::error(
+            "R001",
+            "text containing `: ` must be quoted",
+        ))
+        .help("put the whole text in quotes (\"…\"), or reword it without `: `");
+    }
     if message.contains("found a tab") || message.contains("tabs") {
         // The parser reports where the scalar started; the tab is on that line or after.
         let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
@@ -94,7 +102,12 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
             Some(field) => format!("{field} should be {expected}, not {found}"),
             None => format!("expected {expected}, not {found}"),
         };
+        // Text holding `: ` reads as a key and its value: the usual slip.
+        let colon = expected == "text" && found == "a mapping";
         return at(token, "here")(Finding::error("R006", message)).help(match expected {
+            "text" if colon => {
+                "the text contains `: `, which YAML reads as a key; put the whole text in quotes (\"…\")"
+            }
             "text" => "write plain text; quote it (\"…\") if it starts with [ { : # or -",
             _ => "see docs/authoring.md for the shape of each field",
         });

@@ -46,7 +46,7 @@ fn root_of(rel_inside_html: &str) -> String {
 
 /// The preview page of one Markdown page (`md_rel` is its path in the output).
 pub fn page(renderer: &Renderer, md_rel: &str, markdown: &str) -> Result<String, Error> {
-    let (front_matter, body) = split_front_matter(markdown);
+    let (front_matter, body) = crate::text::split_front_matter(markdown);
     let meta: PageMeta =
         serde_saphyr::from_str_with_options(front_matter, crate::rules::load::yaml_options())
             .unwrap_or_default();
@@ -82,17 +82,6 @@ pub fn error_page(renderer: &Renderer, diagnostics: &str) -> Result<String, Erro
     )
 }
 
-/// Splits `---` front matter from the body; no front matter gives an empty one.
-fn split_front_matter(markdown: &str) -> (&str, &str) {
-    markdown
-        .strip_prefix("---\n")
-        .and_then(|rest| {
-            let end = rest.find("\n---\n")?;
-            Some((&rest[..=end], &rest[end + 5..]))
-        })
-        .unwrap_or(("", markdown))
-}
-
 /// Markdown to HTML, links to sibling `.md` pages turned into links to their previews.
 pub fn markdown_to_html(markdown: &str) -> String {
     let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
@@ -107,6 +96,9 @@ pub fn markdown_to_html(markdown: &str) -> String {
             title,
             id,
         }),
+        // Rule text comes through pull requests: raw HTML is shown as text,
+        // never run, in the preview.
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         other => other,
     });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
@@ -115,9 +107,16 @@ pub fn markdown_to_html(markdown: &str) -> String {
 }
 
 /// `Sync-Errors/NS0109-Sync-Error.md#faq` → `Sync-Errors/NS0109-Sync-Error.html#faq`;
-/// links elsewhere (`https:`, `/…`, `mailto:`) stay as they are.
+/// links elsewhere (`https:`, `/…`, `mailto:`) stay as they are; `javascript:` goes.
 fn md_to_html_link(link: &str) -> String {
     let (path, fragment) = link.split_once('#').map_or((link, ""), |(p, f)| (p, f));
+    if path
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("javascript:")
+    {
+        return "#".to_string();
+    }
     let external = path.starts_with('/') || path.contains(':');
     match path.strip_suffix(".md") {
         Some(stem) if !external => {
@@ -204,6 +203,20 @@ pub fn search_index(integrations: &[IntegrationEntry]) -> Result<String, Error> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::split_front_matter;
+
+    #[test]
+    fn raw_html_is_text_and_script_links_go() {
+        let html = markdown_to_html(
+            "Hi <script>alert(1)</script> [x](javascript:alert(1))\n\n<div onclick=x>y</div>\n",
+        );
+        assert!(
+            !html.contains("<script>") && !html.contains("<div"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
 
     #[test]
     fn links_to_markdown_pages_become_links_to_previews() {

@@ -1,5 +1,5 @@
 //! Writing a build so that an interrupted or failed one leaves the previous
-//! output whole: every file goes into a temporary sibling (`DIR.tmp-<pid>`),
+//! output whole: every file goes into a temporary sibling (`.DIR.triage-tmp-<pid>`, a name nobody types),
 //! which replaces `DIR` only once the build is complete.
 //!
 //! A marker file lists what a build wrote. A folder without it is not ours:
@@ -49,7 +49,7 @@ impl Staging {
         let (parent, name) = parent_and_name(out)?;
         std::fs::create_dir_all(&parent).map_err(io(&parent))?;
         remove_stale_siblings(&parent, &name)?;
-        let tmp = parent.join(format!("{name}.tmp-{}", std::process::id()));
+        let tmp = parent.join(format!(".{name}.triage-tmp-{}", std::process::id()));
         if tmp.exists() {
             // Our own pid, reused after a killed build: only remove it if ours.
             remove_ours(&tmp)?;
@@ -144,7 +144,7 @@ fn replace(new: &Path, out: &Path) -> Result<PathBuf, Error> {
         }
     }
     let (parent, name) = parent_and_name(out)?;
-    let old = parent.join(format!("{name}.old-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.triage-old-{}", std::process::id()));
     std::fs::rename(out, &old).map_err(io(out))?;
     if let Err(e) = std::fs::rename(new, out) {
         // Put the previous output back rather than leave no output at all.
@@ -252,12 +252,17 @@ fn remove_stale_siblings(parent: &Path, name: &str) -> Result<(), Error> {
     for entry in std::fs::read_dir(parent).map_err(io(parent))? {
         let entry = entry.map_err(io(parent))?;
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file_name.strip_prefix(name) else {
+        // Only names this module makes: a user's `site.old` or `site-backup`
+        // is never touched, marker or not.
+        let Some(rest) = file_name
+            .strip_prefix('.')
+            .and_then(|f| f.strip_prefix(name))
+        else {
             continue;
         };
         let pid = rest
-            .strip_prefix(".tmp-")
-            .or_else(|| rest.strip_prefix(".old-"))
+            .strip_prefix(".triage-tmp-")
+            .or_else(|| rest.strip_prefix(".triage-old-"))
             .and_then(|p| p.parse::<u32>().ok());
         let Some(pid) = pid else {
             continue;

@@ -34,6 +34,7 @@ const VERBS_LIKE_PARTICIPLES: &[&str] = &[
 
 pub(super) fn code(lint: &mut Lint, file: FileId, code: &RawCode) {
     message_period(lint, file, &code.message);
+    message_prefix(lint, file, code);
     let fm = &code.front_matter;
     for (key, value) in [
         ("description", &fm.description),
@@ -89,6 +90,35 @@ fn message_period(lint: &mut Lint, file: FileId, message: &Spanned<String>) {
                 "expected `.` after this",
             )
             .help("copy the message exactly as the product shows it, ending with its period"),
+    );
+}
+
+/// A message copied from another code keeps that code's prefix: the article
+/// would then print the wrong exact message.
+fn message_prefix(lint: &mut Lint, file: FileId, code: &RawCode) {
+    let id = code.code.value.trim();
+    let Some(kind) = crate::rules::Kind::parse(code.kind.value.trim()) else {
+        return;
+    };
+    let message = code.message.value.trim_start();
+    let full = format!("{id} {} Error: ", kind.title());
+    let short = format!("{id}: ");
+    if message.starts_with(&full) || message.starts_with(&short) {
+        return;
+    }
+    let head = message.split(": ").next().unwrap_or(message);
+    let range = 0..head.len().min(message.len());
+    lint.findings.push(
+        Finding::warning(
+            "R607",
+            format!(
+                "the message does not start with `{}` or `{}`",
+                full.trim_end(),
+                short.trim_end()
+            ),
+        )
+        .at(span_in(lint, file, &code.message, range), "this prefix")
+        .help("a message names its own code and kind; check `code:`, `kind:` and the message"),
     );
 }
 
@@ -148,7 +178,9 @@ fn first_lowercase_word(text: &str) -> Option<Range<usize>> {
         let minor = MINOR_WORDS.contains(&word.to_lowercase().as_str()) && i != 0 && i != last;
         // "iPhone" and "eBay" are names, not lapses.
         let named = word.chars().any(char::is_uppercase);
-        (first.is_lowercase() && !minor && !named).then_some(range)
+        // A letter with no capital form (`ª`, `ĸ`) cannot be capitalised.
+        let capitalisable = first.to_uppercase().next() != Some(first);
+        (first.is_lowercase() && capitalisable && !minor && !named).then_some(range)
     })
 }
 
@@ -176,7 +208,12 @@ fn words(text: &str) -> Vec<Range<usize>> {
 /// The text with every word that needs a capital given one.
 fn title_case(text: &str) -> String {
     let mut out = text.to_string();
-    while let Some(range) = first_lowercase_word(&out) {
+    // Each round capitalises one word; the bound guards against a letter
+    // whose capital form is still lower case.
+    for _ in 0..=text.len() {
+        let Some(range) = first_lowercase_word(&out) else {
+            break;
+        };
         let upper: String = out[range.start..]
             .chars()
             .next()
@@ -247,6 +284,15 @@ mod tests {
             title_case("should I disconnect and reconnect NetSuite?"),
             "Should I Disconnect and Reconnect NetSuite?"
         );
+    }
+
+    #[test]
+    fn letters_without_a_capital_do_not_loop() {
+        assert_eq!(
+            title_case("Can I ªretry the ĸexport?"),
+            "Can I ªretry the ĸexport?"
+        );
+        assert_eq!(first_lowercase_word("Can I ªretry?"), None);
     }
 
     #[test]
