@@ -39,14 +39,7 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, out: &mut dyn Write) -> Result<i3
     let (integration, code) = base
         .code(&id)
         .ok_or_else(|| Error::Input(format!("code {id} vanished")))?;
-    let observed = &args.observed;
-    let obs = crate::facts::observations(
-        integration,
-        code,
-        &observed.yes,
-        &observed.no,
-        facts.as_ref(),
-    )?;
+    let obs = crate::facts::observations(integration, code, &args.observed, facts.as_ref())?;
     // The probe runs once, before any question: its signals join the
     // observations where no flag or fact already decided them.
     let (obs, probed, probe_report) =

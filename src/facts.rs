@@ -318,10 +318,10 @@ impl<'de> Deserialize<'de> for Raw {
 pub fn observations(
     integration: &Integration,
     code: &Code,
-    yes: &[String],
-    no: &[String],
+    flags: &crate::cli::Observed,
     facts: Option<&Facts>,
 ) -> Result<Observations, Error> {
+    let (yes, no) = (&flags.yes, &flags.no);
     let mut obs = Observations::default();
     for fact in facts.iter().flat_map(|f| &f.signals) {
         check_signal(integration, code, &fact.signal).map_err(|e| {

@@ -303,13 +303,8 @@ fn render(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32, 
                 Document::Ticket => {
                     let observed = &args.ticket.observed;
                     let facts = read_facts(observed.facts.as_deref())?;
-                    let obs = crate::facts::observations(
-                        integration,
-                        code,
-                        &observed.yes,
-                        &observed.no,
-                        facts.as_ref(),
-                    )?;
+                    let obs =
+                        crate::facts::observations(integration, code, observed, facts.as_ref())?;
                     let (obs, diagnosis, _) =
                         probe::diagnose(integration, code, obs, &args.ticket.probe)?;
                     let input =
