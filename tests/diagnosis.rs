@@ -1,13 +1,12 @@
 //! Diagnosis a person drives: pasted messages recognised, facts files,
 //! explanations, leads into other codes, and finding codes by words.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use insta_cmd::assert_cmd_snapshot;
 use serde_json::Value as Json;
 
-use crate::support::{manifest_dir, triage};
+use crate::support::{manifest_dir, triage, with_stdin};
 
 /// The shipped rules plus two fixture codes: NS0900 (a login error naming
 /// its cause) and NS0777 (an export error whose message carries values).
@@ -202,22 +201,6 @@ fn unrelated_text_exits_2_with_the_nearest_codes() {
         assert!(!stderr.contains('\u{1b}'), "{stderr}");
         assert!(out.stdout.is_empty());
     }
-}
-
-fn with_stdin(mut cmd: Command, input: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    // Written from a thread: the child may stop reading before the end.
-    let writer = std::thread::spawn(move || stdin.write_all(&input).ok());
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
 }
 
 #[test]

@@ -506,7 +506,6 @@ fn special_files_and_huge_inputs_are_bounded() {
 
 #[test]
 fn a_megabyte_pasted_on_stdin_is_answered() {
-    use std::io::Write;
     let chatter = "the sync failed again today, ".repeat(36 * 1024);
     for (name, text, expect) in [
         ("unrelated", chatter.clone(), 2),
@@ -519,17 +518,9 @@ fn a_megabyte_pasted_on_stdin_is_answered() {
         ),
     ] {
         assert!(text.len() > 1024 * 1024, "{name} is over a megabyte");
-        let mut child = Command::new(insta_cmd::get_cargo_bin("triage"))
-            .args(["diagnose", "-", "--format", "json"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()).ok());
-        let out = child.wait_with_output().unwrap();
-        writer.join().unwrap();
+        let mut cmd = Command::new(insta_cmd::get_cargo_bin("triage"));
+        cmd.args(["diagnose", "-", "--format", "json"]);
+        let out = crate::support::with_stdin(cmd, text.as_bytes());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(expect), "{name}: {stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
