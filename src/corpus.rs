@@ -58,27 +58,32 @@ fn integration(id: &str, name: &str, prefix: &str) -> String {
         r#"snippets:
   - id: log_in_admin
     text: Log in to {name} as an administrator.
+variants:
+  - id: web
+    label: "On web:"
+    words: {{ click: Click, nav: in the left menu }}
+  - id: mobile
+    label: "On mobile:"
+    words: {{ click: Tap, nav: in the bottom navigation }}
 procedures:
   - id: sync_workspace
     title: Sync the Workspace
-    variants:
-      - id: web
-        label: "On web:"
-        words: {{ click: Click, nav: in the left menu }}
-      - id: mobile
-        label: "On mobile:"
-        words: {{ click: Tap, nav: in the bottom navigation }}
-    steps:
-      - ${{click}} **Workspaces** ${{nav}}.
-      - Select your Workspace.
-      - ${{click}} **Accounting**.
-      - ${{click}} the three-dot menu next to the {name} connection.
-      - ${{click}} **Sync Now**.
+    body:
+      - each_variant:
+          of: [web, mobile]
+          body:
+            - steps:
+                - ${{click}} **Workspaces** ${{nav}}.
+                - Select your Workspace.
+                - ${{click}} **Accounting**.
+                - ${{click}} the three-dot menu next to the {name} connection.
+                - ${{click}} **Sync Now**.
   - id: retry_export
     title: Retry the Export
-    steps:
-      - Open the report.
-      - Export it to {name} again.
+    body:
+      - steps:
+          - Open the report.
+          - Export it to {name} again.
 escalation:
   title: Contact Concierge if the Error Persists
   lead: "If the error persists, reach out to **Concierge** and include:"
@@ -97,7 +102,7 @@ escalation:
       - The approximate time of the attempt.
 index:
   description: Learn what common {name} errors mean and how to fix them.
-  keywords: {name} errors, sync errors, export errors, Workspace Admin
+  keywords: [{name} errors, sync errors, export errors, Workspace Admin]
   internal_scope: Audience is Workspace Admins using the {name} integration. Covers common {name} error codes. Does not cover setup.
   faq:
     - question: Where Do I Find My Error Code?
@@ -147,11 +152,12 @@ summary: Check the {what} settings, then sync again.
 meaning:
   - This means the Workspace could not process {what} with {product}.
 why:
-  lead: The {code} error typically indicates a problem with {what}.
-  intro: "Common causes include:"
-  closing:
+  body:
+    - The {code} error typically indicates a problem with {what}.
+    - "Common causes include:"
+    - causes: all
     - When this happens, reports cannot move between Expensify and {product}.
-  issue_kind: This is a configuration issue, not a report data issue.
+    - This is a configuration issue, not a report data issue.
 causes:
 "#
     )
@@ -185,7 +191,8 @@ causes:
     write!(
         s,
         r#"fix:
-  lead: Follow the steps below to fix the {what} settings.
+  lead:
+    - Follow the steps below to fix the {what} settings.
   procedures:
     - check_settings
     - reconnect
@@ -201,20 +208,22 @@ faq:
 procedures:
   - id: check_settings
     title: Check the {product} Settings
-    steps:
-      - use: log_in_admin
-      - text: Open the {what} settings and confirm that
-        bullets:
-          - The record is active.
-          - The role can edit it.
-      - Click **Save**.
+    body:
+      - steps:
+          - use: log_in_admin
+          - text: Open the {what} settings and confirm that
+            bullets:
+              - The record is active.
+              - The role can edit it.
+          - Click **Save**.
   - id: reconnect
     title: Refresh the Connection
-    lead: "If the settings are correct but the error persists:"
-    steps:
-      - Go to **Settings > Workspaces > Accounting**.
-      - Click **Sync Now**.
-    closing: Syncing should resume within a few minutes.
+    body:
+      - "If the settings are correct but the error persists:"
+      - steps:
+          - Go to **Settings > Workspaces > Accounting**.
+          - Click **Sync Now**.
+      - Syncing should resume within a few minutes.
 "#
     )
     .ok();

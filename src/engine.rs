@@ -122,38 +122,53 @@ pub struct PlannedVariant {
 }
 
 impl PlannedFix {
+    /// The plan's view of a procedure: the paragraphs before its first list
+    /// (lead), that list or its variants, and the paragraphs after (closing).
     fn of(p: &crate::rules::Procedure) -> PlannedFix {
-        let plain = |b: &crate::rules::Body| -> Vec<String> {
-            b.lines()
-                .iter()
-                .map(|l| crate::text::strip_inline(l))
-                .collect()
+        use crate::rules::Block;
+        let plain = |lines: Vec<String>| -> Vec<String> {
+            lines.iter().map(|l| crate::text::strip_inline(l)).collect()
+        };
+        let body = p.body.as_slice();
+        let first = body
+            .iter()
+            .position(|b| matches!(b, Block::Steps(_) | Block::Bullets(_) | Block::Variants(_)));
+        let (before, main, after) = match first {
+            Some(i) => (&body[..i], Some(&body[i]), &body[i + 1..]),
+            None => (body, None, &body[body.len()..]),
+        };
+        let join = |blocks: &[Block]| -> Option<String> {
+            let lines = plain(crate::rules::block::lines(blocks));
+            (!lines.is_empty()).then(|| lines.join(" "))
+        };
+        let (steps, numbered, variants) = match main {
+            Some(Block::Variants(vs)) => (
+                Vec::new(),
+                vs.iter()
+                    .any(|v| v.body.iter().any(|b| matches!(b, Block::Steps(_)))),
+                vs.iter()
+                    .map(|v| PlannedVariant {
+                        label: crate::text::strip_inline(&v.label),
+                        steps: plain(crate::rules::block::lines(&v.body)),
+                    })
+                    .collect(),
+            ),
+            Some(b) => (plain(b.lines()), matches!(b, Block::Steps(_)), Vec::new()),
+            None => (Vec::new(), false, Vec::new()),
+        };
+        // A procedure of paragraphs only: its paragraphs are its steps.
+        let (lead, steps) = match (main, steps.is_empty()) {
+            (None, _) => (None, plain(crate::rules::block::lines(before))),
+            _ => (join(before), steps),
         };
         PlannedFix {
             id: p.id.clone(),
-            title: p.title.clone(),
-            lead: p.lead.as_deref().map(crate::text::strip_inline),
-            steps: p
-                .variants
-                .first()
-                .map(|v| plain(&v.body))
-                .unwrap_or_default(),
-            numbered: p
-                .variants
-                .first()
-                .is_some_and(|v| matches!(v.body, crate::rules::Body::Steps(_))),
-            variants: if p.variants.len() > 1 {
-                p.variants
-                    .iter()
-                    .map(|v| PlannedVariant {
-                        label: v.label.clone().unwrap_or_default(),
-                        steps: plain(&v.body),
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            closing: p.closing.as_deref().map(crate::text::strip_inline),
+            title: crate::text::strip_inline(&p.name()),
+            lead,
+            steps,
+            numbered,
+            variants,
+            closing: join(after),
         }
     }
 }
@@ -439,7 +454,7 @@ fn open_questions(
 /// Small models built in code for unit tests of the engine.
 #[cfg(test)]
 pub(crate) mod test_support {
-    use crate::rules::{Cause, Code, FrontMatter, Integration, Kind, Signal, SignalSource, Why};
+    use crate::rules::{Cause, Code, FrontMatter, Integration, Kind, Layout, Signal, SignalSource};
     use crate::source::Span;
 
     /// A code `XX0001` whose causes are `(id, when, priority)`, without fixes.
@@ -452,6 +467,7 @@ pub(crate) mod test_support {
             code: id.into(),
             kind: Kind::Sync,
             message: format!("{id} Sync Error: Something failed."),
+            placeholders: Vec::new(),
             patterns: Vec::new(),
             front_matter: FrontMatter {
                 title: id.into(),
@@ -462,19 +478,15 @@ pub(crate) mod test_support {
                 order: None,
             },
             summary: String::new(),
+            layout: Layout::default(),
             meaning: Vec::new(),
-            why: Why {
-                heading: String::new(),
-                lead: String::new(),
-                intro: String::new(),
-                closing: Vec::new(),
-                issue_kind: String::new(),
-            },
+            why: None,
             causes: causes
                 .iter()
                 .map(|(id, when, priority)| Cause {
                     id: id.to_string(),
                     text: format!("Cause {id}."),
+                    items: vec![format!("Cause {id}.")],
                     when: crate::rules::condition::parse(when).expect("test condition parses"),
                     unless: None,
                     fixes: Vec::new(),
@@ -482,7 +494,7 @@ pub(crate) mod test_support {
                 })
                 .collect(),
             fix_heading: String::new(),
-            fix_lead: String::new(),
+            fix_lead: Vec::new(),
             procedures: Vec::new(),
             escalation: None,
             faq: Vec::new(),

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use crate::Error;
 use crate::engine::{Diagnosis, Observations, Status, Value as Tri};
-use crate::rules::{Code, Escalation, Faq, FrontMatter, Integration, Procedure, Why};
+use crate::rules::block::markdown;
+use crate::rules::{Block, Code, Escalation, Faq, FrontMatter, Integration, Layout};
 
 pub const HELP: &str = "help.md.j2";
 pub const FAQ: &str = "faq.md.j2";
@@ -32,7 +33,8 @@ pub struct Renderer {
     env: Environment<'static>,
 }
 
-/// What a template sees for one code.
+/// What a template sees for one code. Block lists come both as data
+/// (`body`) and as the Markdown the layout prints for them (`markdown`).
 #[derive(Debug, Serialize)]
 pub struct ArticleContext<'a> {
     pub code: &'a str,
@@ -42,18 +44,55 @@ pub struct ArticleContext<'a> {
     pub integration: &'a str,
     pub message: &'a str,
     pub front_matter: &'a FrontMatter,
-    pub meaning: &'a [String],
-    pub why: &'a Why,
+    pub layout: &'a Layout,
+    pub meaning: Blocks<'a>,
+    pub why: Option<SectionView<'a>>,
+    /// The causes' sentences, in order.
     pub causes: Vec<&'a str>,
-    pub fix_heading: String,
-    pub fix_lead: &'a str,
-    pub procedures: &'a [Procedure],
+    pub fix_heading: &'a str,
+    pub fix_lead: Blocks<'a>,
+    pub procedures: Vec<ProcedureView<'a>>,
     pub escalation: Option<&'a Escalation>,
     pub faq: &'a [Faq],
 }
 
+/// Blocks and their Markdown.
+#[derive(Debug, Serialize)]
+pub struct Blocks<'a> {
+    pub body: &'a [Block],
+    pub markdown: String,
+}
+
+impl<'a> Blocks<'a> {
+    fn new(body: &'a [Block], level: u8, layout: &Layout) -> Self {
+        Blocks {
+            body,
+            markdown: markdown(body, level, layout),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionView<'a> {
+    pub heading: &'a str,
+    #[serde(flatten)]
+    pub blocks: Blocks<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProcedureView<'a> {
+    pub id: &'a str,
+    pub title: Option<&'a str>,
+    #[serde(flatten)]
+    pub blocks: Blocks<'a>,
+}
+
 impl<'a> ArticleContext<'a> {
     pub fn new(integration: &'a Integration, code: &'a Code) -> Self {
+        let layout = &code.layout;
+        let fix_level = layout
+            .fix_level
+            .unwrap_or(layout.procedure_level.saturating_sub(1).max(1));
         ArticleContext {
             code: &code.code,
             kind: code.kind.id(),
@@ -62,12 +101,24 @@ impl<'a> ArticleContext<'a> {
             integration: &integration.id,
             message: &code.message,
             front_matter: &code.front_matter,
-            meaning: &code.meaning,
-            why: &code.why,
+            layout,
+            meaning: Blocks::new(&code.meaning, 1, layout),
+            why: code.why.as_ref().map(|w| SectionView {
+                heading: &w.heading,
+                blocks: Blocks::new(&w.body, layout.why_level, layout),
+            }),
             causes: code.causes.iter().map(|c| c.text.as_str()).collect(),
-            fix_heading: code.fix_heading.clone(),
-            fix_lead: &code.fix_lead,
-            procedures: &code.procedures,
+            fix_heading: &code.fix_heading,
+            fix_lead: Blocks::new(&code.fix_lead, fix_level, layout),
+            procedures: code
+                .procedures
+                .iter()
+                .map(|p| ProcedureView {
+                    id: &p.id,
+                    title: p.title.as_deref(),
+                    blocks: Blocks::new(&p.body, layout.body_level(p.title.is_some()), layout),
+                })
+                .collect(),
             escalation: code.escalation.as_ref(),
             faq: &code.faq,
         }
@@ -212,6 +263,7 @@ impl Renderer {
         env.set_syntax(syntax);
         env.add_filter("yaml", yaml_scalar);
         env.add_filter("yaml_quoted", yaml_quoted);
+        env.add_filter("yaml_list", yaml_list);
         env.add_filter("md_escape", md_escape);
         let mut broken = Vec::new();
         for file in files {
@@ -327,10 +379,7 @@ impl<'a> TicketPage<'a> {
         let tried = input
             .tried
             .iter()
-            .map(|id| {
-                code.procedure(id)
-                    .map_or_else(|| id.clone(), |p| p.title.clone())
-            })
+            .map(|id| code.procedure(id).map_or_else(|| id.clone(), |p| p.name()))
             .collect();
         // Pasted text: credentials out, and nothing that could drive a terminal.
         // Line breaks of a multi-line paste fold into spaces first.
@@ -411,12 +460,19 @@ fn template_error(name: &str, err: &minijinja::Error) -> Error {
 fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank = 0;
+    let mut last = "";
     for line in text.lines() {
         let line = line.trim_end();
         if line.is_empty() {
             blank += 1;
             continue;
         }
+        // Two layout places next to each other (before the fix part, before
+        // its first procedure) print one rule.
+        if line == "---" && last == "---" && blank > 0 {
+            continue;
+        }
+        last = line;
         if blank > 0 && !out.is_empty() {
             out.push('\n');
         }
@@ -445,6 +501,19 @@ fn yaml_scalar(value: String) -> String {
         )
         || value.parse::<f64>().is_ok();
     if risky { yaml_quoted(value) } else { value }
+}
+
+/// A YAML flow list, `[a, b]`, each item quoted when a flow context needs it.
+fn yaml_list(items: Vec<String>) -> String {
+    let item = |s: String| {
+        if s.contains([',', '[', ']', '{', '}']) {
+            yaml_quoted(s)
+        } else {
+            yaml_scalar(s)
+        }
+    };
+    let items: Vec<String> = items.into_iter().map(item).collect();
+    format!("[{}]", items.join(", "))
 }
 
 fn yaml_quoted(value: String) -> String {

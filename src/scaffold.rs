@@ -189,17 +189,21 @@ front_matter:
 meaning:
   - This means {product} could not complete the {kind_id}. Replace this sentence with what the error means.
 
+# The "Why" section: paragraphs and lists in order; `causes: all` prints the cause list.
 why:
-  lead: The {code} error typically indicates a problem on the {product} side.
-  intro: "Common causes include:"
-  issue_kind: This is a {product} setup issue, not a report data issue.
+  body:
+    - The {code} error typically indicates a problem on the {product} side.
+    - "Common causes include:"
+    - causes: all
+    - This is a {product} setup issue, not a report data issue.
 
 # Each cause: the sentence the article prints, the condition over the
 # integration's signals that confirms it, and the procedures that fix it.
 causes:
 {causes}
 fix:
-  lead: Follow the steps below to fix the {code} error.
+  lead:
+    - Follow the steps below to fix the {code} error.
   procedures:
     - {procedure}
 {escalation}
@@ -215,10 +219,12 @@ faq:
 procedures:
   - id: {procedure}
     title: Check the Setting in {product}
-    steps:
-      - Log in to {product} as an administrator.
-      - Replace this step with the first action.
-      - Click **Save**.
+    # Blocks in order: paragraphs (plain strings), steps, bullets, tables, notes …
+    body:
+      - steps:
+          - Log in to {product} as an administrator.
+          - Replace this step with the first action.
+          - Click **Save**.
 "#,
         message_q = quoted(message),
         pattern_q = quoted(&pattern),

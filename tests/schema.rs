@@ -75,6 +75,10 @@ fn schema_rejects_an_unknown_field() {
     let clean = manifest_dir().join("tests/fixtures/check/clean/rules/netsuite/NS0901.yaml");
     let text = std::fs::read_to_string(&clean).unwrap();
     assert!(errors(&validator, &clean).is_empty());
-    std::fs::write(&path, text.replace("  lead: Follow", "  leed: Follow")).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("  lead:\n    - Follow", "  leed:\n    - Follow"),
+    )
+    .unwrap();
     assert!(!errors(&validator, &path).is_empty());
 }

@@ -38,12 +38,17 @@ pub struct CodeFacts {
 }
 
 /// The lints of one code file on its own, and the facts the others need.
-pub fn code(sources: &Sources, file: FileId, code: &RawCode) -> (Vec<Finding>, CodeFacts) {
+pub fn code(
+    sources: &Sources,
+    file: FileId,
+    code: &RawCode,
+    faq_case: super::raw::FaqCase,
+) -> (Vec<Finding>, CodeFacts) {
     let mut lint = Lint {
         sources,
         findings: Vec::new(),
     };
-    lint.code(file, code);
+    lint.code(file, code, faq_case);
     let facts = CodeFacts {
         signals_read: code
             .causes
@@ -105,7 +110,10 @@ fn used_id(entry: &RawProcedureUse) -> &str {
 }
 
 fn uses(code: &RawCode) -> impl Iterator<Item = &str> {
-    code.fix.procedures.iter().map(|p| used_id(&p.value))
+    code.fix
+        .iter()
+        .flat_map(|f| &f.procedures)
+        .map(|p| used_id(&p.value))
 }
 
 impl Lint<'_> {
@@ -179,7 +187,7 @@ impl Lint<'_> {
         }
     }
 
-    fn code(&mut self, file: FileId, code: &RawCode) {
+    fn code(&mut self, file: FileId, code: &RawCode, faq_case: super::raw::FaqCase) {
         let used: HashSet<&str> = uses(code).collect();
         self.unused_procedures(
             file,
@@ -224,7 +232,7 @@ impl Lint<'_> {
                 None => seen.push((key, cause)),
             }
         }
-        conventions::code(self, file, code);
+        conventions::code(self, file, code, faq_case);
     }
 
     /// A cause that no combination of signal values confirms.

@@ -2,18 +2,23 @@
 //! [`validate`] turns it into the model below, pushing every problem it finds
 //! as a [`Finding`](crate::finding::Finding). Nothing downstream sees raw data.
 
+pub mod block;
 pub mod condition;
+pub mod layout;
 pub mod lint;
 pub mod load;
 pub mod pattern;
 pub mod pipeline;
 pub mod raw;
+pub mod raw_block;
 pub mod validate;
 mod yaml_error;
 
 use serde::Serialize;
 
+pub use block::{Block, Item, Variant};
 pub use condition::Condition;
+pub use layout::Layout;
 pub use load::{RuleSource, Selection};
 pub use pattern::Pattern;
 pub use raw::SignalSource;
@@ -72,7 +77,7 @@ pub struct Integration {
 pub struct Index {
     pub title: String,
     pub description: String,
-    pub keywords: String,
+    pub keywords: Vec<String>,
     pub internal_scope: String,
     pub intro: Vec<String>,
     pub faq: Vec<Faq>,
@@ -129,15 +134,19 @@ pub struct Code {
     pub code: String,
     pub kind: Kind,
     pub message: String,
+    /// Values in the message that vary per case (`[X]` → `vendor`).
+    pub placeholders: Vec<Placeholder>,
     pub patterns: Vec<Pattern>,
     pub front_matter: FrontMatter,
     /// One line for the index page (defaults to the first fix's title).
     pub summary: String,
-    pub meaning: Vec<String>,
-    pub why: Why,
+    /// The article's layout: the integration's, with this code's overrides.
+    pub layout: Layout,
+    pub meaning: Vec<Block>,
+    pub why: Option<Why>,
     pub causes: Vec<Cause>,
     pub fix_heading: String,
-    pub fix_lead: String,
+    pub fix_lead: Vec<Block>,
     /// The fix procedures in article order, overrides applied.
     pub procedures: Vec<Procedure>,
     pub escalation: Option<Escalation>,
@@ -165,16 +174,23 @@ pub struct FrontMatter {
 #[derive(Debug, Clone, Serialize)]
 pub struct Why {
     pub heading: String,
-    pub lead: String,
-    pub intro: String,
-    pub closing: Vec<String>,
-    pub issue_kind: String,
+    pub body: Vec<Block>,
+}
+
+/// A value in a message that varies per case, and the name it is captured under.
+#[derive(Debug, Clone, Serialize)]
+pub struct Placeholder {
+    pub text: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct Cause {
     pub id: String,
+    /// The sentence diagnoses print (a multi-item cause's items joined).
     pub text: String,
+    /// The items the cause list prints for it: its text, or several.
+    pub items: Vec<String>,
     pub when: Condition,
     pub unless: Option<Condition>,
     /// Procedure ids, each one of the code's procedures.
@@ -185,51 +201,23 @@ pub struct Cause {
 #[derive(Debug, Clone, Serialize)]
 pub struct Procedure {
     pub id: String,
-    pub title: String,
-    pub lead: Option<String>,
-    /// One body, or one per platform variant.
-    pub variants: Vec<VariantBody>,
-    pub closing: Option<String>,
+    /// Absent: the blocks follow without a heading.
+    pub title: Option<String>,
+    pub body: Vec<Block>,
 }
 
-/// A procedure's body for one platform (label `None` when it has no variants).
-#[derive(Debug, Clone, Serialize)]
-pub struct VariantBody {
-    pub label: Option<String>,
-    pub body: Body,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "style", content = "items", rename_all = "lowercase")]
-pub enum Body {
-    Steps(Vec<Step>),
-    Bullets(Vec<Step>),
-    Paragraphs(Vec<String>),
-}
-
-impl Body {
-    /// The body's lines, one per step; a step's nested bullets join its line,
-    /// so that numbering the lines numbers the steps.
-    pub fn lines(&self) -> Vec<String> {
-        match self {
-            Body::Steps(steps) | Body::Bullets(steps) => steps
-                .iter()
-                .map(|s| {
-                    std::iter::once(s.text.as_str())
-                        .chain(s.bullets.iter().map(String::as_str))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .collect(),
-            Body::Paragraphs(p) => p.clone(),
+impl Procedure {
+    /// The title, or for a procedure that prints none its first line (for
+    /// plans and tickets).
+    pub fn name(&self) -> String {
+        match &self.title {
+            Some(t) => t.clone(),
+            None => block::lines(&self.body)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| self.id.clone()),
         }
     }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Step {
-    pub text: String,
-    pub bullets: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -157,7 +157,8 @@ fn code(
         Err(finding) => return Outcome::Unparsed(finding),
     };
     let (lints, facts) = if lint {
-        let (lints, facts) = lint::code(sources, id, &raw);
+        let faq_case = shared.map_or(super::raw::FaqCase::Title, |s| s.layout().faq_case);
+        let (lints, facts) = lint::code(sources, id, &raw, faq_case);
         (lints, Some(facts))
     } else {
         (Vec::new(), None)

@@ -11,7 +11,18 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use super::raw_block::{RawBlockSchema, RawBlocks};
 use crate::probe::ClassificationTable;
+
+/// An optional field that, when written, must hold a value: `title:` with
+/// nothing after it is a finding ("has no value"), never a silent "absent".
+pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
 
 /// `rules/<integration>/integration.yaml`: what every code of one integration shares.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -25,6 +36,8 @@ pub struct RawIntegration {
     /// Code prefix, e.g. `NS` for `NS0109`.
     #[schemars(with = "String")]
     pub prefix: Spanned<String>,
+    /// The house style of the integration's articles: heading levels, `---` rules, labels.
+    pub layout: Option<RawLayout>,
     /// The signal vocabulary shared by the integration's codes.
     #[serde(default)]
     pub signals: Vec<RawSignal>,
@@ -33,9 +46,12 @@ pub struct RawIntegration {
     pub procedures: Vec<RawProcedure>,
     /// The escalation block codes include with `escalation:`.
     pub escalation: Option<RawEscalation>,
-    /// Steps several procedures share; a step says `use: <id>` to include one.
+    /// Steps or blocks several procedures share; a step or a block says `use: <id>`.
     #[serde(default)]
     pub snippets: Vec<RawSnippet>,
+    /// Platform variants (web, mobile) that `variants` and `each_variant` blocks name.
+    #[serde(default)]
+    pub variants: Vec<RawVariant>,
     /// The integration's index page of errors.
     pub index: Option<RawIndex>,
     /// How `triage probe` turns an answer into signals: responses by status and `o:errorCode`,
@@ -45,25 +61,150 @@ pub struct RawIntegration {
     pub probe: Option<ClassificationTable<Spanned<String>>>,
 }
 
-/// A step shared by several procedures, e.g. logging in as an administrator.
+/// Text shared by several procedures: a step (`text`, with optional `bullets`)
+/// used as `- use: id` in a list, or blocks (`body`) used as a block `- use: id`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSnippet {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
-    pub text: String,
-    #[serde(default)]
-    pub bullets: Vec<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub text: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub bullets: Option<Vec<String>>,
+    #[schemars(with = "Option<Vec<RawBlockSchema>>")]
+    #[serde(default, deserialize_with = "present")]
+    pub body: Option<RawBlocks>,
+}
+
+/// Heading levels, `---` rules and labels: an integration's house style,
+/// which a code may override key by key.
+#[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLayout {
+    /// The article title when front matter gives none (placeholders allowed).
+    #[serde(default, deserialize_with = "present")]
+    pub title: Option<String>,
+    /// The "Why" heading when the code gives none.
+    #[serde(default, deserialize_with = "present")]
+    pub why_title: Option<String>,
+    /// The "How to fix" heading when the code gives none.
+    #[serde(default, deserialize_with = "present")]
+    pub fix_title: Option<String>,
+    /// Heading level of the "Why" section (default 2).
+    #[schemars(with = "Option<u8>")]
+    pub why_level: Option<Spanned<i64>>,
+    /// Heading level of the "How to fix" heading, or `none` for no heading (default 2).
+    #[schemars(with = "Option<RawLevelSchema>")]
+    pub fix_level: Option<Spanned<RawLevel>>,
+    /// Heading level of a procedure's title (default 3).
+    #[schemars(with = "Option<u8>")]
+    pub procedure_level: Option<Spanned<i64>>,
+    /// How a variant's label prints: `line` ("On web:") or `heading`, one level
+    /// below the heading it stands under (default line). Sub-sections, too, are
+    /// one level below the heading they stand under.
+    pub variant_label: Option<VariantLabel>,
+    /// Heading level of the escalation block (default 3).
+    #[schemars(with = "Option<u8>")]
+    pub escalation_level: Option<Spanned<i64>>,
+    /// Heading level of `FAQ` (default 1; questions one below).
+    #[schemars(with = "Option<u8>")]
+    pub faq_level: Option<Spanned<i64>>,
+    /// Where `---` rules go (default before_why, before_fix, before_faq).
+    pub rules: Option<Vec<RulePlace>>,
+    /// How FAQ questions are cased: `title` (default) or `sentence`.
+    pub faq_case: Option<FaqCase>,
+    /// What a `note:` block opens with (default `**Note:**`).
+    #[serde(default, deserialize_with = "present")]
+    pub note_label: Option<String>,
+    /// What a `tip:` block opens with (default `**Tip:**`).
+    #[serde(default, deserialize_with = "present")]
+    pub tip_label: Option<String>,
+}
+
+/// A heading level, or `none`.
+#[derive(Debug, Clone)]
+pub enum RawLevel {
+    Level(i64),
+    None,
+}
+
+impl<'de> Deserialize<'de> for RawLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = RawLevel;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a heading level from 1 to 6, or `none`")
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<RawLevel, E> {
+                Ok(RawLevel::Level(n))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<RawLevel, E> {
+                Ok(RawLevel::Level(i64::try_from(n).unwrap_or(i64::MAX)))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawLevel, E> {
+                match s {
+                    "none" => Ok(RawLevel::None),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(s), &self)),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum RawLevelSchema {
+    Level(u8),
+    None(NoneKeyword),
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum NoneKeyword {
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VariantLabel {
+    Line,
+    Heading,
+}
+
+/// A place where the article prints a `---` rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RulePlace {
+    BeforeWhy,
+    BeforeFix,
+    BeforeFirstProcedure,
+    BetweenProcedures,
+    BeforeEscalation,
+    BeforeFaq,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FaqCase {
+    Title,
+    Sentence,
 }
 
 /// The index page listing every code of the integration.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawIndex {
-    /// Defaults to "Common <Product> Errors".
+    /// Defaults to "How to troubleshoot common <Product> errors".
+    #[serde(default, deserialize_with = "present")]
     pub title: Option<String>,
     pub description: String,
-    pub keywords: String,
+    /// Printed as a YAML flow list, as the help site's index pages have it.
+    pub keywords: Vec<String>,
     pub internal_scope: String,
     /// Paragraphs under the heading.
     #[serde(default)]
@@ -94,58 +235,31 @@ pub enum SignalSource {
     Probe,
 }
 
-/// A fix procedure: a title and a body of numbered steps, bullets or paragraphs.
+/// A fix procedure: an optional title and its blocks.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProcedure {
     /// Id codes use in `fix.procedures` and causes' `fixes`.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
-    /// The `###` heading, e.g. "Retry the Sync".
-    pub title: String,
-    /// A line printed before the body, e.g. "If the credentials appear correct but the error persists:".
-    pub lead: Option<String>,
-    /// Numbered steps; a step is text or `{text, bullets}`.
-    #[schemars(with = "Option<Vec<RawStep>>")]
-    pub steps: Option<Vec<Spanned<RawStep>>>,
-    /// An unnumbered list instead of steps.
-    #[schemars(with = "Option<Vec<RawStep>>")]
-    pub bullets: Option<Vec<Spanned<RawStep>>>,
-    /// Plain paragraphs instead of steps.
-    pub paragraphs: Option<Vec<String>>,
-    /// A line printed after the body.
-    pub closing: Option<String>,
-    /// Platform variants (e.g. web and mobile) that differ only in words:
-    /// the body is printed once per variant with `${word}` replaced.
-    #[serde(default)]
-    pub variants: Vec<RawVariant>,
+    /// The heading, e.g. "Retry the Sync"; absent: the blocks follow without one.
+    #[serde(default, deserialize_with = "present")]
+    pub title: Option<String>,
+    /// Paragraphs, steps, bullets, tables, notes, variants and sub-sections, in order.
+    #[schemars(with = "Vec<RawBlockSchema>")]
+    pub body: RawBlocks,
 }
 
-/// A step: its text, or `{text, bullets}` for a step with a nested list.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum RawStep {
-    Text(String),
-    Nested {
-        text: String,
-        bullets: Vec<String>,
-    },
-    /// A shared snippet from integration.yaml, by id.
-    Use {
-        #[serde(rename = "use")]
-        use_: String,
-    },
-}
-
+/// A platform variant: its label and the words `each_variant` substitutes.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawVariant {
     /// Variant id, e.g. `web` or `mobile`.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
-    /// The line introducing this variant, e.g. "On web:".
+    /// The label as printed, e.g. "On web:" (a line) or "On Web" (a heading).
     pub label: String,
-    /// Words substituted for `${name}` in the procedure's text.
+    /// Words substituted for `${name}` in an `each_variant` body.
     #[serde(default)]
     pub words: BTreeMap<String, String>,
 }
@@ -161,6 +275,7 @@ pub struct RawEscalation {
     /// What to include, per code kind (`sync`, `export`, `connection`).
     pub include: BTreeMap<String, Vec<String>>,
     /// A line after the list.
+    #[serde(default, deserialize_with = "present")]
     pub closing: Option<String>,
 }
 
@@ -177,22 +292,32 @@ pub struct RawCode {
     /// The exact message, as the product shows it.
     #[schemars(with = "String")]
     pub message: Spanned<String>,
-    /// Case-insensitive regular expressions that recognise the pasted message.
+    /// Values in the message that vary per case, e.g. `[X]`: printed as written,
+    /// recognised as a wildcard whose value is captured under `name`.
+    #[serde(default)]
+    pub placeholders: Vec<RawPlaceholder>,
+    /// Case-insensitive regular expressions that recognise the pasted message
+    /// (default: the message itself, placeholders as wildcards).
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub patterns: Vec<Spanned<String>>,
     /// The help site's front matter for the article.
     pub front_matter: RawFrontMatter,
     /// One line for the index page: what fixes it, e.g. "Generate a new access token and sync again."
+    #[serde(default, deserialize_with = "present")]
     pub summary: Option<String>,
-    /// "This means …" paragraphs.
-    pub meaning: Vec<String>,
+    /// Overrides of the integration's layout for this article.
+    pub layout: Option<RawLayout>,
+    /// "This means …": blocks after the message.
+    #[schemars(with = "Option<Vec<RawBlockSchema>>")]
+    #[serde(default, deserialize_with = "present")]
+    pub meaning: Option<RawBlocks>,
     /// The "Why the … Error Happens" section.
-    pub why: RawWhy,
+    pub why: Option<RawWhy>,
     /// The causes, in article order: what the article lists and the engine diagnoses.
     pub causes: Vec<RawCause>,
-    /// The "How to Fix" section: a lead and the procedures in order.
-    pub fix: RawFix,
+    /// The "How to Fix" part: a lead and the procedures in order.
+    pub fix: Option<RawFix>,
     /// Include the integration's escalation block (with optional overrides).
     pub escalation: Option<RawEscalationUse>,
     /// Questions and answers; questions in Title Case ending with "?".
@@ -207,6 +332,7 @@ pub struct RawCode {
 #[serde(deny_unknown_fields)]
 pub struct RawFrontMatter {
     /// Defaults to "<CODE> <Kind> Error in <Product> Integration".
+    #[serde(default, deserialize_with = "present")]
     pub title: Option<String>,
     /// One sentence: "Learn what the <CODE> … error means and how to …".
     #[schemars(with = "String")]
@@ -218,25 +344,33 @@ pub struct RawFrontMatter {
     #[schemars(with = "String")]
     pub internal_scope: Spanned<String>,
     /// "<CODE> <Kind> Error: <first clause of the message>".
+    #[serde(default, deserialize_with = "present")]
     pub display_title: Option<String>,
     /// Optional sort key on the help site.
     pub order: Option<u32>,
 }
 
+/// A value in the message that varies per case.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlaceholder {
+    /// The placeholder as the message prints it, e.g. `[X]` or `'user@example.com'`.
+    #[schemars(with = "String")]
+    pub text: Spanned<String>,
+    /// The captured value's name, e.g. `vendor` (letters, digits, `_`).
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWhy {
-    /// Defaults to "Why the <CODE> <Kind> Error Happens in <Product>".
+    /// Defaults to the layout's `why_title`, "Why the <CODE> <Kind> Error Happens in <Product>".
+    #[serde(default, deserialize_with = "present")]
     pub heading: Option<String>,
-    /// The sentence that opens the section.
-    pub lead: String,
-    /// The line before the cause list, e.g. "Common causes include:".
-    pub intro: String,
-    /// Sentences after the cause list.
-    #[serde(default)]
-    pub closing: Vec<String>,
-    /// "This is a … issue, not a … issue."
-    pub issue_kind: String,
+    /// Paragraphs and lists in order; the `causes` block prints the cause list.
+    #[schemars(with = "Vec<RawBlockSchema>")]
+    pub body: RawBlocks,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -246,7 +380,11 @@ pub struct RawCause {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     /// The sentence the article prints in the cause list.
-    pub text: String,
+    #[serde(default, deserialize_with = "present")]
+    pub text: Option<String>,
+    /// Instead of `text`: several list items that only together are this cause.
+    #[serde(default, deserialize_with = "present")]
+    pub items: Option<Vec<String>>,
     /// Condition over signals that confirms the cause: `a or (b and not c)`.
     #[schemars(with = "String")]
     pub when: Spanned<String>,
@@ -268,16 +406,19 @@ fn default_priority() -> u32 {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFix {
-    /// Defaults to "How to Fix the <CODE> <Kind> Error".
+    /// Defaults to the layout's `fix_title`, "How to Fix the <CODE> <Kind> Error".
+    #[serde(default, deserialize_with = "present")]
     pub heading: Option<String>,
-    /// The sentence that opens the section.
-    pub lead: String,
-    /// The procedures in article order: an id, or `{use, title, lead, closing}`.
+    /// Blocks before the first procedure.
+    #[schemars(with = "Option<Vec<RawBlockSchema>>")]
+    #[serde(default, deserialize_with = "present")]
+    pub lead: Option<RawBlocks>,
+    /// The procedures in article order: an id, or `{use, title, before, after}`.
     #[schemars(with = "Vec<RawProcedureUse>")]
     pub procedures: Vec<Spanned<RawProcedureUse>>,
 }
 
-/// A procedure id, or `{use: id, title, lead, closing}` to change its lines here.
+/// A procedure id, or `{use: id, title, before, after}` to change it here.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RawProcedureUse {
@@ -292,23 +433,32 @@ pub struct RawProcedureOverride {
     #[serde(rename = "use")]
     pub use_: String,
     /// Replaces the procedure's title in this article.
+    #[serde(default, deserialize_with = "present")]
     pub title: Option<String>,
-    /// Replaces the procedure's lead line.
-    pub lead: Option<String>,
-    /// Replaces the procedure's closing line.
-    pub closing: Option<String>,
+    /// Blocks printed before the procedure's own.
+    #[schemars(with = "Option<Vec<RawBlockSchema>>")]
+    #[serde(default, deserialize_with = "present")]
+    pub before: Option<RawBlocks>,
+    /// Blocks printed after the procedure's own.
+    #[schemars(with = "Option<Vec<RawBlockSchema>>")]
+    #[serde(default, deserialize_with = "present")]
+    pub after: Option<RawBlocks>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEscalationUse {
     /// Replaces the integration's heading.
+    #[serde(default, deserialize_with = "present")]
     pub title: Option<String>,
     /// Replaces the integration's lead line.
+    #[serde(default, deserialize_with = "present")]
     pub lead: Option<String>,
     /// Replaces the integration's per-kind list.
+    #[serde(default, deserialize_with = "present")]
     pub include: Option<Vec<String>>,
     /// Replaces the integration's closing line.
+    #[serde(default, deserialize_with = "present")]
     pub closing: Option<String>,
 }
 

@@ -6,13 +6,19 @@ use std::ops::Range;
 
 use serde_saphyr::Spanned;
 
+mod blocks;
+mod layout;
+
+use blocks::BlockScope;
+
 use super::pattern::{Checked, Checker, Pattern};
 use super::raw::{
-    RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, RawSnippet, RawStep,
+    RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, RawSnippet, RawVariant,
 };
+use super::raw_block::RawBlocks;
 use super::{
-    Body, Cause, Code, Condition, Escalation, Faq, FrontMatter, Index, Integration, Kind,
-    Procedure, Signal, Step, VariantBody, Why,
+    Block, Cause, Code, Condition, Escalation, Faq, FrontMatter, Index, Integration, Kind, Layout,
+    Placeholder, Procedure, Signal, Why,
 };
 use crate::finding::{Finding, did_you_mean};
 use crate::probe::ClassificationTable;
@@ -33,7 +39,16 @@ pub struct Shared<'a> {
     snippets: HashMap<&'a str, &'a RawSnippet>,
     signals: HashMap<&'a str, Span>,
     procedures: HashMap<&'a str, (FileId, &'a RawProcedure)>,
+    variants: HashMap<&'a str, &'a RawVariant>,
+    layout: Layout,
     raw: &'a RawIntegration,
+}
+
+impl Shared<'_> {
+    /// The integration's house style.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
 }
 
 /// Code id → where it was first defined, across integrations.
@@ -117,12 +132,28 @@ impl<'a> Validator<'a> {
             .filter(|s| snippet_ids.contains_key(s.id.value.as_str()))
             .map(|s| (s.id.value.as_str(), s))
             .collect();
+        let variant_ids = self.unique(file, raw.variants.iter().map(|v| &v.id), "R106", "variant");
+        let variants = raw
+            .variants
+            .iter()
+            .filter(|v| variant_ids.contains_key(v.id.value.as_str()))
+            .map(|v| (v.id.value.as_str(), v))
+            .collect();
+        for s in &raw.snippets {
+            self.snippet_shape(file, s);
+        }
+        let layout = match &raw.layout {
+            Some(l) => self.layout(file, &Layout::default(), l),
+            None => Layout::default(),
+        };
         Shared {
             file,
             name: &raw.name,
             snippets,
             signals,
             procedures,
+            variants,
+            layout,
             raw,
         }
     }
@@ -156,7 +187,7 @@ impl<'a> Validator<'a> {
                 title: i
                     .title
                     .clone()
-                    .unwrap_or_else(|| format!("Common {} Errors", raw.name)),
+                    .unwrap_or_else(|| format!("How to troubleshoot common {} errors", raw.name)),
                 description: i.description.clone(),
                 keywords: i.keywords.clone(),
                 internal_scope: i.internal_scope.clone(),
@@ -291,9 +322,161 @@ impl<'a> Validator<'a> {
             kind,
             product: shared.name,
         };
+        let layout = match &raw.layout {
+            Some(l) => self.layout(file, &shared.layout, l),
+            None => shared.layout.clone(),
+        };
+        let placeholders = self.placeholders(file, raw);
+        let patterns = self.patterns(file, raw, &placeholders);
+        let (procedures, listed) = self.fix_procedures(shared, file, raw, &vars);
 
-        let patterns = self.patterns(file, raw);
+        let signal_ids: Vec<&str> = shared.signals.keys().copied().collect();
+        let mut causes = Vec::new();
+        // Only the duplicate findings matter here; causes are matched by position.
+        self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
+        for cause in &raw.causes {
+            if let Some(c) = self.cause(file, cause, &signal_ids, &listed, &vars) {
+                causes.push(c);
+            }
+        }
+        let escalation = self.escalation(shared, raw, kind, &vars, &code_span);
 
+        let no_words = BTreeMap::new();
+        let cause_items: Vec<(String, Vec<String>)> = causes
+            .iter()
+            .map(|c: &Cause| (c.id.clone(), c.items.clone()))
+            .collect();
+        let scope = BlockScope {
+            file,
+            shared_file: shared.file,
+            vars: &vars,
+            snippets: &shared.snippets,
+            variants: &shared.variants,
+            causes: None,
+            words: &no_words,
+        };
+        let meaning = self.optional_blocks(raw.meaning.as_ref(), &scope, &code_span);
+        let why = raw.why.as_ref().and_then(|w| {
+            let heading = match &w.heading {
+                Some(h) => self.text(h, &vars, &code_span)?,
+                None => self.text(
+                    layout_title(
+                        &shared.raw.layout,
+                        |l| &l.why_title,
+                        super::layout::WHY_TITLE,
+                    ),
+                    &vars,
+                    &code_span,
+                )?,
+            };
+            let in_why = BlockScope {
+                causes: Some(&cause_items),
+                ..scope
+            };
+            let body = self.blocks(&w.body, &in_why, &code_span)?;
+            Some(Why { heading, body })
+        });
+        let fix_lead = self.optional_blocks(
+            raw.fix.as_ref().and_then(|f| f.lead.as_ref()),
+            &scope,
+            &code_span,
+        );
+        let fix_heading = match raw.fix.as_ref().and_then(|f| f.heading.as_ref()) {
+            Some(h) => self.text(h, &vars, &code_span),
+            None => self.text(
+                layout_title(
+                    &shared.raw.layout,
+                    |l| &l.fix_title,
+                    super::layout::FIX_TITLE,
+                ),
+                &vars,
+                &code_span,
+            ),
+        };
+
+        let fm = &raw.front_matter;
+        // Placeholders work in every text of the article; an unknown one is
+        // a finding (and the code is dropped below), never a blank.
+        let mut t =
+            |s: &str, span: &Span| self.text(s, &vars, span).unwrap_or_else(|| s.to_string());
+        let title_template = fm.title.as_deref().unwrap_or_else(|| {
+            layout_title(&shared.raw.layout, |l| &l.title, super::layout::TITLE)
+        });
+        let front_matter = FrontMatter {
+            title: t(title_template, &code_span),
+            description: t(&fm.description.value, &Span::of(file, &fm.description)),
+            keywords: t(&fm.keywords.value, &Span::of(file, &fm.keywords)),
+            internal_scope: t(
+                &fm.internal_scope.value,
+                &Span::of(file, &fm.internal_scope),
+            ),
+            display_title: fm.display_title.as_deref().map(|d| t(d, &code_span)),
+            order: fm.order,
+        };
+        let faq: Vec<Faq> = raw
+            .faq
+            .iter()
+            .map(|f| {
+                let span = Span::of(file, &f.question);
+                Faq {
+                    question: t(&f.question.value, &span),
+                    answer: t(&f.answer, &span),
+                }
+            })
+            .collect();
+        let summary = raw.summary.as_deref().map(|s| t(s, &code_span));
+
+        let errors_now = self.findings.iter().filter(|f| f.is_error()).count();
+        if errors_now > findings_before {
+            return None;
+        }
+        Some(Code {
+            code: code_id,
+            kind,
+            message: raw.message.value.clone(),
+            placeholders,
+            patterns,
+            summary: summary.unwrap_or_else(|| {
+                procedures
+                    .first()
+                    .map_or_else(String::new, |p: &Procedure| format!("{}.", p.name()))
+            }),
+            front_matter,
+            layout,
+            meaning: meaning?,
+            why,
+            causes,
+            fix_heading: fix_heading?,
+            fix_lead: fix_lead?,
+            procedures,
+            escalation,
+            faq,
+            span: code_span,
+        })
+    }
+
+    /// Blocks that may be left out: absent is empty, present must hold some.
+    fn optional_blocks(
+        &mut self,
+        raw: Option<&RawBlocks>,
+        scope: &BlockScope,
+        owner: &Span,
+    ) -> Option<Vec<Block>> {
+        match raw {
+            Some(raw) => self.blocks(raw, scope, owner),
+            None => Some(Vec::new()),
+        }
+    }
+
+    /// The procedures `fix.procedures` lists, in order, and the ids listed
+    /// and defined (causes may name those even when the procedure has errors).
+    fn fix_procedures<'r>(
+        &mut self,
+        shared: &Shared<'r>,
+        file: FileId,
+        raw: &'r RawCode,
+        vars: &Vars,
+    ) -> (Vec<Procedure>, Vec<&'r str>) {
         // Local procedures, checked against each other and the shared ones.
         let local = self.unique(
             file,
@@ -310,11 +493,11 @@ impl<'a> Validator<'a> {
                     )
                     .at(span.clone(), "defined again here")
                     .also(Span::of(*shared_file, &p.id), "shared definition")
-                    .help("use the shared procedure by id (with `use:` to change its title or lines), or rename this one"),
+                    .help("use the shared procedure by id (with `use:` to change its title or add blocks), or rename this one"),
                 );
             }
         }
-        let lookup = |id: &str| -> Option<(FileId, &RawProcedure)> {
+        let lookup = |id: &str| -> Option<(FileId, &'r RawProcedure)> {
             raw.procedures
                 .iter()
                 .find(|p| p.id.value == id)
@@ -327,20 +510,17 @@ impl<'a> Validator<'a> {
             .map(|p| p.id.value.as_str())
             .chain(shared.procedures.keys().copied())
             .collect();
-
         let mut procedures = Vec::new();
-        // Ids listed and defined, even if the procedure itself has errors:
-        // causes may name them without a second finding.
-        let mut listed: Vec<&str> = Vec::new();
-        for entry in &raw.fix.procedures {
-            let (id, title, lead, closing) = match &entry.value {
-                RawProcedureUse::Id(id) => (id, None, None, None),
-                RawProcedureUse::Detailed(o) => (
-                    &o.use_,
-                    o.title.as_ref(),
-                    o.lead.as_ref(),
-                    o.closing.as_ref(),
-                ),
+        let mut listed: Vec<&'r str> = Vec::new();
+        let entries = raw
+            .fix
+            .as_ref()
+            .map(|f| f.procedures.as_slice())
+            .unwrap_or_default();
+        for entry in entries {
+            let id = match &entry.value {
+                RawProcedureUse::Id(id) => id,
+                RawProcedureUse::Detailed(o) => &o.use_,
             };
             let span = Span::of(file, entry);
             let Some((def_file, def)) = lookup(id) else {
@@ -366,162 +546,119 @@ impl<'a> Validator<'a> {
                 );
                 continue;
             }
-            listed.push(id);
-            if let Some(p) = self.procedure(
-                def_file,
-                def,
-                &vars,
-                &shared.snippets,
-                span,
-                title,
-                lead,
-                closing,
-            ) {
+            listed.push(def.id.value.as_str());
+            let over = match &entry.value {
+                RawProcedureUse::Detailed(o) => Some(o),
+                RawProcedureUse::Id(_) => None,
+            };
+            if let Some(p) = self.procedure(shared, def_file, def, vars, file, &span, over) {
                 procedures.push(p);
             }
         }
+        (procedures, listed)
+    }
 
-        let signal_ids: Vec<&str> = shared.signals.keys().copied().collect();
-        let mut causes = Vec::new();
-        // Only the duplicate findings matter here; causes are matched by position.
-        self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
-        for cause in &raw.causes {
-            if let Some(c) = self.cause(file, cause, &signal_ids, &listed, &vars) {
-                causes.push(c);
-            }
-        }
-
-        let escalation = raw.escalation.as_ref().and_then(|use_| {
-            let Some(base) = &shared.raw.escalation else {
-                self.push(
-                    Finding::error(
-                        "R206",
-                        "this code asks for an escalation block but integration.yaml defines none",
-                    )
-                    .at(code_span.clone(), "in this code")
-                    .help("add `escalation:` to integration.yaml, or remove it here"),
-                );
-                return None;
-            };
-            let include = use_
-                .include
-                .clone()
-                .or_else(|| base.include.get(kind.id()).cloned());
-            let Some(include) = include else {
-                self.push(
-                    Finding::error(
-                        "R206",
-                        format!(
-                            "integration.yaml's escalation has no `include` list for kind `{}`",
-                            kind.id()
-                        ),
-                    )
-                    .at(code_span.clone(), "in this code")
-                    .help(format!(
-                        "add `{}:` under `escalation.include`, or give this code its own `include`",
-                        kind.id()
-                    )),
-                );
-                return None;
-            };
-            Some(Escalation {
-                title: self.text(
-                    use_.title.as_ref().unwrap_or(&base.title),
-                    &vars,
-                    &code_span,
-                )?,
-                lead: self.text(use_.lead.as_ref().unwrap_or(&base.lead), &vars, &code_span)?,
-                include: include
-                    .iter()
-                    .map(|i| self.text(i, &vars, &code_span))
-                    .collect::<Option<_>>()?,
-                closing: match use_.closing.as_ref().or(base.closing.as_ref()) {
-                    Some(c) => Some(self.text(c, &vars, &code_span)?),
-                    None => None,
-                },
-            })
-        });
-
-        let fm = &raw.front_matter;
-        // Placeholders work in every text of the article; an unknown one is
-        // a finding (and the code is dropped below), never a blank.
-        let mut t = |s: &str| {
-            self.text(s, &vars, &code_span)
-                .unwrap_or_else(|| s.to_string())
-        };
-        let front_matter = FrontMatter {
-            title: match &fm.title {
-                Some(title) => t(title),
-                None => format!(
-                    "{code_id} {} Error in {} Integration",
-                    kind.title(),
-                    shared.name
-                ),
-            },
-            description: t(&fm.description.value),
-            keywords: t(&fm.keywords.value),
-            internal_scope: t(&fm.internal_scope.value),
-            display_title: fm.display_title.as_deref().map(&mut t),
-            order: fm.order,
-        };
-        let why = Why {
-            heading: match &raw.why.heading {
-                Some(heading) => t(heading),
-                None => format!(
-                    "Why the {code_id} {} Error Happens in {}",
-                    kind.title(),
-                    shared.name
-                ),
-            },
-            lead: t(&raw.why.lead),
-            intro: t(&raw.why.intro),
-            closing: raw.why.closing.iter().map(|c| t(c)).collect(),
-            issue_kind: t(&raw.why.issue_kind),
-        };
-        let faq: Vec<Faq> = raw
-            .faq
-            .iter()
-            .map(|f| Faq {
-                question: t(&f.question.value),
-                answer: t(&f.answer),
-            })
-            .collect();
-        let meaning: Vec<String> = raw.meaning.iter().map(|m| t(m)).collect();
-        let summary = raw.summary.as_deref().map(&mut t);
-        let fix_heading = raw.fix.heading.as_deref().map(&mut t);
-        let fix_lead = t(&raw.fix.lead);
-
-        let errors_now = self.findings.iter().filter(|f| f.is_error()).count();
-        if errors_now > findings_before {
+    fn escalation(
+        &mut self,
+        shared: &Shared,
+        raw: &RawCode,
+        kind: Kind,
+        vars: &Vars,
+        code_span: &Span,
+    ) -> Option<Escalation> {
+        let use_ = raw.escalation.as_ref()?;
+        let Some(base) = &shared.raw.escalation else {
+            self.push(
+                Finding::error(
+                    "R206",
+                    "this code asks for an escalation block but integration.yaml defines none",
+                )
+                .at(code_span.clone(), "in this code")
+                .help("add `escalation:` to integration.yaml, or remove it here"),
+            );
             return None;
-        }
-        Some(Code {
-            code: code_id,
-            kind,
-            message: raw.message.value.clone(),
-            patterns,
-            summary: summary.unwrap_or_else(|| {
-                procedures
-                    .first()
-                    .map_or_else(String::new, |p: &Procedure| format!("{}.", p.title))
-            }),
-            front_matter,
-            meaning,
-            why,
-            causes,
-            fix_heading: fix_heading.unwrap_or_else(|| {
-                format!("How to Fix the {} {} Error", raw.code.value, kind.title())
-            }),
-            fix_lead,
-            procedures,
-            escalation,
-            faq,
-            span: code_span,
+        };
+        let include = use_
+            .include
+            .clone()
+            .or_else(|| base.include.get(kind.id()).cloned());
+        let Some(include) = include else {
+            self.push(
+                Finding::error(
+                    "R206",
+                    format!(
+                        "integration.yaml's escalation has no `include` list for kind `{}`",
+                        kind.id()
+                    ),
+                )
+                .at(code_span.clone(), "in this code")
+                .help(format!(
+                    "add `{}:` under `escalation.include`, or give this code its own `include`",
+                    kind.id()
+                )),
+            );
+            return None;
+        };
+        Some(Escalation {
+            title: self.text(use_.title.as_ref().unwrap_or(&base.title), vars, code_span)?,
+            lead: self.text(use_.lead.as_ref().unwrap_or(&base.lead), vars, code_span)?,
+            include: include
+                .iter()
+                .map(|i| self.text(i, vars, code_span))
+                .collect::<Option<_>>()?,
+            closing: match use_.closing.as_ref().or(base.closing.as_ref()) {
+                Some(c) => Some(self.text(c, vars, code_span)?),
+                None => None,
+            },
         })
     }
 
-    fn patterns(&mut self, file: FileId, raw: &RawCode) -> Vec<Pattern> {
+    /// The message's placeholders: each written in the message, named as a capture.
+    fn placeholders(&mut self, file: FileId, raw: &RawCode) -> Vec<Placeholder> {
+        let mut out = Vec::new();
+        for p in &raw.placeholders {
+            if p.text.value.is_empty() || !raw.message.value.contains(&p.text.value) {
+                self.push(
+                    Finding::error(
+                        "R017",
+                        format!("placeholder `{}` is not in the message", p.text.value),
+                    )
+                    .at(self.value_span(file, &p.text), "not found in `message`")
+                    .help("write the placeholder exactly as the message prints it, e.g. `[X]`"),
+                );
+                continue;
+            }
+            let name = &p.name.value;
+            let shaped = name.starts_with(|c: char| c.is_ascii_lowercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !shaped || out.iter().any(|o: &Placeholder| &o.name == name) {
+                self.push(
+                    Finding::error("R017", format!("placeholder name `{name}` is not usable"))
+                        .at(self.value_span(file, &p.name), "here")
+                        .help("name each placeholder once, in lower case letters, digits and `_`, starting with a letter"),
+                );
+                continue;
+            }
+            out.push(Placeholder {
+                text: p.text.value.clone(),
+                name: name.clone(),
+            });
+        }
+        out
+    }
+
+    fn patterns(
+        &mut self,
+        file: FileId,
+        raw: &RawCode,
+        placeholders: &[Placeholder],
+    ) -> Vec<Pattern> {
         let normalized = crate::recognize::normalize(&raw.message.value);
+        if raw.patterns.is_empty() {
+            return vec![Pattern::new(message_pattern(&normalized, placeholders))];
+        }
         let mut out = Vec::new();
         let mut matched = false;
         for pattern in &raw.patterns {
@@ -566,7 +703,30 @@ impl<'a> Validator<'a> {
         procedures: &[&str],
         vars: &Vars,
     ) -> Option<Cause> {
-        let text = self.text(&raw.text, vars, &Span::of(file, &raw.id))?;
+        let span = Span::of(file, &raw.id);
+        let items = match (&raw.text, &raw.items) {
+            (Some(t), None) => vec![self.text(t, vars, &span)?],
+            (None, Some(items)) if !items.is_empty() => items
+                .iter()
+                .map(|i| self.text(i, vars, &span))
+                .collect::<Option<Vec<_>>>()?,
+            (None, Some(_)) => {
+                self.push(blocks::empty_list(span, "`items`"));
+                return None;
+            }
+            _ => {
+                self.push(
+                    Finding::error(
+                        "R012",
+                        format!("cause `{}` needs exactly one of `text` or `items`", raw.id.value),
+                    )
+                    .at(span, "this cause")
+                    .help("`text` is the sentence the cause list prints; `items`, several that only together are this cause"),
+                );
+                return None;
+            }
+        };
+        let text = items.join(" ");
         let when = self.condition(file, &raw.when, signals);
         let unless = match &raw.unless {
             Some(u) => Some(self.condition(file, u, signals)?),
@@ -592,6 +752,7 @@ impl<'a> Validator<'a> {
         Some(Cause {
             id: raw.id.value.clone(),
             text,
+            items,
             when: when?,
             unless,
             fixes,
@@ -640,123 +801,75 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// One listed procedure, with this code's overrides: its title, and
+    /// blocks before and after its own.
     #[allow(clippy::too_many_arguments)]
     fn procedure(
         &mut self,
-        file: FileId,
+        shared: &Shared,
+        def_file: FileId,
         raw: &RawProcedure,
         vars: &Vars,
-        snippets: &HashMap<&str, &RawSnippet>,
-        use_span: Span,
-        title: Option<&String>,
-        lead: Option<&String>,
-        closing: Option<&String>,
+        use_file: FileId,
+        use_span: &Span,
+        over: Option<&super::raw::RawProcedureOverride>,
     ) -> Option<Procedure> {
-        let def_span = Span::of(file, &raw.id);
-        let bodies = [
-            raw.steps.is_some(),
-            raw.bullets.is_some(),
-            raw.paragraphs.is_some(),
-        ];
-        if bodies.iter().filter(|b| **b).count() != 1 {
+        let no_words = BTreeMap::new();
+        let scope = |file| BlockScope {
+            file,
+            shared_file: shared.file,
+            vars,
+            snippets: &shared.snippets,
+            variants: &shared.variants,
+            causes: None,
+            words: &no_words,
+        };
+        let def_span = Span::of(def_file, &raw.id);
+        let before = self.optional_blocks(
+            over.and_then(|o| o.before.as_ref()),
+            &scope(use_file),
+            use_span,
+        );
+        let own = self.blocks(&raw.body, &scope(def_file), &def_span);
+        let after = self.optional_blocks(
+            over.and_then(|o| o.after.as_ref()),
+            &scope(use_file),
+            use_span,
+        );
+        let title = match over.and_then(|o| o.title.as_ref()).or(raw.title.as_ref()) {
+            Some(t) => Some(self.text(t, vars, use_span)?),
+            None => None,
+        };
+        let mut body = before?;
+        body.extend(own?);
+        body.extend(after?);
+        Some(Procedure {
+            id: raw.id.value.clone(),
+            title,
+            body,
+        })
+    }
+
+    /// A snippet is a list item (`text`, optional `bullets`) or blocks (`body`).
+    fn snippet_shape(&mut self, file: FileId, s: &RawSnippet) {
+        let ok = match (&s.text, &s.body) {
+            (Some(_), None) => true,
+            (None, Some(_)) => s.bullets.is_none(),
+            _ => false,
+        };
+        if !ok {
             self.push(
                 Finding::error(
                     "R012",
                     format!(
-                        "procedure `{}` needs exactly one of `steps`, `bullets` or `paragraphs`",
-                        raw.id.value
+                        "snippet `{}` needs `text` (with optional `bullets`) or `body`, not both",
+                        s.id.value
                     ),
                 )
-                .at(def_span, "this procedure"),
+                .at(Span::of(file, &s.id), "this snippet")
+                .help("a `text` snippet is a list item; a `body` snippet is blocks"),
             );
-            return None;
         }
-        let words: Vec<(Option<&str>, &BTreeMap<String, String>)> = if raw.variants.is_empty() {
-            static NONE: BTreeMap<String, String> = BTreeMap::new();
-            vec![(None, &NONE)]
-        } else {
-            raw.variants
-                .iter()
-                .map(|v| (Some(v.label.as_str()), &v.words))
-                .collect()
-        };
-        let mut variants = Vec::new();
-        for (label, words) in words {
-            let sub = |v: &mut Self, s: &String, span: &Span| v.text_with(s, vars, words, span);
-            let steps = |v: &mut Self, steps: &Vec<Spanned<RawStep>>| -> Option<Vec<Step>> {
-                steps
-                    .iter()
-                    .map(|s| {
-                        let span = v.value_span(file, s);
-                        match &s.value {
-                            RawStep::Text(t) => Some(Step {
-                                text: sub(v, t, &span)?,
-                                bullets: Vec::new(),
-                            }),
-                            RawStep::Nested { text, bullets } => Some(Step {
-                                text: sub(v, text, &span)?,
-                                bullets: bullets
-                                    .iter()
-                                    .map(|b| sub(v, b, &span))
-                                    .collect::<Option<_>>()?,
-                            }),
-                            RawStep::Use { use_ } => match snippets.get(use_.as_str()) {
-                                Some(snippet) => Some(Step {
-                                    text: sub(v, &snippet.text, &span)?,
-                                    bullets: snippet
-                                        .bullets
-                                        .iter()
-                                        .map(|b| sub(v, b, &span))
-                                        .collect::<Option<_>>()?,
-                                }),
-                                None => {
-                                    let help = did_you_mean(use_, snippets.keys().copied())
-                                        .unwrap_or_else(|| {
-                                            "define it under `snippets:` in integration.yaml".into()
-                                        });
-                                    v.push(
-                                        Finding::error("R207", format!("unknown snippet `{use_}`"))
-                                            .at(span.clone(), "used here")
-                                            .help(help),
-                                    );
-                                    None
-                                }
-                            },
-                        }
-                    })
-                    .collect()
-            };
-            let body = if let Some(s) = &raw.steps {
-                Body::Steps(steps(self, s)?)
-            } else if let Some(b) = &raw.bullets {
-                Body::Bullets(steps(self, b)?)
-            } else {
-                let paragraphs = raw.paragraphs.as_deref().unwrap_or_default();
-                Body::Paragraphs(
-                    paragraphs
-                        .iter()
-                        .map(|p| sub(self, p, &def_span))
-                        .collect::<Option<_>>()?,
-                )
-            };
-            variants.push(VariantBody {
-                label: label.map(str::to_string),
-                body,
-            });
-        }
-        let opt = |v: &mut Self, s: Option<&String>| -> Option<Option<String>> {
-            match s {
-                Some(s) => Some(Some(v.text(s, vars, &use_span)?)),
-                None => Some(None),
-            }
-        };
-        Some(Procedure {
-            id: raw.id.value.clone(),
-            title: self.text(title.unwrap_or(&raw.title), vars, &use_span)?,
-            lead: opt(self, lead.or(raw.lead.as_ref()))?,
-            variants,
-            closing: opt(self, closing.or(raw.closing.as_ref()))?,
-        })
     }
 
     fn text(&mut self, text: &str, vars: &Vars, span: &Span) -> Option<String> {
@@ -772,6 +885,22 @@ impl<'a> Validator<'a> {
         words: &BTreeMap<String, String>,
         span: &Span,
     ) -> Option<String> {
+        if text.trim().is_empty() {
+            self.push(
+                Finding::error("R013", "this text is empty")
+                    .at(span.clone(), "in text here")
+                    .help("an optional part is left out when absent; remove the key, or write its text"),
+            );
+            return None;
+        }
+        if let Some(what) = block_structure(text) {
+            self.push(
+                Finding::error("R014", format!("a text holds block structure: {what}"))
+                    .at(span.clone(), "in text here")
+                    .help("a text is inline Markdown on one line; write each paragraph, list, table or heading as a block of its own (see docs/rules.md, \"Blocks\")"),
+            );
+            return None;
+        }
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(start) = rest.find("${") {
@@ -848,7 +977,7 @@ pub fn value_span<T>(sources: &Sources, file: FileId, spanned: &Spanned<T>) -> S
     span
 }
 
-/// Values for `${code}`, `${kind}` and `${product}` in rule text.
+/// Values for `${code}`, `${kind}`, `${kind_title}` and `${product}` in rule text.
 struct Vars<'a> {
     code: &'a str,
     kind: Kind,
@@ -856,14 +985,95 @@ struct Vars<'a> {
 }
 
 impl Vars<'_> {
-    const NAMES: [&'static str; 3] = ["code", "kind", "product"];
+    const NAMES: [&'static str; 4] = ["code", "kind", "kind_title", "product"];
 
     fn get(&self, name: &str) -> Option<&str> {
         match name {
             "code" => Some(self.code),
             "kind" => Some(self.kind.id()),
+            "kind_title" => Some(self.kind.title()),
             "product" => Some(self.product),
             _ => None,
         }
     }
+}
+
+/// What block structure a text holds, if any: a blank line, or a line that
+/// Markdown would read as a heading, list item, table row, rule or quote.
+fn block_structure(text: &str) -> Option<&'static str> {
+    if text.trim().lines().any(|l| l.trim().is_empty()) {
+        return Some("a blank line between paragraphs");
+    }
+    for line in text.lines() {
+        let l = line.trim_start();
+        let hashes = l.len() - l.trim_start_matches('#').len();
+        if (1..=6).contains(&hashes) && l[hashes..].starts_with([' ', '\t']) {
+            return Some("a heading");
+        }
+        if ["- ", "* ", "+ "].iter().any(|m| l.starts_with(m)) {
+            return Some("a list item");
+        }
+        let digits = l.len() - l.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 && (l[digits..].starts_with(". ") || l[digits..].starts_with(") ")) {
+            return Some("a numbered item");
+        }
+        if l.starts_with('|') {
+            return Some("a table row");
+        }
+        if l.starts_with('>') {
+            return Some("a block quote");
+        }
+        let marks: Vec<char> = l.chars().filter(|c| !c.is_whitespace()).collect();
+        if marks.len() >= 3 && ['-', '*', '_'].iter().any(|m| marks.iter().all(|c| c == m)) {
+            return Some("a `---` rule");
+        }
+    }
+    None
+}
+
+/// A title text from the integration's layout, or the default.
+fn layout_title<'r>(
+    layout: &'r Option<super::raw::RawLayout>,
+    key: impl Fn(&'r super::raw::RawLayout) -> &'r Option<String>,
+    default: &'r str,
+) -> &'r str {
+    layout
+        .as_ref()
+        .and_then(|l| key(l).as_deref())
+        .unwrap_or(default)
+}
+
+/// The pattern a message means when its code gives none: the message after
+/// its code prefix, literally, each placeholder a named capture.
+fn message_pattern(normalized: &str, placeholders: &[Placeholder]) -> String {
+    let body = crate::recognize::strip_code_prefix(normalized);
+    let texts: Vec<(String, &str)> = placeholders
+        .iter()
+        .map(|p| (crate::recognize::normalize(&p.text), p.name.as_str()))
+        .filter(|(t, _)| !t.is_empty())
+        .collect();
+    let mut named: Vec<&str> = Vec::new();
+    let mut out = String::new();
+    let mut rest = body;
+    loop {
+        let next = texts
+            .iter()
+            .filter_map(|(t, name)| rest.find(t.as_str()).map(|at| (at, t.len(), *name)))
+            .min_by_key(|(at, _, _)| *at);
+        let Some((at, len, name)) = next else {
+            out.push_str(&regex::escape(rest));
+            break;
+        };
+        out.push_str(&regex::escape(&rest[..at]));
+        rest = &rest[at + len..];
+        let lazy = if rest.is_empty() { "" } else { "?" };
+        // A value printed twice is captured once.
+        if named.contains(&name) {
+            out.push_str(&format!("(?:.+{lazy})"));
+        } else {
+            named.push(name);
+            out.push_str(&format!("(?P<{name}>.+{lazy})"));
+        }
+    }
+    out
 }

@@ -28,6 +28,14 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
     let token = token_at(text, offset);
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let (name, allowed) = unknown_field(rest);
+        // `- This means: …` in a list of blocks: text holding `: ` read as a key.
+        if name.contains(' ') {
+            return at(token, "here")(Finding::error(
+                "R001",
+                "text containing `: ` must be quoted",
+            ))
+            .help("the text contains `: `, which YAML reads as a key; put the whole text in quotes (\"…\")");
+        }
         let help = match closest(&name, allowed.iter().map(String::as_str)) {
             Some(near) => format!(
                 "did you mean `{near}`? allowed here: {}",
@@ -88,7 +96,12 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
         ))
         .help("indent with spaces, not tabs");
     }
-    if message.contains("null into string") {
+    let nothing = text[offset..].starts_with(':')
+        && text[offset + 1..]
+            .split('\n')
+            .next()
+            .is_some_and(|l| l.trim().is_empty());
+    if message.contains("null into string") || (nothing && expected_type(&message).is_some()) {
         let field = field_at(text, offset).unwrap_or_else(|| "this field".into());
         return at(offset..offset, "no value")(Finding::error(
             "R004",

@@ -292,10 +292,11 @@ pub fn index_path(integration: &Integration) -> String {
     format!("{}/Common-{name}-Errors.md", troubleshooting(integration))
 }
 
-/// The index page's title: the rules' `index.title`, or "Common <Product> Errors".
+/// The index page's title: the rules' `index.title`, or "How to troubleshoot
+/// common <Product> errors", as the help site's index pages read.
 fn index_title(integration: &Integration) -> String {
     integration.index.as_ref().map_or_else(
-        || format!("Common {} Errors", integration.name),
+        || format!("How to troubleshoot common {} errors", integration.name),
         |i| i.title.clone(),
     )
 }
@@ -341,8 +342,8 @@ struct IndexEntry {
 
 impl<'a> IndexContext<'a> {
     pub fn new(integration: &'a Integration) -> Self {
-        let mut kinds = Kind::ALL.to_vec();
-        kinds.sort_by_key(|k| k.title());
+        // The help site's index pages list export, then sync, then connection errors.
+        let kinds = [Kind::Export, Kind::Sync, Kind::Connection];
         let sections = kinds
             .into_iter()
             .filter_map(|kind| {

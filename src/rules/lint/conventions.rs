@@ -7,7 +7,8 @@ use serde_saphyr::Spanned;
 
 use super::Lint;
 use crate::finding::Finding;
-use crate::rules::raw::{RawCode, RawProcedure, RawStep};
+use crate::rules::raw::{FaqCase, RawCode, RawProcedure};
+use crate::rules::raw_block::{RawBlock, RawBlocks, RawItem};
 use crate::rules::validate::span_within;
 use crate::source::{FileId, Span};
 
@@ -32,35 +33,58 @@ const VERBS_LIKE_PARTICIPLES: &[&str] = &[
     "embed", "feed", "need", "proceed", "seed", "shred", "speed", "bring", "sing", "ring", "string",
 ];
 
-pub(super) fn code(lint: &mut Lint, file: FileId, code: &RawCode) {
+pub(super) fn code(lint: &mut Lint, file: FileId, code: &RawCode, faq_case: FaqCase) {
     message_period(lint, file, &code.message);
     message_prefix(lint, file, code);
+    // An empty front-matter value is R013, an error of validation.
     let fm = &code.front_matter;
-    for (key, value) in [
-        ("description", &fm.description),
-        ("keywords", &fm.keywords),
-        ("internal_scope", &fm.internal_scope),
-    ] {
-        if value.value.trim().is_empty() {
-            lint.findings.push(
-                Finding::warning("R606", format!("front matter `{key}` is empty"))
-                    .at(lint.span(file, value), "empty")
-                    .help(format!(
-                        "the help site needs `{key}`; see docs/authoring.md"
-                    )),
-            );
-        }
-    }
     internal_scope(lint, file, &fm.internal_scope);
+    let faq_case = code
+        .layout
+        .as_ref()
+        .and_then(|l| l.faq_case)
+        .unwrap_or(faq_case);
     for faq in &code.faq {
-        faq_question(lint, file, &faq.question);
+        faq_question(lint, file, &faq.question, faq_case);
     }
     procedures(lint, file, &code.procedures);
 }
 
 pub(super) fn procedures(lint: &mut Lint, file: FileId, procedures: &[RawProcedure]) {
-    for step in procedures.iter().flat_map(|p| p.steps.iter().flatten()) {
-        step_verb(lint, file, step);
+    for p in procedures {
+        steps_in(lint, file, &p.body);
+    }
+}
+
+/// R605 for every numbered step, however deep in sections and variants.
+fn steps_in(lint: &mut Lint, file: FileId, blocks: &RawBlocks) {
+    for block in blocks {
+        let RawBlock::Map(map) = &block.value else {
+            continue;
+        };
+        for step in map.steps.iter().flatten() {
+            step_verb(lint, file, step);
+        }
+        let nested = map
+            .steps
+            .iter()
+            .chain(map.bullets.iter())
+            .flatten()
+            .filter_map(|i| match &i.value {
+                RawItem::Map(m) => m.body.as_ref(),
+                RawItem::Text(_) => None,
+            });
+        let inner = map
+            .variants
+            .iter()
+            .flatten()
+            .map(|v| &v.body)
+            .chain(map.each_variant.iter().map(|e| &e.body))
+            .chain(map.section.iter().map(|s| &s.body))
+            .chain(nested);
+        for body in inner {
+            steps_in(lint, file, body);
+        }
     }
 }
 
@@ -146,7 +170,7 @@ fn internal_scope(lint: &mut Lint, file: FileId, scope: &Spanned<String>) {
     );
 }
 
-fn faq_question(lint: &mut Lint, file: FileId, question: &Spanned<String>) {
+fn faq_question(lint: &mut Lint, file: FileId, question: &Spanned<String>, case: FaqCase) {
     let text = question.value.trim_end();
     if !text.ends_with('?') {
         let end = text.len();
@@ -158,6 +182,9 @@ fn faq_question(lint: &mut Lint, file: FileId, question: &Spanned<String>) {
                 )
                 .help("write the question as a question, ending with \"?\""),
         );
+    }
+    if case == FaqCase::Sentence {
+        return;
     }
     if let Some(word) = first_lowercase_word(text) {
         lint.findings.push(
@@ -225,12 +252,14 @@ fn title_case(text: &str) -> String {
     out
 }
 
-fn step_verb(lint: &mut Lint, file: FileId, step: &Spanned<RawStep>) {
+fn step_verb(lint: &mut Lint, file: FileId, step: &Spanned<RawItem>) {
     let text = match &step.value {
-        RawStep::Text(t) => t.as_str(),
-        RawStep::Nested { text, .. } => text.as_str(),
-        // A shared snippet is checked where it is defined.
-        RawStep::Use { .. } => return,
+        RawItem::Text(t) => t.as_str(),
+        RawItem::Map(m) => match &m.text {
+            Some(t) => t.as_str(),
+            // A shared snippet is checked where it is defined.
+            None => return,
+        },
     };
     // A placeholder (`${Click}`) stands for a verb chosen per variant.
     if text.trim_start().starts_with("${") {
@@ -246,7 +275,7 @@ fn step_verb(lint: &mut Lint, file: FileId, step: &Spanned<RawStep>) {
         return;
     }
     let span = match &step.value {
-        RawStep::Text(t) => {
+        RawItem::Text(t) => {
             let spanned = Spanned {
                 value: t.clone(),
                 referenced: step.referenced,
@@ -254,7 +283,7 @@ fn step_verb(lint: &mut Lint, file: FileId, step: &Spanned<RawStep>) {
             };
             span_in(lint, file, &spanned, range)
         }
-        RawStep::Nested { .. } | RawStep::Use { .. } => lint.span(file, step),
+        RawItem::Map(_) => lint.span(file, step),
     };
     lint.findings.push(
         Finding::warning("R605", "fix step does not start with a verb")
