@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod facts;
 pub mod finding;
+pub mod import;
 pub mod interactive;
 pub mod parallel;
 pub mod probe;
