@@ -53,6 +53,11 @@ pub enum Command {
         after_help = "Exit status: 0 clean (warnings allowed), 1 any error, 2 could not run.\n\nExamples:\n  triage check\n  triage check --rules rules --format json"
     )]
     Check(CheckArgs),
+    /// Import a help center's Markdown articles into rules, and prove they render back
+    #[command(
+        after_help = "Exit status: 0 every article imported and rendering back exactly, 1 some could not be mapped or differ, 2 could not run.\n\nExamples:\n  triage import --out rules help-center/netsuite\n  triage import --check --out rules help-center\n  triage import --integration ledgerly --name Ledgerly --prefix LG --out rules articles/"
+    )]
+    Import(ImportArgs),
     /// Print the JSON Schema of rule files (for editors; committed as schema/rules.schema.json)
     #[command(after_help = "Example:\n  triage schema > schema/rules.schema.json")]
     Schema,
@@ -84,6 +89,31 @@ pub struct NewArgs {
     /// The exact message as the product shows it
     #[arg(long)]
     pub message: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Help articles (`.md`) or folders holding them, searched recursively
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The rule base to write into: one folder per integration
+    #[arg(long, value_name = "RULES_DIR")]
+    pub out: PathBuf,
+    /// The integration id for every article (default: from the folder holding `Troubleshooting/`)
+    #[arg(long, value_name = "ID")]
+    pub integration: Option<String>,
+    /// The product name articles print (default: from the articles' titles)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The code prefix (default: the letters every code starts with)
+    #[arg(long)]
+    pub prefix: Option<String>,
+    /// Compare only: map and render every article, write nothing
+    #[arg(long)]
+    pub check: bool,
+    /// Replace an integration folder that already holds an imported code
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

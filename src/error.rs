@@ -34,6 +34,9 @@ pub enum Error {
     /// The probe could not run: missing credentials, a bad `--base-url`, …
     #[error(transparent)]
     Probe(#[from] crate::probe::Error),
+    /// `triage import` could not run: unreadable or duplicate articles, …
+    #[error(transparent)]
+    Import(crate::import::ImportError),
 }
 
 fn suggestion_suffix(s: &Option<String>) -> String {

@@ -78,6 +78,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32, RunError> {
         Command::Check(args) => check(&ctx, args, out),
         Command::Schema => Ok(write!(out, "{}", crate::schema::rules_schema()).map(|_| 0)?),
         Command::New(args) => new_code(&ctx, args, out),
+        Command::Import(args) => import(&ctx, args, out),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "triage", out);
@@ -245,6 +246,26 @@ fn new_code(ctx: &Context, args: &NewArgs, out: &mut dyn Write) -> Result<i32, R
         "  triage --rules {dir} render help {code} --format text"
     )?;
     Ok(0)
+}
+
+fn import(
+    ctx: &Context,
+    args: &crate::cli::ImportArgs,
+    out: &mut dyn Write,
+) -> Result<i32, RunError> {
+    let options = crate::import::Options {
+        paths: args.paths.clone(),
+        out: args.out.clone(),
+        integration: args.integration.clone(),
+        name: args.name.clone(),
+        prefix: args.prefix.clone(),
+        check_only: args.check,
+        force: args.force,
+        templates: ctx.templates.clone(),
+    };
+    let report = crate::import::import(&options).map_err(Error::Import)?;
+    write!(out, "{}", crate::import::summary(&report, &options))?;
+    Ok(report.exit_code())
 }
 
 fn codes(ctx: &Context, args: &CodesArgs, out: &mut dyn Write) -> Result<i32, RunError> {

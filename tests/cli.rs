@@ -207,6 +207,7 @@ fn help_for_every_command() {
         &["render", "--help"],
         &["codes", "--help"],
         &["probe", "--help"],
+        &["import", "--help"],
     ] {
         let name = format!("help_{}", args.join("_").replace("--", ""));
         insta::assert_snapshot!(

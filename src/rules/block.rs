@@ -154,8 +154,9 @@ fn block_markdown(block: &Block, level: u8, layout: &Layout) -> String {
         Block::Variants(variants) => variants
             .iter()
             .map(|v| {
+                // A label written for a line ("On web:") loses its colon as a heading.
                 let label = match layout.variant_heading(level) {
-                    Some(l) => heading(l, &v.label),
+                    Some(l) => heading(l, v.label.trim_end_matches(':')),
                     None => v.label.clone(),
                 };
                 let body = markdown(
@@ -275,6 +276,6 @@ mod tests {
             variant_label: crate::rules::raw::VariantLabel::Heading,
             ..Layout::default()
         };
-        assert!(markdown(&[v], 2, &headed).starts_with("### On web:\n\n1. Click A."));
+        assert!(markdown(&[v], 2, &headed).starts_with("### On web\n\n1. Click A."));
     }
 }

@@ -22,6 +22,11 @@ mod conventions;
 
 pub use ambiguous::ambiguous_patterns;
 
+/// Is a heading in Title Case, as R602 reads it?
+pub fn is_title_case(text: &str) -> bool {
+    conventions::first_lowercase_word(text).is_none()
+}
+
 /// Above this many distinct signals in one cause, the contradiction check
 /// (2^n assignments) is skipped.
 const MAX_SIGNALS_FOR_CONTRADICTION: usize = 16;
@@ -82,6 +87,7 @@ pub fn integration(
         lint.unused_shared_procedures(file, raw, codes);
     }
     conventions::procedures(&mut lint, file, &raw.procedures);
+    lint.draft_questions(file, raw);
     lint.findings
 }
 
@@ -119,6 +125,20 @@ fn uses(code: &RawCode) -> impl Iterator<Item = &str> {
 impl Lint<'_> {
     fn span<T>(&self, file: FileId, spanned: &Spanned<T>) -> Span {
         value_span(self.sources, file, spanned)
+    }
+
+    /// R608: a question drafted by `triage import`, not yet read by a writer.
+    fn draft_questions(&mut self, file: FileId, raw: &RawIntegration) {
+        for signal in raw.signals.iter().filter(|s| s.draft) {
+            self.findings.push(
+                Finding::warning(
+                    "R608",
+                    format!("the question of signal `{}` is a draft", signal.id.value),
+                )
+                .at(self.span(file, &signal.id), "drafted from its cause")
+                .help("read the question as an admin would be asked it, edit it, then remove `draft: true`"),
+            );
+        }
     }
 
     fn unused_signals(&mut self, file: FileId, raw: &RawIntegration, codes: &[&CodeFacts]) {

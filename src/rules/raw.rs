@@ -24,6 +24,32 @@ where
     T::deserialize(d).map(Some)
 }
 
+/// A list that may be left out but, when written, holds something: `faq: []`
+/// is a finding (R013), never a way to say "none".
+pub fn nonempty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let items = Vec::<T>::deserialize(d)?;
+    if items.is_empty() {
+        return Err(serde::de::Error::custom(EMPTY_LIST));
+    }
+    Ok(items)
+}
+
+/// [`present`] and [`nonempty`] together: when written, a non-empty list.
+pub fn present_nonempty<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    nonempty(d).map(Some)
+}
+
+/// The error [`nonempty`] gives, which findings recognise.
+pub const EMPTY_LIST: &str = "an empty list; leave the key out when there is nothing to list";
+
 /// `rules/<integration>/integration.yaml`: what every code of one integration shares.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -37,22 +63,25 @@ pub struct RawIntegration {
     #[schemars(with = "String")]
     pub prefix: Spanned<String>,
     /// The house style of the integration's articles: heading levels, `---` rules, labels.
+    #[serde(default, deserialize_with = "present")]
     pub layout: Option<RawLayout>,
     /// The signal vocabulary shared by the integration's codes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nonempty")]
     pub signals: Vec<RawSignal>,
     /// Procedures any code of the integration may use by id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nonempty")]
     pub procedures: Vec<RawProcedure>,
     /// The escalation block codes include with `escalation:`.
+    #[serde(default, deserialize_with = "present")]
     pub escalation: Option<RawEscalation>,
     /// Steps or blocks several procedures share; a step or a block says `use: <id>`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nonempty")]
     pub snippets: Vec<RawSnippet>,
     /// Platform variants (web, mobile) that `variants` and `each_variant` blocks name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nonempty")]
     pub variants: Vec<RawVariant>,
     /// The integration's index page of errors.
+    #[serde(default, deserialize_with = "present")]
     pub index: Option<RawIndex>,
     /// How `triage probe` turns an answer into signals: responses by status and `o:errorCode`,
     /// transport failures, and the clock-skew threshold.
@@ -73,7 +102,7 @@ pub struct RawSnippet {
     #[serde(default, deserialize_with = "present")]
     pub bullets: Option<Vec<String>>,
     #[schemars(with = "Option<Vec<RawBlockSchema>>")]
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_nonempty")]
     pub body: Option<RawBlocks>,
 }
 
@@ -207,9 +236,9 @@ pub struct RawIndex {
     pub keywords: Vec<String>,
     pub internal_scope: String,
     /// Paragraphs under the heading.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nonempty")]
     pub intro: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nonempty")]
     pub faq: Vec<RawFaq>,
 }
 
@@ -225,6 +254,10 @@ pub struct RawSignal {
     /// Who observes it: `person` (default) or `probe`.
     #[serde(default)]
     pub source: SignalSource,
+    /// `true` while the question is a draft (as `triage import` writes it):
+    /// `check` warns until a writer has read and edited it.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 #[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize, JsonSchema)]
@@ -247,6 +280,7 @@ pub struct RawProcedure {
     pub title: Option<String>,
     /// Paragraphs, steps, bullets, tables, notes, variants and sub-sections, in order.
     #[schemars(with = "Vec<RawBlockSchema>")]
+    #[serde(deserialize_with = "nonempty")]
     pub body: RawBlocks,
 }
 
@@ -294,7 +328,7 @@ pub struct RawCode {
     pub message: Spanned<String>,
     /// Values in the message that vary per case, e.g. `[X]`: printed as written,
     /// recognised as a wildcard whose value is captured under `name`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nonempty")]
     pub placeholders: Vec<RawPlaceholder>,
     /// Case-insensitive regular expressions that recognise the pasted message
     /// (default: the message itself, placeholders as wildcards).
@@ -307,24 +341,29 @@ pub struct RawCode {
     #[serde(default, deserialize_with = "present")]
     pub summary: Option<String>,
     /// Overrides of the integration's layout for this article.
+    #[serde(default, deserialize_with = "present")]
     pub layout: Option<RawLayout>,
     /// "This means …": blocks after the message.
     #[schemars(with = "Option<Vec<RawBlockSchema>>")]
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_nonempty")]
     pub meaning: Option<RawBlocks>,
     /// The "Why the … Error Happens" section.
+    #[serde(default, deserialize_with = "present")]
     pub why: Option<RawWhy>,
     /// The causes, in article order: what the article lists and the engine diagnoses.
+    #[serde(default, deserialize_with = "nonempty")]
     pub causes: Vec<RawCause>,
     /// The "How to Fix" part: a lead and the procedures in order.
+    #[serde(default, deserialize_with = "present")]
     pub fix: Option<RawFix>,
     /// Include the integration's escalation block (with optional overrides).
+    #[serde(default, deserialize_with = "present")]
     pub escalation: Option<RawEscalationUse>,
     /// Questions and answers; questions in Title Case ending with "?".
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nonempty")]
     pub faq: Vec<RawFaq>,
     /// Procedures only this code uses.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nonempty")]
     pub procedures: Vec<RawProcedure>,
 }
 
@@ -370,6 +409,7 @@ pub struct RawWhy {
     pub heading: Option<String>,
     /// Paragraphs and lists in order; the `causes` block prints the cause list.
     #[schemars(with = "Vec<RawBlockSchema>")]
+    #[serde(deserialize_with = "nonempty")]
     pub body: RawBlocks,
 }
 
@@ -411,7 +451,7 @@ pub struct RawFix {
     pub heading: Option<String>,
     /// Blocks before the first procedure.
     #[schemars(with = "Option<Vec<RawBlockSchema>>")]
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_nonempty")]
     pub lead: Option<RawBlocks>,
     /// The procedures in article order: an id, or `{use, title, before, after}`.
     #[schemars(with = "Vec<RawProcedureUse>")]
@@ -437,11 +477,11 @@ pub struct RawProcedureOverride {
     pub title: Option<String>,
     /// Blocks printed before the procedure's own.
     #[schemars(with = "Option<Vec<RawBlockSchema>>")]
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_nonempty")]
     pub before: Option<RawBlocks>,
     /// Blocks printed after the procedure's own.
     #[schemars(with = "Option<Vec<RawBlockSchema>>")]
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_nonempty")]
     pub after: Option<RawBlocks>,
 }
 

@@ -77,6 +77,7 @@ pub struct RawVariantBody {
     #[serde(default, deserialize_with = "super::raw::present")]
     pub label: Option<String>,
     #[schemars(with = "Vec<RawBlockSchema>")]
+    #[serde(deserialize_with = "super::raw::nonempty")]
     pub body: RawBlocks,
 }
 
@@ -88,6 +89,7 @@ pub struct RawEachVariant {
     #[schemars(with = "Vec<String>")]
     pub of: Vec<Spanned<String>>,
     #[schemars(with = "Vec<RawBlockSchema>")]
+    #[serde(deserialize_with = "super::raw::nonempty")]
     pub body: RawBlocks,
 }
 
@@ -97,6 +99,7 @@ pub struct RawEachVariant {
 pub struct RawSection {
     pub title: String,
     #[schemars(with = "Vec<RawBlockSchema>")]
+    #[serde(deserialize_with = "super::raw::nonempty")]
     pub body: RawBlocks,
 }
 
@@ -131,7 +134,7 @@ pub struct RawItemMap {
     pub bullets: Option<Vec<String>>,
     /// Blocks nested under the item (paragraphs, lists).
     #[schemars(with = "Option<Vec<RawBlockSchema>>")]
-    #[serde(default, deserialize_with = "super::raw::present")]
+    #[serde(default, deserialize_with = "super::raw::present_nonempty")]
     pub body: Option<RawBlocks>,
     /// A step snippet from integration.yaml, by id.
     #[serde(rename = "use")]

@@ -361,6 +361,7 @@ impl<'a> Validator<'a> {
                 Some(h) => self.text(h, &vars, &code_span)?,
                 None => self.text(
                     layout_title(
+                        &raw.layout,
                         &shared.raw.layout,
                         |l| &l.why_title,
                         super::layout::WHY_TITLE,
@@ -385,6 +386,7 @@ impl<'a> Validator<'a> {
             Some(h) => self.text(h, &vars, &code_span),
             None => self.text(
                 layout_title(
+                    &raw.layout,
                     &shared.raw.layout,
                     |l| &l.fix_title,
                     super::layout::FIX_TITLE,
@@ -400,7 +402,12 @@ impl<'a> Validator<'a> {
         let mut t =
             |s: &str, span: &Span| self.text(s, &vars, span).unwrap_or_else(|| s.to_string());
         let title_template = fm.title.as_deref().unwrap_or_else(|| {
-            layout_title(&shared.raw.layout, |l| &l.title, super::layout::TITLE)
+            layout_title(
+                &raw.layout,
+                &shared.raw.layout,
+                |l| &l.title,
+                super::layout::TITLE,
+            )
         });
         let front_matter = FrontMatter {
             title: t(title_template, &code_span),
@@ -1031,15 +1038,16 @@ fn block_structure(text: &str) -> Option<&'static str> {
     None
 }
 
-/// A title text from the integration's layout, or the default.
+/// A title text from the code's layout, else the integration's, else the default.
 fn layout_title<'r>(
-    layout: &'r Option<super::raw::RawLayout>,
+    code: &'r Option<super::raw::RawLayout>,
+    integration: &'r Option<super::raw::RawLayout>,
     key: impl Fn(&'r super::raw::RawLayout) -> &'r Option<String>,
     default: &'r str,
 ) -> &'r str {
-    layout
-        .as_ref()
-        .and_then(|l| key(l).as_deref())
+    [code, integration]
+        .into_iter()
+        .find_map(|l| l.as_ref().and_then(|l| key(l).as_deref()))
         .unwrap_or(default)
 }
 

@@ -49,6 +49,27 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
         ))
         .help(help);
     }
+    if message.contains(crate::rules::raw::EMPTY_LIST) {
+        let field = field_at(text, offset).unwrap_or_else(|| "this list".into());
+        return at(token, "empty here")(Finding::error(
+            "R013",
+            format!("{field} is an empty list"),
+        ))
+        .help("an optional part is left out when absent; remove the key, or fill it in");
+    }
+    if message.contains("unknown anchor") || message.contains("alias") {
+        return at(token, "here")(Finding::error(
+            "R001",
+            "text starting with `*` or `&` must be quoted",
+        ))
+        .help(
+            "YAML reads a leading `*` as an alias: put the whole text in quotes (\"**Save** …\")",
+        );
+    }
+    if message.starts_with("invalid value") {
+        return at(token, "here")(Finding::error("R006", message.clone()))
+            .help("see docs/rules.md for what this key takes");
+    }
     if message.starts_with("missing field") {
         let help = "add the field; docs/authoring.md lists what each file needs";
         return match parent_key(text, offset) {

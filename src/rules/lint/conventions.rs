@@ -196,7 +196,7 @@ fn faq_question(lint: &mut Lint, file: FileId, question: &Spanned<String>, case:
 }
 
 /// The first word a Title Case heading would capitalise but this one does not.
-fn first_lowercase_word(text: &str) -> Option<Range<usize>> {
+pub(super) fn first_lowercase_word(text: &str) -> Option<Range<usize>> {
     let words = words(text);
     let last = words.len().saturating_sub(1);
     words.into_iter().enumerate().find_map(|(i, range)| {

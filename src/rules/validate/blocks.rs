@@ -193,7 +193,7 @@ impl Validator<'_> {
                 .map(|b| self.scoped(b, scope, span).map(Item::text))
                 .collect::<Option<Vec<_>>>()?;
             if items.is_empty() {
-                self.push(empty_list(span.clone(), "these bullets"));
+                self.push(empty_list(span.clone(), "this list of bullets"));
                 return None;
             }
             body.push(Block::Bullets(items));
@@ -220,9 +220,14 @@ impl Validator<'_> {
                 Finding::error(
                     "R015",
                     format!(
-                        "row {} of the table has {} cells; the header has {width}",
+                        "row {} of the table has {} {}; the header has {width}",
                         n + 1,
-                        table.rows[n].len()
+                        table.rows[n].len(),
+                        if table.rows[n].len() == 1 {
+                            "cell"
+                        } else {
+                            "cells"
+                        }
                     ),
                 )
                 .at(span.clone(), "this table")
@@ -270,7 +275,7 @@ impl Validator<'_> {
         span: &Span,
     ) -> Option<Block> {
         if raw.is_empty() {
-            self.push(empty_list(span.clone(), "these variants"));
+            self.push(empty_list(span.clone(), "this list of variants"));
             return None;
         }
         let mut out = Vec::new();
@@ -300,7 +305,7 @@ impl Validator<'_> {
         span: &Span,
     ) -> Option<Block> {
         if raw.of.is_empty() {
-            self.push(empty_list(span.clone(), "`of`"));
+            self.push(empty_list(span.clone(), "the list `of`"));
             return None;
         }
         let mut out = Vec::new();
@@ -325,9 +330,12 @@ impl Validator<'_> {
         let span = self.value_span(scope.file, raw);
         let Some(causes) = scope.causes else {
             self.push(
-                Finding::error("R016", "a `causes` block stands only in `why`")
-                    .at(span, "here")
-                    .help("move the cause list into `why.body`, or write the items as `bullets`"),
+                Finding::error(
+                    "R016",
+                    "a `causes` block stands only directly in `why.body`",
+                )
+                .at(span, "here")
+                .help("move the cause list into `why.body`, or write the items as `bullets`"),
             );
             return None;
         };

@@ -1,0 +1,148 @@
+//! The proof of an import: every imported article rendered again from the
+//! rules and compared with its source — front matter by value, the body
+//! line by line (trailing spaces aside).
+
+use super::front_matter;
+use super::lift::Group;
+use crate::render::{Renderer, TemplateSource};
+use crate::rules::{RuleBase, RuleSource, Selection};
+
+/// How many sources render back exactly, and where the others first differ.
+#[derive(Debug, Default)]
+pub struct RoundTrip {
+    pub checked: usize,
+    pub exact: usize,
+    pub differences: Vec<Difference>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Difference {
+    pub path: String,
+    pub line: usize,
+    /// The source's line, and what the rules render there.
+    pub expected: String,
+    pub found: String,
+}
+
+/// Loads the staged rule files and renders every article and index page.
+pub fn round_trip(
+    groups: &[Group],
+    staged: &[(String, String)],
+    templates: &TemplateSource,
+) -> Result<RoundTrip, crate::Error> {
+    let (base, findings) = RuleBase::load(&RuleSource::Memory(staged.to_vec()), &Selection::All)?;
+    let renderer = Renderer::new(templates)?;
+    let errors: Vec<String> = findings
+        .iter()
+        .filter(|f| f.is_error())
+        .map(|f| format!("{} {}", f.code, f.message))
+        .collect();
+    let mut out = RoundTrip::default();
+    for group in groups {
+        let integration = base.integration(&group.id);
+        for a in &group.articles {
+            out.checked += 1;
+            let source = read(&a.path);
+            let rendered = match integration
+                .and_then(|i| i.codes.iter().find(|c| c.code == a.code).map(|c| (i, c)))
+            {
+                Some((i, c)) => renderer.help(i, c)?,
+                None => {
+                    out.differences.push(Difference {
+                        path: a.path.clone(),
+                        line: 1,
+                        expected: "the article".into(),
+                        found: format!(
+                            "rules that do not load: {}",
+                            errors.first().map_or("", String::as_str)
+                        ),
+                    });
+                    continue;
+                }
+            };
+            out.push(&a.path, &source, &rendered);
+        }
+        if let (Some(index), Some(i)) = (&group.index, integration) {
+            out.checked += 1;
+            let rendered =
+                renderer.render(crate::site::INDEX, &crate::site::IndexContext::new(i))?;
+            out.push(&index.path, &read(&index.path), &rendered);
+        }
+    }
+    Ok(out)
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+impl RoundTrip {
+    fn push(&mut self, path: &str, source: &str, rendered: &str) {
+        match first_difference(source, rendered) {
+            None => self.exact += 1,
+            Some((line, expected, found)) => self.differences.push(Difference {
+                path: path.to_string(),
+                line,
+                expected,
+                found,
+            }),
+        }
+    }
+}
+
+/// The first line where `rendered` differs from `source`: front matter by
+/// parsed value, then the body line by line.
+pub fn first_difference(source: &str, rendered: &str) -> Option<(usize, String, String)> {
+    let (fm_a, body_a) = crate::text::split_front_matter(source);
+    let (fm_b, body_b) = crate::text::split_front_matter(rendered);
+    let a = front_matter::parse("source", fm_a, 2).unwrap_or_default();
+    let b = front_matter::parse("rendered", fm_b, 2).unwrap_or_default();
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (a.get(i), b.get(i));
+        if x.map(|e| (&e.key, &e.value)) != y.map(|e| (&e.key, &e.value)) {
+            let line = x.or(y).map_or(1, |e| e.line);
+            let show = |e: Option<&super::Entry>| {
+                e.map_or("(nothing)".to_string(), |e| {
+                    format!("{}: {:?}", e.key, e.value)
+                })
+            };
+            return Some((line, show(x), show(y)));
+        }
+    }
+    let offset = source.len() - body_a.len();
+    let first_line = source[..offset].matches('\n').count() + 1;
+    let lines_a: Vec<&str> = body_a.trim_end().lines().map(str::trim_end).collect();
+    let lines_b: Vec<&str> = body_b.trim_end().lines().map(str::trim_end).collect();
+    for i in 0..lines_a.len().max(lines_b.len()) {
+        let (x, y) = (lines_a.get(i), lines_b.get(i));
+        if x != y {
+            let show =
+                |l: Option<&&str>| l.map_or("(end of article)".to_string(), |l| l.to_string());
+            return Some((first_line + i, show(x), show(y)));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_differing_line_is_named() {
+        let a = "---\ntitle: A\n---\n\n# A\n\nx\n";
+        assert_eq!(first_difference(a, a), None);
+        assert_eq!(
+            first_difference(a, "---\ntitle: \"A\"\n---\n\n# A\n\nx  \n"),
+            None
+        );
+        let d = first_difference(a, "---\ntitle: A\n---\n\n# A\n\ny\n").unwrap();
+        assert_eq!((d.0, d.1.as_str(), d.2.as_str()), (7, "x", "y"));
+        assert_eq!(
+            first_difference(a, "---\ntitle: B\n---\n\n# A\n\nx\n")
+                .unwrap()
+                .0,
+            2
+        );
+    }
+}
