@@ -1,12 +1,14 @@
 //! The one integration-test binary: a module per topic.
 
 mod article;
+mod articles;
 mod browser;
 mod check;
 mod cli;
 mod content;
 mod diagnosis;
 mod hostile;
+mod import;
 mod interactive;
 mod probe;
 mod scaffold;

@@ -118,18 +118,22 @@ pub fn question(cause: &str) -> String {
     let words: Vec<&str> = s.split(' ').collect();
     // The first auxiliary, close to the start: the subject comes before it.
     let aux = words.iter().take(7).position(|w| AUX.contains(w));
-    let Some(i) = aux.filter(|&i| i > 0 && i + 1 < words.len()) else {
-        return format!("Is this the case: {s}?");
+    // "The token" → "the token"; a name ("Tallybook", "NetSuite") keeps its capital.
+    const ARTICLES: [&str; 12] = [
+        "The", "A", "An", "This", "That", "These", "Those", "Your", "Its", "Their", "One", "Some",
+    ];
+    let lower_start = |text: &str| -> String {
+        match text.chars().next() {
+            Some(first) if ARTICLES.contains(&words[0]) => {
+                format!("{}{}", first.to_lowercase(), &text[first.len_utf8()..])
+            }
+            _ => text.to_string(),
+        }
     };
-    let mut subject = words[..i].join(" ");
-    // "The token" → "the token"; a name ("NetSuite", "QuickBooks") keeps its capital.
-    let name = words[0].chars().skip(1).any(char::is_uppercase);
-    if !name
-        && words[0] != "I"
-        && let Some(first) = subject.chars().next()
-    {
-        subject.replace_range(..first.len_utf8(), &first.to_lowercase().to_string());
-    }
+    let Some(i) = aux.filter(|&i| i > 0 && i + 1 < words.len()) else {
+        return format!("Is this the case: {}?", lower_start(s));
+    };
+    let subject = lower_start(&words[..i].join(" "));
     let mut aux = words[i].to_string();
     aux[..1].make_ascii_uppercase();
     format!("{aux} {subject} {}?", words[i + 1..].join(" "))

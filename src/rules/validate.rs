@@ -1073,14 +1073,17 @@ fn message_pattern(normalized: &str, placeholders: &[Placeholder]) -> String {
             break;
         };
         out.push_str(&regex::escape(&rest[..at]));
+        // A value that opens the message cannot reach back over the code's
+        // `NS0109: ` prefix; elsewhere the literal text around it bounds it.
+        let any = if out.is_empty() { "[^:]" } else { "." };
         rest = &rest[at + len..];
         let lazy = if rest.is_empty() { "" } else { "?" };
         // A value printed twice is captured once.
         if named.contains(&name) {
-            out.push_str(&format!("(?:.+{lazy})"));
+            out.push_str(&format!("(?:{any}+{lazy})"));
         } else {
             named.push(name);
-            out.push_str(&format!("(?P<{name}>.+{lazy})"));
+            out.push_str(&format!("(?P<{name}>{any}+{lazy})"));
         }
     }
     out
