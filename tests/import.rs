@@ -214,6 +214,25 @@ fn an_existing_code_is_kept_unless_forced() {
             .unwrap()
             .starts_with("# yaml-language-server")
     );
+    // Without --force, a folder holding rules is never touched, even when the
+    // import brings other codes; with --force its other files are kept.
+    let own = rules.join("ledgerly/LG555.yaml");
+    std::fs::write(&own, "code: LG555\n").unwrap();
+    std::fs::remove_file(&marker).unwrap();
+    std::fs::remove_file(rules.join("ledgerly/LG204.yaml")).unwrap();
+    let lg204 =
+        "tests/fixtures/articles/Ledgerly/Troubleshooting/Export-Errors/LG204-Export-Error.md";
+    let other = import(&["--out", rules.to_str().unwrap(), lg204]);
+    assert_eq!(other.status.code(), Some(2), "{}", stderr(&other));
+    assert!(
+        stderr(&other).contains("already holds rules of `ledgerly`"),
+        "{}",
+        stderr(&other)
+    );
+    assert!(own.exists() && !rules.join("ledgerly/LG204.yaml").exists());
+    let forced = import(&["--force", "--out", rules.to_str().unwrap(), lg204]);
+    assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
+    assert_eq!(std::fs::read_to_string(&own).unwrap(), "code: LG555\n");
     // Nothing is left beside the rule base.
     let left: Vec<_> = std::fs::read_dir(&rules)
         .unwrap()

@@ -144,6 +144,12 @@ pub fn map(path: &str, file_name: &str, doc: &Document) -> Result<Article, Unmap
     }
     r.expect_paragraph("If you see the error:")?;
     let message = match r.next() {
+        Some(Node::Paragraph { text, line }) if text.starts_with(['*', '_', '`']) => {
+            return unmapped(
+                *line,
+                "the message line is formatted (bold, italic or code); the rules print it plain",
+            );
+        }
         Some(Node::Paragraph { text, .. }) if !text.contains('\n') => text.clone(),
         Some(n) => return unmapped(n.line(), "expected the error message alone on one line"),
         None => return unmapped(r.end_line, "expected the error message"),
@@ -272,8 +278,15 @@ impl<'d> Reader<'d> {
                             format!("a heading of level {level} right under one of level {parent}"),
                         );
                     }
+                    let line = node.line();
                     self.at += 1;
                     let body = self.blocks(Some(*level))?;
+                    if body.is_empty() {
+                        return unmapped(
+                            line,
+                            format!("the heading `{text}` has nothing under it"),
+                        );
+                    }
                     if is_variant_label(text) {
                         push_variant(&mut out, text.clone(), body);
                     } else {
@@ -330,9 +343,25 @@ fn line_variants(blocks: Vec<Block>) -> Vec<Block> {
     out
 }
 
+/// Inline text the rules can hold: no hard line break (two trailing spaces
+/// or a backslash before the line end, which the renderer would not keep).
+fn inline(text: &str, line: usize) -> Result<(), Unmapped> {
+    if text.contains("  \n") || text.contains("\\\n") || text.contains(" \u{a0}\n") {
+        return unmapped(
+            line,
+            "a hard line break inside a paragraph; write two paragraphs or one line",
+        );
+    }
+    if text.trim().is_empty() {
+        return unmapped(line, "an empty paragraph or list item");
+    }
+    Ok(())
+}
+
 fn block(node: &Node) -> Result<Block, Unmapped> {
     Ok(match node {
-        Node::Paragraph { text, .. } => {
+        Node::Paragraph { text, line } => {
+            inline(text, *line)?;
             if let Some(t) = text.strip_prefix("**Note:** ") {
                 Block::Note(t.to_string())
             } else if let Some(t) = text.strip_prefix("**Tip:** ") {
@@ -374,6 +403,7 @@ fn block(node: &Node) -> Result<Block, Unmapped> {
 }
 
 fn item(item: &Item) -> Result<ListItem, Unmapped> {
+    inline(&item.text, item.line)?;
     let body = item
         .children
         .iter()
@@ -437,6 +467,16 @@ fn sections(r: &mut Reader, a: &mut Article) -> Result<(), Unmapped> {
                         r.at += 1;
                         let body = r.blocks(None)?;
                         let (body, causes) = cause_list(body);
+                        if let Some(twice) = causes
+                            .iter()
+                            .enumerate()
+                            .find(|(i, c)| causes[..*i].contains(c))
+                        {
+                            return unmapped(
+                                line,
+                                format!("the cause \"{}\" is listed twice", twice.1),
+                            );
+                        }
                         a.why = Some((text.clone(), body));
                         a.causes = causes;
                     }
@@ -507,6 +547,12 @@ fn sections(r: &mut Reader, a: &mut Article) -> Result<(), Unmapped> {
                         }
                         r.at += 1;
                         let body = r.blocks(Some(level))?;
+                        if body.is_empty() {
+                            return unmapped(
+                                line,
+                                format!("the heading `{text}` has nothing under it"),
+                            );
+                        }
                         note_variant_style(&mut a.layout, &body);
                         a.procedures.push(Procedure {
                             title: Some(text.clone()),
@@ -658,4 +704,55 @@ fn faq(r: &mut Reader, level: u8) -> Result<Vec<(String, String)>, Unmapped> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LG101: &str = include_str!(
+        "../../tests/fixtures/articles/Ledgerly/Troubleshooting/Sync-Errors/LG101-Sync-Error.md"
+    );
+
+    fn mapped(text: &str) -> Result<Article, Unmapped> {
+        let doc = crate::import::markdown::parse("LG101-Sync-Error.md", text).expect("outline");
+        map("LG101-Sync-Error.md", "LG101-Sync-Error.md", &doc)
+    }
+
+    fn what(text: &str) -> String {
+        mapped(text).expect_err("not mapped").what
+    }
+
+    #[test]
+    fn the_fixture_maps() {
+        let a = mapped(LG101).unwrap();
+        assert_eq!(a.code, "LG101");
+        assert_eq!(a.causes.len(), 3);
+        assert_eq!(a.procedures.len(), 2);
+    }
+
+    #[test]
+    fn what_the_renderer_would_not_keep_is_not_mapped() {
+        let hard = LG101.replace(
+            "Sign in with a Ledgerly user",
+            "Sign in with  \na Ledgerly user",
+        );
+        assert!(what(&hard).starts_with("a hard line break"));
+        let bold = LG101.replace(
+            "\nLG101 Sync Error: Ledger connection expired. Sign in to Ledgerly again to resume syncing.\n",
+            "\n**LG101 Sync Error: Ledger connection expired. Sign in to Ledgerly again to resume syncing.**\n",
+        );
+        assert!(what(&bold).starts_with("the message line is formatted"));
+        let twice = LG101.replace(
+            "- The Ledgerly user who made the connection was removed from the company.",
+            "- The Ledgerly sign-in has passed its 90-day limit.",
+        );
+        assert!(what(&twice).contains("listed twice"));
+        let empty = LG101.replace("## Run a Sync\n\n1. Go to **Settings > Workspaces > Accounting**.\n2. Click **Sync Now**.\n\n**Note:** The first sync after reconnecting can take several minutes for a large ledger.\n", "## Run a Sync\n");
+        assert!(
+            what(&empty).contains("has nothing under it"),
+            "{}",
+            what(&empty)
+        );
+    }
 }

@@ -1052,9 +1052,11 @@ pub fn placeholders(message: &str) -> Vec<(String, String)> {
             continue;
         }
         let text = &message[i..end];
+        // The word before names the value, unless it is the code's `LG101:` prefix.
         let before = message[..i]
             .split_whitespace()
             .last()
+            .filter(|w| !w.ends_with(':'))
             .unwrap_or("")
             .to_lowercase();
         let word: String = before.chars().filter(char::is_ascii_alphanumeric).collect();

@@ -81,12 +81,20 @@ pub enum ImportError {
         second: String,
     },
     #[error(
-        "{path} already holds {code}; the import would replace it. Use --force to replace the folder `{integration}` with the import, or import into another --out"
+        "{path} already holds {code}; the import would replace it. Use --force to replace `{integration}`'s integration.yaml and the imported codes (its other files are kept), or import into another --out"
     )]
     Exists {
         path: String,
         code: String,
         integration: String,
+    },
+    #[error(
+        "{path} already holds rules of `{integration}` ({files} files); the import would replace its integration.yaml. Import into another --out, or use --force to replace integration.yaml and the imported codes and keep the folder's other files"
+    )]
+    FolderHolds {
+        path: String,
+        integration: String,
+        files: usize,
     },
     #[error(
         "codes {codes} do not share a letter prefix; give the integration's code prefix with --prefix"
@@ -133,24 +141,13 @@ pub fn import(options: &Options) -> Result<Report, ImportError> {
     let mut report = Report::default();
     let mut articles: Vec<(String, Article)> = Vec::new();
     let mut indexes: Vec<(String, IndexPage)> = Vec::new();
-    for path in &files {
-        let shown = path.display().to_string();
-        let doc = markdown::read(path)?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let key = group_key(path, options);
-        let mapped = if index_page::looks_like_index(&name, &doc) {
-            index_page::map(&shown, &doc).map(|i| indexes.push((key, i)))
-        } else {
-            article::map(&shown, &name, &doc).map(|a| articles.push((key, a)))
-        };
-        if let Err(unmapped) = mapped {
-            report.not_mapped.push(NotMapped {
-                path: shown,
-                unmapped,
-            });
+    // Reading and mapping is per file: on all cores, results in file order.
+    let read = crate::parallel::map(&files, || (), |_, path| read_one(path, options));
+    for outcome in read {
+        match outcome? {
+            Source::Article(key, a) => articles.push((key, *a)),
+            Source::Index(key, i) => indexes.push((key, *i)),
+            Source::NotMapped(n) => report.not_mapped.push(n),
         }
     }
     check_duplicates(&articles)?;
@@ -170,12 +167,62 @@ pub fn import(options: &Options) -> Result<Report, ImportError> {
     }
     report.round_trip = verify::round_trip(&groups, &staged, &options.templates)
         .map_err(|e| ImportError::Render(Box::new(e)))?;
+    // An article whose rules do not load is reported, and its rules not written.
+    for (path, code, why) in std::mem::take(&mut report.round_trip.unloadable) {
+        report.round_trip.checked -= 1;
+        staged.retain(|(rel, _)| !rel.ends_with(&format!("/{code}.yaml")));
+        report.articles -= 1;
+        report.not_mapped.push(NotMapped {
+            path,
+            unmapped: Unmapped {
+                line: 1,
+                what: format!("the rules made from it do not load ({why})"),
+            },
+        });
+    }
     if !options.check_only && !groups.is_empty() {
         refuse_overwrite(&groups, options)?;
         write(&options.out, &groups, &staged)?;
         report.written = staged.iter().map(|(p, _)| p.clone()).collect();
     }
     Ok(report)
+}
+
+/// One source file, read and mapped.
+enum Source {
+    Article(String, Box<Article>),
+    Index(String, Box<IndexPage>),
+    NotMapped(NotMapped),
+}
+
+fn read_one(path: &Path, options: &Options) -> Result<Source, ImportError> {
+    let shown = path.display().to_string();
+    if path.is_symlink() {
+        return Ok(Source::NotMapped(NotMapped {
+            path: shown,
+            unmapped: Unmapped {
+                line: 1,
+                what: "a symbolic link, not followed; name the file it points to".into(),
+            },
+        }));
+    }
+    let doc = markdown::read(path)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let key = group_key(path, options);
+    let mapped = if index_page::looks_like_index(&name, &doc) {
+        index_page::map(&shown, &doc).map(|i| Source::Index(key, Box::new(i)))
+    } else {
+        article::map(&shown, &name, &doc).map(|a| Source::Article(key, Box::new(a)))
+    };
+    Ok(mapped.unwrap_or_else(|unmapped| {
+        Source::NotMapped(NotMapped {
+            path: shown,
+            unmapped,
+        })
+    }))
 }
 
 /// Every `.md` file under the paths, sorted, each once.
@@ -220,9 +267,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, top: &Path) -> Result<(), ImportErro
     for entry in entries {
         let path = entry.path();
         let name = entry.file_name();
-        // Hidden folders (.git) and links (which may loop) are not the help center.
+        // Hidden folders (.git) are not the help center; links (which may loop)
+        // are reported, not followed.
         let kind = entry.file_type().map_err(io)?;
-        if name.to_string_lossy().starts_with('.') || kind.is_symlink() {
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if kind.is_symlink() {
+            out.push(path);
             continue;
         }
         if kind.is_dir() {
@@ -260,14 +312,12 @@ fn group_key(path: &Path, options: &Options) -> String {
 }
 
 fn check_duplicates(articles: &[(String, Article)]) -> Result<(), ImportError> {
-    for (i, (_, a)) in articles.iter().enumerate() {
-        if let Some((_, b)) = articles[..i]
-            .iter()
-            .find(|(_, b)| b.code.eq_ignore_ascii_case(&a.code))
-        {
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for (_, a) in articles {
+        if let Some(first) = seen.insert(a.code.to_ascii_uppercase(), &a.path) {
             return Err(ImportError::DuplicateCode {
                 code: a.code.clone(),
-                first: b.path.clone(),
+                first: first.to_string(),
                 second: a.path.clone(),
             });
         }
@@ -293,26 +343,24 @@ fn groups(
     indexes: Vec<(String, IndexPage)>,
     options: &Options,
 ) -> Result<Vec<Group>, ImportError> {
-    let mut keys: Vec<String> = articles.iter().map(|(k, _)| k.clone()).collect();
-    keys.extend(indexes.iter().map(|(k, _)| k.clone()));
-    keys.sort();
-    keys.dedup();
+    let mut by_key: std::collections::BTreeMap<String, (Vec<Article>, Vec<IndexPage>)> =
+        std::collections::BTreeMap::new();
+    for (key, a) in articles {
+        by_key.entry(key).or_default().0.push(a);
+    }
+    for (key, i) in indexes {
+        by_key.entry(key).or_default().1.push(i);
+    }
     let mut out = Vec::new();
-    for key in keys {
-        let arts: Vec<Article> = articles
-            .iter()
-            .filter(|(k, _)| *k == key)
-            .map(|(_, a)| a.clone())
-            .collect();
-        let mut pages = indexes.iter().filter(|(k, _)| *k == key).map(|(_, i)| i);
-        let index = pages.next().cloned();
-        if let (Some(first), Some(second)) = (&index, pages.next()) {
+    for (key, (arts, mut pages)) in by_key {
+        if let [first, second, ..] = pages.as_slice() {
             return Err(ImportError::DuplicateIndex {
                 integration: key,
                 first: first.path.clone(),
                 second: second.path.clone(),
             });
         }
+        let index = pages.pop();
         let id = match &options.integration {
             Some(id) => id.clone(),
             None => id_of(&key),
@@ -382,13 +430,28 @@ fn prefix_of(arts: &[Article]) -> Result<String, ImportError> {
     }
 }
 
-/// Refuses to replace codes a rule base already holds, unless `--force`.
+/// Refuses to touch an integration folder the rule base already has,
+/// unless `--force` (which replaces `integration.yaml` and the imported
+/// codes, and keeps every other file of the folder).
 fn refuse_overwrite(groups: &[Group], options: &Options) -> Result<(), ImportError> {
     if options.force {
         return Ok(());
     }
     for group in groups {
         let dir = options.out.join(&group.id);
+        let held = std::fs::read_dir(&dir).map_or(0, |entries| entries.count());
+        if held > 0
+            && !group
+                .articles
+                .iter()
+                .any(|a| dir.join(format!("{}.yaml", a.code)).exists())
+        {
+            return Err(ImportError::FolderHolds {
+                path: dir.display().to_string(),
+                integration: group.id.clone(),
+                files: held,
+            });
+        }
         for a in &group.articles {
             let file = dir.join(format!("{}.yaml", a.code));
             if file.exists() {
@@ -414,6 +477,18 @@ fn write(out: &Path, groups: &[Group], staged: &[(String, String)]) -> Result<()
     let pid = std::process::id();
     let staging = out.join(format!(".triage-import-{pid}"));
     let result = (|| {
+        // A forced import keeps what the folder holds besides what it writes.
+        for group in groups {
+            let from = out.join(&group.id);
+            let to = staging.join(&group.id);
+            std::fs::create_dir_all(&to).map_err(io(&to))?;
+            for entry in std::fs::read_dir(&from).into_iter().flatten().flatten() {
+                if entry.file_type().is_ok_and(|t| t.is_file()) {
+                    let dest = to.join(entry.file_name());
+                    std::fs::copy(entry.path(), &dest).map_err(io(&dest))?;
+                }
+            }
+        }
         for (rel, text) in staged {
             let path = staging.join(rel);
             if let Some(parent) = path.parent() {

@@ -13,6 +13,8 @@ pub struct RoundTrip {
     pub checked: usize,
     pub exact: usize,
     pub differences: Vec<Difference>,
+    /// Articles whose rules do not load: (source path, code, the first error).
+    pub unloadable: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -32,11 +34,18 @@ pub fn round_trip(
 ) -> Result<RoundTrip, crate::Error> {
     let (base, findings) = RuleBase::load(&RuleSource::Memory(staged.to_vec()), &Selection::All)?;
     let renderer = Renderer::new(templates)?;
-    let errors: Vec<String> = findings
-        .iter()
-        .filter(|f| f.is_error())
-        .map(|f| format!("{} {}", f.code, f.message))
-        .collect();
+    // The first error of each rule file, by its name (`ledgerly/LG101.yaml`).
+    let mut errors: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for f in findings.iter().filter(|f| f.is_error()) {
+        let file = f
+            .primary
+            .as_ref()
+            .map(|p| base.sources.get(p.span.file).name.clone())
+            .unwrap_or_default();
+        errors
+            .entry(file)
+            .or_insert_with(|| format!("{} {}", f.code, f.message));
+    }
     let mut out = RoundTrip::default();
     for group in groups {
         let integration = base.integration(&group.id);
@@ -48,15 +57,13 @@ pub fn round_trip(
             {
                 Some((i, c)) => renderer.help(i, c)?,
                 None => {
-                    out.differences.push(Difference {
-                        path: a.path.clone(),
-                        line: 1,
-                        expected: "the article".into(),
-                        found: format!(
-                            "rules that do not load: {}",
-                            errors.first().map_or("", String::as_str)
-                        ),
-                    });
+                    let file = format!("{}/{}.yaml", group.id, a.code);
+                    let why = errors
+                        .get(&file)
+                        .or_else(|| errors.get(&format!("{}/integration.yaml", group.id)))
+                        .cloned()
+                        .unwrap_or_else(|| "its rules do not load".into());
+                    out.unloadable.push((a.path.clone(), a.code.clone(), why));
                     continue;
                 }
             };

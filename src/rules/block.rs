@@ -146,7 +146,23 @@ fn block_markdown(block: &Block, level: u8, layout: &Layout) -> String {
             .collect::<Vec<_>>()
             .join("\n"),
         Block::Table { header, rows } => {
-            let row = |cells: &[String]| format!("| {} |", cells.join(" | "));
+            // A `|` inside a cell would end it: written as `\|`, as the help site's tables have it.
+            let cell = |c: &String| {
+                let mut out = String::with_capacity(c.len());
+                let mut escaped = false;
+                for ch in c.chars() {
+                    if ch == '|' && !escaped {
+                        out.push('\\');
+                    }
+                    escaped = ch == '\\' && !escaped;
+                    out.push(ch);
+                }
+                out
+            };
+            let row = |cells: &[String]| {
+                let cells: Vec<String> = cells.iter().map(cell).collect();
+                format!("| {} |", cells.join(" | "))
+            };
             let mut lines = vec![row(header), row(&vec!["---".to_string(); header.len()])];
             lines.extend(rows.iter().map(|r| row(r)));
             lines.join("\n")
@@ -253,6 +269,18 @@ mod tests {
         assert_eq!(
             markdown(&blocks, 2, &layout()),
             "| Permission | Level |\n| --- | --- |\n| Lists | Full |\n\n**Note:** Save first."
+        );
+    }
+
+    #[test]
+    fn a_pipe_in_a_table_cell_is_escaped_once() {
+        let t = Block::Table {
+            header: vec!["Role".into(), "Can | do".into()],
+            rows: vec![vec!["Owner".into(), "a \\| b".into()]],
+        };
+        assert_eq!(
+            markdown(&[t], 2, &layout()),
+            "| Role | Can \\| do |\n| --- | --- |\n| Owner | a \\| b |"
         );
     }
 

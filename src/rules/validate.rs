@@ -375,6 +375,19 @@ impl<'a> Validator<'a> {
                 ..scope
             };
             let body = self.blocks(&w.body, &in_why, &code_span)?;
+            if body
+                .iter()
+                .filter(|b| matches!(b, Block::Causes(_)))
+                .count()
+                > 1
+            {
+                self.push(
+                    Finding::error("R016", "the cause list is printed twice in `why.body`")
+                        .at(code_span.clone(), "in this code")
+                        .help("keep one `causes` block; write other lists as `bullets`"),
+                );
+                return None;
+            }
             Some(Why { heading, body })
         });
         let fix_lead = self.optional_blocks(
@@ -664,7 +677,11 @@ impl<'a> Validator<'a> {
     ) -> Vec<Pattern> {
         let normalized = crate::recognize::normalize(&raw.message.value);
         if raw.patterns.is_empty() {
-            return vec![Pattern::new(message_pattern(&normalized, placeholders))];
+            return vec![Pattern::new(message_pattern(
+                &normalized,
+                &raw.code.value,
+                placeholders,
+            ))];
         }
         let mut out = Vec::new();
         let mut matched = false;
@@ -900,7 +917,9 @@ impl<'a> Validator<'a> {
             );
             return None;
         }
-        if let Some(what) = block_structure(text) {
+        if let Some(what) =
+            block_structure(text).or_else(|| substituted_structure(text, vars, words))
+        {
             self.push(
                 Finding::error("R014", format!("a text holds block structure: {what}"))
                     .at(span.clone(), "in text here")
@@ -1006,36 +1025,90 @@ impl Vars<'_> {
 }
 
 /// What block structure a text holds, if any: a blank line, or a line that
-/// Markdown would read as a heading, list item, table row, rule or quote.
+/// Markdown would read as a heading, list item, table row, rule, quote,
+/// fenced or indented code, HTML block or link definition.
 fn block_structure(text: &str) -> Option<&'static str> {
     if text.trim().lines().any(|l| l.trim().is_empty()) {
         return Some("a blank line between paragraphs");
     }
-    for line in text.lines() {
-        let l = line.trim_start();
-        let hashes = l.len() - l.trim_start_matches('#').len();
-        if (1..=6).contains(&hashes) && l[hashes..].starts_with([' ', '\t']) {
-            return Some("a heading");
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with("    ") || line.starts_with('\t') {
+            return Some("an indented line (Markdown's code block)");
         }
-        if ["- ", "* ", "+ "].iter().any(|m| l.starts_with(m)) {
-            return Some("a list item");
-        }
-        let digits = l.len() - l.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if digits > 0 && (l[digits..].starts_with(". ") || l[digits..].starts_with(") ")) {
-            return Some("a numbered item");
-        }
-        if l.starts_with('|') {
-            return Some("a table row");
-        }
-        if l.starts_with('>') {
-            return Some("a block quote");
-        }
-        let marks: Vec<char> = l.chars().filter(|c| !c.is_whitespace()).collect();
-        if marks.len() >= 3 && ['-', '*', '_'].iter().any(|m| marks.iter().all(|c| c == m)) {
-            return Some("a `---` rule");
+        if let Some(what) = line_structure(line.trim_start(), i > 0) {
+            return Some(what);
         }
     }
     None
+}
+
+fn line_structure(l: &str, continuation: bool) -> Option<&'static str> {
+    let bare =
+        |m: &str| l == m || l.starts_with(&format!("{m} ")) || l.starts_with(&format!("{m}\t"));
+    let hashes = l.len() - l.trim_start_matches('#').len();
+    if (1..=6).contains(&hashes) && (l.len() == hashes || l[hashes..].starts_with([' ', '\t'])) {
+        return Some("a heading");
+    }
+    if bare("-") || bare("*") || bare("+") {
+        return Some("a list item");
+    }
+    let digits = l.len() - l.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 && (bare(&format!("{}.", &l[..digits])) || bare(&format!("{})", &l[..digits]))) {
+        return Some("a numbered item");
+    }
+    if l.starts_with('|') && l.len() > 1 {
+        return Some("a table row");
+    }
+    if l.starts_with('>') {
+        return Some("a block quote");
+    }
+    if l.starts_with("```") || l.starts_with("~~~") {
+        return Some("a code fence");
+    }
+    if l.starts_with('<')
+        && l[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?')
+    {
+        return Some("an HTML block");
+    }
+    if l.starts_with('[')
+        && l.contains("]:")
+        && l.split("]:").next().is_some_and(|k| !k.contains(']'))
+    {
+        return Some("a link reference definition");
+    }
+    let marks: Vec<char> = l.chars().filter(|c| !c.is_whitespace()).collect();
+    if marks.len() >= 3 && ['-', '*', '_'].iter().any(|m| marks.iter().all(|c| c == m)) {
+        return Some("a `---` rule");
+    }
+    if continuation
+        && !marks.is_empty()
+        && (marks.iter().all(|c| *c == '=') || marks.iter().all(|c| *c == '-'))
+    {
+        return Some("a heading underline");
+    }
+    None
+}
+
+/// Block structure that only the substituted placeholders bring (a variant's
+/// words, a product name).
+fn substituted_structure(
+    text: &str,
+    vars: &Vars,
+    words: &BTreeMap<String, String>,
+) -> Option<&'static str> {
+    if !text.contains("${") {
+        return None;
+    }
+    let mut out = text.to_string();
+    for (name, value) in words {
+        out = out.replace(&format!("${{{name}}}"), value);
+    }
+    for name in Vars::NAMES {
+        if let Some(v) = vars.get(name) {
+            out = out.replace(&format!("${{{name}}}"), v);
+        }
+    }
+    block_structure(&out)
 }
 
 /// A title text from the code's layout, else the integration's, else the default.
@@ -1052,9 +1125,14 @@ fn layout_title<'r>(
 }
 
 /// The pattern a message means when its code gives none: the message after
-/// its code prefix, literally, each placeholder a named capture.
-fn message_pattern(normalized: &str, placeholders: &[Placeholder]) -> String {
-    let body = crate::recognize::strip_code_prefix(normalized);
+/// its code's prefix (`NS0109 Sync Error: `, `NS0109: `), literally, each
+/// placeholder a named capture.
+fn message_pattern(normalized: &str, code: &str, placeholders: &[Placeholder]) -> String {
+    let body = if normalized.starts_with(code) {
+        crate::recognize::strip_code_prefix(normalized)
+    } else {
+        normalized
+    };
     let texts: Vec<(String, &str)> = placeholders
         .iter()
         .map(|p| (crate::recognize::normalize(&p.text), p.name.as_str()))
@@ -1066,25 +1144,146 @@ fn message_pattern(normalized: &str, placeholders: &[Placeholder]) -> String {
     loop {
         let next = texts
             .iter()
-            .filter_map(|(t, name)| rest.find(t.as_str()).map(|at| (at, t.len(), *name)))
+            .filter_map(|(t, name)| rest.find(t.as_str()).map(|at| (at, t.as_str(), *name)))
             .min_by_key(|(at, _, _)| *at);
-        let Some((at, len, name)) = next else {
+        let Some((at, text, name)) = next else {
             out.push_str(&regex::escape(rest));
             break;
         };
         out.push_str(&regex::escape(&rest[..at]));
-        // A value that opens the message cannot reach back over the code's
-        // `NS0109: ` prefix; elsewhere the literal text around it bounds it.
-        let any = if out.is_empty() { "[^:]" } else { "." };
-        rest = &rest[at + len..];
-        let lazy = if rest.is_empty() { "" } else { "?" };
+        rest = &rest[at + text.len()..];
+        // A quoted placeholder ('user@example.com') keeps its quotes in the
+        // literal text and captures what is between them.
+        let quote = text
+            .chars()
+            .next()
+            .filter(|q| matches!(q, '\'' | '"') && text.len() > 2 && text.ends_with(*q));
+        let value = match quote {
+            Some(q) => format!("[^{q}]+"),
+            // A value that opens the message cannot reach back over a `: `.
+            None if out.is_empty() => r"[^:\s][^:]*?".to_string(),
+            // Followed by a space or nothing: bounded by the words after it.
+            None if rest.is_empty() || rest.starts_with(' ') => ".+?".to_string(),
+            // Followed by punctuation ("[X]."): one token, as long as it goes.
+            None => r"\S+".to_string(),
+        };
+        let value = if rest.is_empty() && quote.is_none() {
+            ".+".to_string()
+        } else {
+            value
+        };
+        if let Some(q) = quote {
+            out.push(q);
+        }
         // A value printed twice is captured once.
         if named.contains(&name) {
-            out.push_str(&format!("(?:{any}+{lazy})"));
+            out.push_str(&format!("(?:{value})"));
         } else {
             named.push(name);
-            out.push_str(&format!("(?P<{name}>{any}+{lazy})"));
+            out.push_str(&format!("(?P<{name}>{value})"));
+        }
+        if let Some(q) = quote {
+            out.push(q);
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_structure_in_a_text_is_named() {
+        for (text, what) in [
+            ("1. Check the token.", "a numbered item"),
+            ("Step\n\nThen", "a blank line between paragraphs"),
+            ("```", "a code fence"),
+            ("~~~ js", "a code fence"),
+            ("<!-- note", "an HTML block"),
+            ("<div>", "an HTML block"),
+            ("Foo\n===", "a heading underline"),
+            ("    indented", "an indented line (Markdown's code block)"),
+            ("-", "a list item"),
+            ("1.", "a numbered item"),
+            ("#", "a heading"),
+            ("-\tTab item", "a list item"),
+            ("[Note]: Reconnect.", "a link reference definition"),
+            ("| a | b |", "a table row"),
+        ] {
+            assert_eq!(block_structure(text), Some(what), "{text:?}");
+        }
+        for text in [
+            "Click **Save**.",
+            "Go to **Setup > Integrations**.",
+            "#1 priority for 3 steps",
+            "Use [the guide](../A.md): it helps.",
+            "a | b",
+        ] {
+            assert_eq!(block_structure(text), None, "{text:?}");
+        }
+    }
+
+    fn placeholder(text: &str, name: &str) -> Placeholder {
+        Placeholder {
+            text: text.into(),
+            name: name.into(),
+        }
+    }
+
+    fn captured(message: &str, code: &str, ps: &[Placeholder], pasted: &str) -> Vec<String> {
+        let re = crate::rules::pattern::build(&message_pattern(message, code, ps)).unwrap();
+        let caps = re.captures(pasted).expect("the pasted message matches");
+        ps.iter()
+            .filter_map(|p| caps.name(&p.name).map(|m| m.as_str().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn placeholders_capture_the_whole_value() {
+        let ps = [
+            placeholder("[X]", "ledger"),
+            placeholder("[XX/XX/XXXX]", "date"),
+            placeholder("'user@example.com'", "email"),
+        ];
+        assert_eq!(
+            captured(
+                "LG101 Sync Error: Ledger [X] expired at [XX/XX/XXXX] for 'user@example.com'.",
+                "LG101",
+                &ps,
+                "LG101 Sync Error: Ledger Main Books expired at 01/02/2026 for 'bob@acme.com'.",
+            ),
+            ["Main Books", "01/02/2026", "bob@acme.com"]
+        );
+        let ps = [placeholder("[X]", "count")];
+        assert_eq!(
+            captured(
+                "TB1150 Export Error: [X] lines failed.",
+                "TB1150",
+                &ps,
+                "TB1150 Export Error: 12 lines failed."
+            ),
+            ["12"]
+        );
+        let ps = [placeholder("[X]", "version")];
+        assert_eq!(
+            captured(
+                "LG2 Sync Error: Update to [X].",
+                "LG2",
+                &ps,
+                "LG2 Sync Error: Update to 4.2.1."
+            ),
+            ["4.2.1"]
+        );
+    }
+
+    #[test]
+    fn a_message_without_its_code_keeps_its_first_clause() {
+        let p = message_pattern(
+            "Sync failed: record [X] is locked.",
+            "LG101",
+            &[placeholder("[X]", "record")],
+        );
+        assert!(p.starts_with("Sync failed: record"), "{p}");
+    }
 }

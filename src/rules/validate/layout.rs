@@ -22,6 +22,18 @@ impl Validator<'_> {
             escalation: self.level(file, "escalation_level", raw.escalation_level.as_ref()),
             faq: self.level(file, "faq_level", raw.faq_level.as_ref()),
         };
+        for label in [&raw.note_label, &raw.tip_label].into_iter().flatten() {
+            // A label opens a paragraph: it too is inline text, checked as such.
+            let span = crate::source::Span::new(file, 0..0);
+            static NO_WORDS: std::collections::BTreeMap<String, String> =
+                std::collections::BTreeMap::new();
+            let vars = super::Vars {
+                code: "",
+                kind: crate::rules::Kind::Sync,
+                product: "",
+            };
+            self.text_with(label, &vars, &NO_WORDS, &span);
+        }
         layout::apply(base, raw, &levels)
     }
 
