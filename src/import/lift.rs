@@ -33,12 +33,14 @@ pub fn files(group: &Group) -> (Vec<(String, String)>, usize) {
         "integration.yaml".to_string(),
         house.integration_file(group),
     )];
-    for (i, article) in group.articles.iter().enumerate() {
-        out.push((
-            format!("{}.yaml", article.code),
-            house.code_file(group, i, article),
-        ));
-    }
+    let indexed: Vec<(usize, &Article)> = group.articles.iter().enumerate().collect();
+    // Each code file is written on its own: on all cores, in code order.
+    let codes = crate::parallel::map(
+        &indexed,
+        || (),
+        |_, (i, a)| (format!("{}.yaml", a.code), house.code_file(group, *i, a)),
+    );
+    out.extend(codes);
     (out, house.shared.len())
 }
 

@@ -1043,8 +1043,9 @@ fn block_structure(text: &str) -> Option<&'static str> {
 }
 
 fn line_structure(l: &str, continuation: bool) -> Option<&'static str> {
-    let bare =
-        |m: &str| l == m || l.starts_with(&format!("{m} ")) || l.starts_with(&format!("{m}\t"));
+    // `m` alone, or `m` and a space or tab: a marker Markdown reads.
+    let marker = |rest: &str| rest.is_empty() || rest.starts_with([' ', '\t']);
+    let bare = |m: &str| l.strip_prefix(m).is_some_and(marker);
     let hashes = l.len() - l.trim_start_matches('#').len();
     if (1..=6).contains(&hashes) && (l.len() == hashes || l[hashes..].starts_with([' ', '\t'])) {
         return Some("a heading");
@@ -1053,7 +1054,12 @@ fn line_structure(l: &str, continuation: bool) -> Option<&'static str> {
         return Some("a list item");
     }
     let digits = l.len() - l.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    if digits > 0 && (bare(&format!("{}.", &l[..digits])) || bare(&format!("{})", &l[..digits]))) {
+    let after = &l[digits..];
+    if digits > 0
+        && [".", ")"]
+            .iter()
+            .any(|p| after.strip_prefix(p).is_some_and(marker))
+    {
         return Some("a numbered item");
     }
     if l.starts_with('|') && l.len() > 1 {
