@@ -382,7 +382,8 @@ fn read_template_dir(dir: &Path) -> Result<Vec<(String, String)>, Error> {
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
-        if path.is_file() {
+        // Anything but a folder is read, so a FIFO or a socket is refused, not skipped.
+        if !path.is_dir() {
             let name = entry.file_name().to_string_lossy().into_owned();
             out.push((name, crate::rules::load::read_text(&path)?));
         }
