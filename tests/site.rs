@@ -423,3 +423,36 @@ pub fn command_output_with_timeout(mut cmd: Command, timeout: Duration) -> std::
         stderr: err.join().unwrap(),
     }
 }
+
+/// An integration folder and `id:` of `java<TAB>script:alert(1)`: browsers drop
+/// the tab in a URL, so the preview's links would run it. `check` reports the
+/// id (R013) and `build` writes nothing.
+#[test]
+fn an_id_shaped_like_a_script_link_is_refused() {
+    let dir = crate::support::rules_copy();
+    let evil = "java\tscript:alert(1)";
+    let rules = dir.path().join("rules");
+    std::fs::rename(rules.join("netsuite"), rules.join(evil)).unwrap();
+    let integration = rules.join(evil).join("integration.yaml");
+    let text = std::fs::read_to_string(&integration).unwrap();
+    std::fs::write(
+        &integration,
+        text.replacen("\nid: netsuite\n", "\nid: \"java\\tscript:alert(1)\"\n", 1),
+    )
+    .unwrap();
+    let check = triage()
+        .current_dir(dir.path())
+        .args(["--rules", "rules", "check"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("R013"), "{stdout}");
+    let build = triage()
+        .current_dir(dir.path())
+        .args(["--rules", "rules", "build", "--out", "site"])
+        .output()
+        .unwrap();
+    assert_ne!(build.status.code(), Some(0));
+    assert!(!dir.path().join("site").exists());
+}

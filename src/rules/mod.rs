@@ -3,6 +3,7 @@
 //! as a [`Finding`](crate::finding::Finding). Nothing downstream sees raw data.
 
 pub mod condition;
+pub mod ids;
 pub mod lint;
 pub mod load;
 pub mod pattern;

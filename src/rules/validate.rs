@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use serde_saphyr::Spanned;
 
+use super::ids;
 use super::pattern::{Checked, Checker, Pattern};
 use super::raw::{
     RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, RawSnippet, RawStep,
@@ -85,6 +86,8 @@ impl<'a> Validator<'a> {
     /// The integration file's own checks (R009, duplicate ids), and what its
     /// codes may refer to.
     pub fn prelude(&mut self, dir: &str, file: FileId, raw: &'a RawIntegration) -> Shared<'a> {
+        self.id_shape(file, &raw.id, ids::Shape::Name, "integration");
+        self.id_shape(file, &raw.prefix, ids::Shape::Prefix, "prefix");
         if raw.id.value != dir {
             self.push(
                 Finding::error(
@@ -214,6 +217,7 @@ impl<'a> Validator<'a> {
     ) -> HashMap<&'r str, Span> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for id in ids {
+            self.id_shape(file, id, ids::Shape::Name, what);
             let span = Span::of(file, id);
             if let Some(first) = seen.get(id.value.as_str()) {
                 self.push(
@@ -237,6 +241,7 @@ impl<'a> Validator<'a> {
         let findings_before = self.findings.iter().filter(|f| f.is_error()).count();
         let code_span = Span::of(file, &raw.code);
         let code_id = raw.code.value.clone();
+        self.id_shape(file, &raw.code, ids::Shape::Code, "code");
 
         let file_name = &self.sources.get(file).name;
         let stem = std::path::Path::new(file_name)
@@ -812,6 +817,12 @@ impl<'a> Validator<'a> {
         }
         out.push_str(rest);
         Some(out)
+    }
+
+    /// R013 when an id is not of its shape ([`ids`]).
+    fn id_shape(&mut self, file: FileId, id: &Spanned<String>, shape: ids::Shape, what: &str) {
+        let finding = ids::check(self.sources, file, id, shape, what);
+        self.findings.extend(finding);
     }
 
     fn value_span<T>(&self, file: FileId, spanned: &Spanned<T>) -> Span {
