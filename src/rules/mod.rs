@@ -6,6 +6,7 @@ pub mod condition;
 pub mod ids;
 pub mod lint;
 pub mod load;
+pub mod locate;
 pub mod pattern;
 pub mod pipeline;
 pub mod raw;

@@ -777,6 +777,8 @@ impl<'a> Validator<'a> {
         words: &BTreeMap<String, String>,
         span: &Span,
     ) -> Option<String> {
+        let markup = super::lint::markup::findings(self.sources, span, text);
+        self.findings.extend(markup);
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(start) = rest.find("${") {
@@ -792,7 +794,7 @@ impl<'a> Validator<'a> {
             };
             let name = &after[..end];
             let offset = text.len() - rest.len() + start;
-            let at = span_within(self.sources, span, text, offset..offset + end + 3);
+            let at = super::locate::locate(self.sources, span, text, offset..offset + end + 3);
             let value = words.get(name).map(String::as_str).or(vars.get(name));
             match value {
                 Some(v) => out.push_str(v),
