@@ -150,3 +150,41 @@ fn credentials_debug_is_redacted() {
     }
     assert!(shown.contains("1234567_SB1"));
 }
+
+/// A facts file whose values or keys are secrets: the error names the key
+/// (or only its length) and the place, never what the file holds.
+#[test]
+fn facts_file_errors_never_print_unvalidated_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "Zq8xW2pL9mN4vB7cK1dF6gH3jT5yU0eRs9aD";
+    let cases = [
+        (
+            "unknown key, secret value",
+            format!("not_a_signal: {secret}\n"),
+        ),
+        ("signal, secret value", format!("token_revoked: {secret}\n")),
+        ("secret as a key", format!("{secret}: yes\n")),
+        ("secret as a long key", format!("{secret}{secret}: yes\n")),
+        ("secret at the top", format!("{secret}\n")),
+        (
+            "json value",
+            format!("{{\"token_revoked\": \"{secret}\"}}\n"),
+        ),
+        ("json top", format!("\"{secret}\"\n")),
+    ];
+    for (what, text) in cases {
+        let path = dir.path().join("case.yaml");
+        std::fs::write(&path, &text).unwrap();
+        let out = triage()
+            .args(["diagnose", "NS0109", "--facts"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{what}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("case.yaml:"), "{what}: {stderr}");
+        for w in windows(&[secret]) {
+            assert!(!stderr.contains(&w[..8]), "{what}: {stderr}");
+        }
+    }
+}
