@@ -347,7 +347,7 @@ pub fn ticket_input(
                 .message
                 .clone()
                 .or_else(|| facts.and_then(|f| f.message.clone()))
-                .or_else(|| pasted_with_values(recognition)),
+                .or_else(|| pasted_message(code, recognition, args.include_raw_message)),
             attempted_at: None,
             tried: tried.to_vec(),
             report_id: args
@@ -368,12 +368,19 @@ pub fn ticket_input(
     )
 }
 
-/// The pasted text, when its message carries values (a report ID, a record
-/// type …) that the canonical message would misstate.
-pub fn pasted_with_values(recognition: Option<&Recognition>) -> Option<String> {
-    recognition
-        .filter(|r| !r.captures.is_empty())
-        .map(|r| r.pasted.clone())
+/// The ticket's message from a paste, when its message carries values (a
+/// report ID, a record type …) that the canonical message would misstate:
+/// the code's message with those values ([`recognize::message`]). With
+/// `raw` (`--include-raw-message`), the paste itself, redacted, then cut.
+pub fn pasted_message(code: &Code, recognition: Option<&Recognition>, raw: bool) -> Option<String> {
+    let r = recognition?;
+    if raw {
+        return Some(r.pasted.clone());
+    }
+    if r.captures.is_empty() {
+        return None;
+    }
+    recognize::message::with_values(code, &r.captures)
 }
 
 /// Checks the tried fixes and the time (each from a flag, or from the facts

@@ -188,3 +188,66 @@ fn facts_file_errors_never_print_unvalidated_values() {
         }
     }
 }
+
+/// The ticket quotes what was recognised: the code's message with the
+/// values the paste gave, not the paste. Chatter around the message, with
+/// whatever secret it holds, stays out.
+#[test]
+fn the_ticket_message_is_built_from_what_was_recognised() {
+    let secret = "Zq8xW2pL9mN4vB7cK1dF6gH3jT5yU0eRs9aD";
+    let paste = format!(
+        "hi, our key is {secret} and NS0777 Export Error: Report R999 could not be exported because the Invoice record is locked by bob@corp.example. thanks {secret}"
+    );
+    let out = triage()
+        .current_dir(crate::support::manifest_dir())
+        .args([
+            "--rules",
+            "tests/fixtures/rules-multi",
+            "render",
+            "ticket",
+            &paste,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("- Full error message: NS0777 Export Error: Report R999 could not be exported because the Invoice record is locked by bob@corp.example.\n"),
+        "{stdout}"
+    );
+    assert_clean("ticket from a paste", &out, &[secret]);
+}
+
+/// `--include-raw-message` quotes the paste, redacted whole before it is cut
+/// at 1,000 characters: a secret across the cut leaves no piece of itself.
+#[test]
+fn a_raw_message_is_redacted_before_it_is_cut() {
+    let key = "ef40afdd8abaac111b13825dd5e5e2ddddb44f86d5a0dd6dcf38c20aae6b67e4";
+    let message = "NS0777 Export Error: Report R999 could not be exported because the Invoice record is locked by bob@corp.example.";
+    for offset in [970, 975, 980, 985, 990, 995] {
+        let pad = "x ".repeat((offset - message.len() - 1) / 2);
+        let paste = format!("{message} {pad}{key} and more");
+        let out = triage()
+            .current_dir(crate::support::manifest_dir())
+            .args([
+                "--rules",
+                "tests/fixtures/rules-multi",
+                "render",
+                "ticket",
+                &paste,
+                "--include-raw-message",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("x x x"), "the paste is quoted: {stdout}");
+        for piece in key.as_bytes().chunks(8) {
+            let piece = std::str::from_utf8(piece).unwrap();
+            assert!(
+                !stdout.contains(piece),
+                "offset {offset}: {piece} leaked\n{stdout}"
+            );
+        }
+    }
+}
