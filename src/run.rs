@@ -26,10 +26,20 @@ pub fn main(cli: Cli) -> i32 {
             "error: internal error{location}; this is a bug in triage, please report it with the command you ran"
         );
     }));
+    // Credentials in the environment are redacted from all output, probe or not.
+    for name in crate::probe::credentials::VARIABLES {
+        if name != crate::probe::credentials::ENV_ACCOUNT_ID
+            && let Ok(value) = std::env::var(name)
+        {
+            crate::redact::remember(&value);
+        }
+    }
     let result = std::panic::catch_unwind(|| {
         let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        run(&cli, &mut out)
+        let mut out = crate::redact::Redacting::new(stdout.lock());
+        let result = run(&cli, &mut out);
+        let flushed = out.flush();
+        result.and_then(|code| flushed.map(|_| code).map_err(RunError::Output))
     });
     let Ok(result) = result else {
         return 2;
@@ -37,7 +47,7 @@ pub fn main(cli: Cli) -> i32 {
     match result {
         Ok(code) => code,
         Err(RunError::Triage(e)) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::redact::known_values(&e.to_string()));
             e.exit_code()
         }
         // A closed pipe (`triage codes | head`) is not a failure.

@@ -58,6 +58,17 @@ fn pasted(secret: String, key: String) -> impl Strategy<Value = String> {
         Just(format!("Authorization: Bearer {secret}")),
         Just(format!("password = \"{secret}\"")),
         Just(format!("oauth_signature=\"{secret}\"")),
+        // The shapes a review found leaking.
+        Just(format!("password: correct horse {secret} staple")),
+        Just(format!("{{\"password\": \"ab\\\"{secret}\"}}")),
+        Just(format!("TOKEN_{key}")),
+        Just(format!("consumer key {}\n{}", &key[..40], &key[40..])),
+        Just(format!("consumer key {} {}", &key[..24], &key[24..])),
+        Just(format!("GET /x?oauth_nonce=1&secret%3D{secret}&y=2")),
+        Just(format!("oauth_signature%3D{secret}%26")),
+        Just(format!("Authorization: Basic {secret}")),
+        Just(format!("NETSUITE_CONSUMER_KEY={secret}")),
+        Just(format!("NETSUITE_TOKEN_ID={secret}")),
     ];
     ("[ a-zA-Z,.:]{0,40}", forms, "[ a-zA-Z,.:]{0,40}").prop_map(|(a, form, b)| {
         format!("{a} NS0109 Sync Error: Failed to login to NetSuite. Please verify your admin credentials. {form} {b}")
@@ -114,12 +125,19 @@ proptest! {
                 .env("NETSUITE_TOKEN_SECRET", &token_secret);
         };
         let base = fake.base_url();
+        let pasted_loaded = format!(
+            "NS0109 Sync Error: Failed to login to NetSuite. Please verify your admin credentials. {consumer_secret} {token_secret}"
+        );
         let runs: Vec<(&str, Vec<&str>)> = vec![
             ("probe text", vec!["probe", "netsuite", "--base-url", &base]),
             ("probe json", vec!["probe", "netsuite", "--base-url", &base, "--format", "json"]),
             ("diagnose probe json", vec!["diagnose", "NS0109", "--probe", "netsuite", "--base-url", &base, "--format", "json"]),
             ("ticket probe", vec!["render", "ticket", "NS0109", "--probe", "netsuite", "--base-url", &base]),
             ("bad base url", vec!["probe", "netsuite", "--base-url", "http://example.com"]),
+            // A loaded credential in a paste, in no shape redaction knows: redacted by value.
+            ("paste holding a loaded secret", vec!["diagnose", &pasted_loaded, "--format", "json"]),
+            ("ticket holding a loaded secret", vec!["render", "ticket", "NS0109", "--message", &pasted_loaded]),
+            ("error holding a loaded secret", vec!["diagnose", "NS0109", "--yes", &consumer_secret]),
         ];
         for (what, args) in runs {
             let mut cmd = triage();
