@@ -196,7 +196,9 @@ fn a_trickled_body_is_cut_at_the_timeout() {
     let start = Instant::now();
     // On a thread, so that a probe that never returns fails the test rather than hanging it.
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || tx.send(run_with(Scenario::TrickleBody, None, total)));
+    std::thread::spawn(move || {
+        let _ = tx.send(run_with(Scenario::TrickleBody, None, total));
+    });
     let (report, _) = rx
         .recv_timeout(total + Duration::from_secs(10))
         .expect("the probe returns within its timeout");
