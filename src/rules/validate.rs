@@ -88,6 +88,8 @@ impl<'a> Validator<'a> {
     pub fn prelude(&mut self, dir: &str, file: FileId, raw: &'a RawIntegration) -> Shared<'a> {
         self.id_shape(file, &raw.id, ids::Shape::Name, "integration");
         self.id_shape(file, &raw.prefix, ids::Shape::Prefix, "prefix");
+        let markup = super::lint::markup::integration_texts(self.sources, file, raw);
+        self.findings.extend(markup);
         if raw.id.value != dir {
             self.push(
                 Finding::error(

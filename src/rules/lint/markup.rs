@@ -78,6 +78,35 @@ pub fn findings(sources: &Sources, span: &Span, text: &str) -> Vec<Finding> {
     out
 }
 
+/// The integration file's texts that are not read through
+/// [`Validator::text_with`](super::super::validate::Validator): its name,
+/// index page and signal questions.
+pub fn integration_texts(
+    sources: &Sources,
+    file: crate::source::FileId,
+    raw: &crate::rules::raw::RawIntegration,
+) -> Vec<Finding> {
+    let at = Span::of(file, &raw.id);
+    let mut texts: Vec<&str> = vec![raw.name.as_str()];
+    texts.extend(raw.signals.iter().map(|s| s.question.as_str()));
+    if let Some(index) = &raw.index {
+        texts.extend(index.title.as_deref());
+        texts.extend([
+            index.description.as_str(),
+            index.keywords.as_str(),
+            index.internal_scope.as_str(),
+        ]);
+        texts.extend(index.intro.iter().map(String::as_str));
+        for faq in &index.faq {
+            texts.extend([faq.question.value.as_str(), faq.answer.as_str()]);
+        }
+    }
+    texts
+        .into_iter()
+        .flat_map(|text| findings(sources, &at, text))
+        .collect()
+}
+
 /// Control characters but the newline, line and paragraph separators,
 /// bidirectional overrides and the byte order mark.
 fn is_control(c: char) -> bool {
