@@ -475,34 +475,8 @@ fn plain_safe(value: &str) -> bool {
     let Some(first) = value.chars().next() else {
         return false;
     };
-    let indicator_start = first == ' '
-        || matches!(
-            first,
-            '-' | '?'
-                | ':'
-                | ','
-                | '['
-                | ']'
-                | '{'
-                | '}'
-                | '#'
-                | '&'
-                | '*'
-                | '!'
-                | '|'
-                | '>'
-                | '\''
-                | '"'
-                | '%'
-                | '@'
-                | '`'
-                | '='
-                | '<'
-                | '.'
-                | '+'
-                | '~'
-        )
-        || first.is_ascii_digit();
+    // YAML's indicators, and what starts a number, a date or `~`.
+    let indicator_start = " -?:,[]{}#&*!|>'\"%@`=<.+~".contains(first) || first.is_ascii_digit();
     let printable = value.chars().all(|c| c != '\t' && yaml_printable(c));
     printable
         && !indicator_start
@@ -554,6 +528,18 @@ mod tests {
         assert_eq!(yaml_scalar("A: b".into()), "\"A: b\"");
         assert_eq!(yaml_scalar("yes".into()), "\"yes\"");
         assert_eq!(yaml_scalar("\"quoted\"".into()), "\"\\\"quoted\\\"\"");
+    }
+
+    proptest::proptest! {
+        /// Whatever the value, `key: <scalar>` reads back as one key holding exactly it.
+        #[test]
+        fn front_matter_values_read_back_as_written(value in "\\PC*|[\\x00-\\x7f\u{85}\u{a0}\u{2028}\u{2029}\u{feff}]{0,20}") {
+            let yaml = format!("key: {}\nlayout: post\n", yaml_scalar(value.clone()));
+            let read: std::collections::BTreeMap<String, String> =
+                serde_saphyr::from_str(&yaml).unwrap_or_else(|e| panic!("{yaml:?}: {e}"));
+            proptest::prop_assert_eq!(read.len(), 2, "{:?}", yaml);
+            proptest::prop_assert_eq!(&read["key"], &value);
+        }
     }
 
     #[test]
