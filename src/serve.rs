@@ -77,7 +77,17 @@ pub fn command(ctx: &Context, args: &ServeArgs) -> Result<i32, RunError> {
                 .join(" or ")
         ),
     }
-    let server = &server;
+    accept_until_stopped(&server, &listener);
+    if temporary {
+        let _ = std::fs::remove_dir_all(&server.out);
+    }
+    eprintln!("stopped");
+    Ok(0)
+}
+
+/// Serves connections, each on its own thread and at most [`MAX_CONNECTIONS`]
+/// at once, and watches for edits, until Ctrl-C or SIGTERM.
+fn accept_until_stopped(server: &Server, listener: &TcpListener) {
     let active = &AtomicUsize::new(0);
     std::thread::scope(|scope| {
         scope.spawn(|| server.watch());
@@ -102,11 +112,6 @@ pub fn command(ctx: &Context, args: &ServeArgs) -> Result<i32, RunError> {
             }
         }
     });
-    if temporary {
-        let _ = std::fs::remove_dir_all(&server.out);
-    }
-    eprintln!("stopped");
-    Ok(0)
 }
 
 /// One of the [`MAX_CONNECTIONS`] slots, given back when dropped.
