@@ -229,6 +229,11 @@ pub struct TicketArgs {
     /// Ticket: the report ID (export errors)
     #[arg(long)]
     pub report_id: Option<String>,
+    /// Ticket: quote the pasted text itself as the full error message
+    /// (redacted, then cut at 1,000 characters) instead of the recognised
+    /// message with the values it carries
+    #[arg(long)]
+    pub include_raw_message: bool,
     #[command(flatten)]
     pub observed: Observed,
     #[command(flatten)]

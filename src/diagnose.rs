@@ -162,7 +162,7 @@ fn guided(
         TicketInput {
             message: facts
                 .and_then(|f| f.message.clone())
-                .or_else(|| crate::run::pasted_with_values(full.recognition)),
+                .or_else(|| crate::run::pasted_message(code, full.recognition, false)),
             attempted_at: None,
             tried: facts.map(|f| f.tried.clone()).unwrap_or_default(),
             report_id: facts.and_then(|f| f.report_id.clone()),

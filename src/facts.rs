@@ -91,7 +91,7 @@ pub fn parse(name: &str, text: &str) -> Result<Facts, Error> {
                 "{name}:{}:{}: {}; a facts file is an object of signal: \"yes\"/\"no\"/\"unknown\"",
                 e.line(),
                 e.column(),
-                json_message(&e)
+                without_quoted(&json_message(&e))
             ))
         })?;
     }
@@ -108,7 +108,8 @@ pub fn parse(name: &str, text: &str) -> Result<Facts, Error> {
                     .map_or(message.as_str(), |i| &message[..i])
                     .to_string();
                 Error::Input(format!(
-                    "{name}:{at} {message}; a facts file maps signals to yes, no or unknown"
+                    "{name}:{at} {}; a facts file maps signals to yes, no or unknown",
+                    without_quoted(&message)
                 ))
             },
         )?;
@@ -135,8 +136,8 @@ impl Facts {
         let (line, column) = (key.referenced.line(), key.referenced.column());
         let at = |what: &str| {
             Error::Input(format!(
-                "{name}:{line}:{column}: `{}` {what}",
-                crate::text::excerpt(&key.value, 60)
+                "{name}:{line}:{column}: {} {what}",
+                shown_key(&key.value)
             ))
         };
         match key.value.as_str() {
@@ -165,9 +166,10 @@ impl Facts {
             }
             _ => {
                 let Some(v) = value.value.signal_value() else {
+                    // The value is not shown: it was not validated, and may be a secret.
                     return Err(at(&format!(
-                        "has the value `{}`; a signal is yes, no or unknown",
-                        crate::text::excerpt(&value.value.describe(), 40)
+                        "has {} as its value; a signal is yes, no or unknown",
+                        value.value.describe()
                     )));
                 };
                 self.signals.push(FactSignal {
@@ -243,15 +245,66 @@ impl Raw {
         }
     }
 
-    fn describe(&self) -> String {
+    /// What kind of value this is, never the value itself.
+    fn describe(&self) -> &'static str {
         match self {
-            Raw::Text(s) | Raw::Number(s) => s.clone(),
-            Raw::Bool(b) => b.to_string(),
-            Raw::Null => "null".into(),
-            Raw::List(_) => "a list".into(),
-            Raw::Map => "a mapping".into(),
+            Raw::Text(_) => "text",
+            Raw::Number(_) => "a number",
+            Raw::Bool(_) => "a yes/no",
+            Raw::Null => "null",
+            Raw::List(_) => "a list",
+            Raw::Map => "a mapping",
         }
     }
+}
+
+/// Keys longer than this are cut when named in a message.
+const SHOWN_KEY: usize = 40;
+
+/// A key as named in a message: `` `token_revoked` ``, cut at [`SHOWN_KEY`]
+/// characters, or only its length when it looks like a secret (a value
+/// pasted as a key): what the file holds was not validated.
+fn shown_key(key: &str) -> String {
+    if looks_secret(key) {
+        format!("a key of {} characters", key.chars().count())
+    } else {
+        format!("`{}`", crate::text::excerpt(key, SHOWN_KEY))
+    }
+}
+
+/// [`shown_key`] for [`Error::UnknownSignal`], which adds the backticks itself.
+fn shown_key_name(key: &str) -> String {
+    if looks_secret(key) {
+        format!("<a key of {} characters>", key.chars().count())
+    } else {
+        crate::text::excerpt(key, SHOWN_KEY)
+    }
+}
+
+/// A key that is not a plain name: redaction would touch it, or it is a
+/// long run of letters and digits without a word separator, as tokens are.
+fn looks_secret(key: &str) -> bool {
+    if crate::redact::redact(key) != key {
+        return true;
+    }
+    let opaque = key.len() >= 16
+        && key.chars().all(|c| c.is_ascii_alphanumeric())
+        && key.chars().any(|c| c.is_ascii_digit())
+        && key.chars().any(|c| c.is_ascii_alphabetic());
+    opaque
+        || !key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'))
+}
+
+/// A parser's message with every quoted or backticked piece replaced by
+/// `…`: the piece is text from the file (a value, a key), not validated.
+fn without_quoted(message: &str) -> String {
+    static QUOTED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        #[allow(clippy::expect_used)]
+        regex::Regex::new(r#""(?:[^"\\]|\\.)*"|`[^`]*`|'[^']*'"#).expect("constant pattern")
+    });
+    QUOTED.replace_all(message, "`…`").into_owned()
 }
 
 /// A signal value as a person writes it: yes/no/unknown and their usual spellings.
@@ -362,7 +415,7 @@ fn check_signal(integration: &Integration, code: &Code, signal: &str) -> Result<
             )
         });
     Err(Error::UnknownSignal {
-        signal: crate::text::excerpt(signal, 60),
+        signal: shown_key_name(signal),
         code: code.code.clone(),
         suggestion: Some(suggestion),
     })
@@ -421,7 +474,7 @@ mod tests {
         let e = parse("case.yaml", "token_revoked: maybe\n").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "case.yaml:1:1: `token_revoked` has the value `maybe`; a signal is yes, no or unknown"
+            "case.yaml:1:1: `token_revoked` has text as its value; a signal is yes, no or unknown"
         );
         let e = parse("case.json", "{\"token_revoked\": yes}").unwrap_err();
         assert!(e.to_string().starts_with("case.json:1:19: "), "{e}");
@@ -429,5 +482,40 @@ mod tests {
         assert!(e.to_string().starts_with("case.yaml:"), "{e}");
         let e = parse("case.yaml", "message: [a]\n").unwrap_err();
         assert!(e.to_string().ends_with("`message` must be text"), "{e}");
+    }
+
+    /// A value that is not yes/no/unknown, a secret used as a key, a secret
+    /// at the top level: the message names the key and the place only.
+    #[test]
+    fn errors_never_print_what_they_did_not_validate() {
+        let secret = "Zq8xW2pL9mN4vB7cK1dF6gH3jT5yU0eR";
+        for text in [
+            format!("token_revoked: {secret}\n"),
+            format!("not_a_signal: {secret}\n"),
+            format!("{secret}: yes\n"),
+            format!("consumer_secret={secret}: yes\n"),
+            format!("\"{secret}\"\n"),
+            format!("{secret}\n"),
+            format!("token_revoked: yes\ntoken_revoked: {secret}\n"),
+            format!("[{secret}]\n"),
+            format!("tried: {{a: {secret}}}\n"),
+        ] {
+            for name in ["case.yaml", "case.json"] {
+                let json = format!("{{\"k\": \"{secret}\", \"{secret}\": 1}}");
+                let text = if name == "case.json" { &json } else { &text };
+                if let Err(e) = parse(name, text) {
+                    let e = e.to_string();
+                    assert!(!e.contains(&secret[..8]), "{text:?} → {e}");
+                }
+            }
+        }
+        let e = parse("case.yaml", &format!("{secret}: yes\n")).unwrap();
+        let e = shown_key_name(&e.signals[0].signal);
+        assert!(!e.contains(&secret[..8]), "{e}");
+        assert_eq!(
+            shown_key("admin_password_changed"),
+            "`admin_password_changed`"
+        );
+        assert_eq!(shown_key(secret), "a key of 32 characters");
     }
 }

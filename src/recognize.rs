@@ -6,6 +6,8 @@
 //! several codes match, the most specific one wins and the others are kept as
 //! alternatives; see [`Specificity`].
 
+pub mod message;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -95,8 +97,9 @@ pub struct Recognition {
     pub alternatives: Vec<Alternative>,
     /// Whether the text was longer than [`MAX_EXAMINED`] and cut.
     pub truncated: bool,
-    /// The pasted text, normalised, printable, at most [`MAX_QUOTED`]
-    /// characters: what a ticket quotes when the message carries values.
+    /// The pasted text, normalised, redacted, printable, at most
+    /// [`MAX_QUOTED`] characters: what a ticket quotes when asked to
+    /// (`--include-raw-message`).
     pub pasted: String,
 }
 
@@ -145,7 +148,8 @@ pub fn recognize(rules: &RuleBase, text: &str) -> Option<Recognition> {
             })
             .collect(),
         truncated,
-        pasted: crate::text::excerpt(&normalized, MAX_QUOTED),
+        // Redacted whole, then cut: a secret across the cut must not leave its start.
+        pasted: crate::text::excerpt(&crate::redact::redact(&normalized), MAX_QUOTED),
     })
 }
 

@@ -431,7 +431,8 @@ fn read_template_dir(dir: &Path) -> Result<Vec<(String, String)>, Error> {
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
-        if path.is_file() {
+        // Anything but a folder is read, so a FIFO or a socket is refused, not skipped.
+        if !path.is_dir() {
             let name = entry.file_name().to_string_lossy().into_owned();
             out.push((name, crate::rules::load::read_text(&path)?));
         }
@@ -483,24 +484,14 @@ fn tidy(text: &str) -> String {
     out
 }
 
-/// A YAML scalar for front matter: plain when that is unambiguous, else quoted.
+/// A YAML scalar for front matter: plain only when every YAML parser reads
+/// it back as this one string (see [`plain_safe`]), else double-quoted.
 fn yaml_scalar(value: String) -> String {
-    let risky_start = value.starts_with([
-        '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@',
-        '`', ' ',
-    ]);
-    let risky = risky_start
-        || value.is_empty()
-        || value.contains(": ")
-        || value.contains(" #")
-        || value.ends_with([':', ' '])
-        || value.contains('\n')
-        || matches!(
-            value.to_ascii_lowercase().as_str(),
-            "yes" | "no" | "true" | "false" | "null" | "~"
-        )
-        || value.parse::<f64>().is_ok();
-    if risky { yaml_quoted(value) } else { value }
+    if plain_safe(&value) {
+        value
+    } else {
+        yaml_quoted(value)
+    }
 }
 
 /// A YAML flow list, `[a, b]`, each item quoted when a flow context needs it.
@@ -516,8 +507,60 @@ fn yaml_list(items: Vec<String>) -> String {
     format!("[{}]", items.join(", "))
 }
 
+/// A YAML double-quoted scalar. `"` and `\` are escaped, and so is every
+/// character that is not printable or that some parser reads as a line break
+/// (`\r`, NEL, U+2028, U+2029): nothing in the value can end the line.
 fn yaml_quoted(value: String) -> String {
-    serde_json::to_string(&value).unwrap_or_default()
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if yaml_printable(c) => out.push(c),
+            c if (c as u32) <= 0xFF => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// YAML's printable set minus what YAML 1.1 parsers (Ruby's Psych, which
+/// Jekyll uses) read as a line break, and minus the byte order mark.
+fn yaml_printable(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{a0}'..='\u{2027}' | '\u{202a}'..='\u{d7ff}' | '\u{e000}'..='\u{fefe}' | '\u{ff00}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// Whether `value` written plain after `key: ` is read back by YAML 1.1 and
+/// 1.2 parsers as exactly this string: only printable characters without
+/// tabs or line breaks, no indicator where one would count, no edge spaces,
+/// and nothing that resolves to another type (bools, nulls, numbers, dates).
+fn plain_safe(value: &str) -> bool {
+    let Some(first) = value.chars().next() else {
+        return false;
+    };
+    // YAML's indicators, and what starts a number, a date or `~`.
+    let indicator_start = " -?:,[]{}#&*!|>'\"%@`=<.+~".contains(first) || first.is_ascii_digit();
+    let printable = value.chars().all(|c| c != '\t' && yaml_printable(c));
+    printable
+        && !indicator_start
+        && !value.contains(": ")
+        && !value.contains(" #")
+        && !value.ends_with([':', ' '])
+        && !is_yaml_11_keyword(value)
+}
+
+/// Words YAML 1.1 resolves to a bool or a null.
+fn is_yaml_11_keyword(value: &str) -> bool {
+    matches!(
+        value.to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "true" | "false" | "on" | "off" | "null"
+    )
 }
 
 /// Escapes characters that Markdown would read as markup in literal text.
@@ -554,6 +597,49 @@ mod tests {
         assert_eq!(yaml_scalar("A: b".into()), "\"A: b\"");
         assert_eq!(yaml_scalar("yes".into()), "\"yes\"");
         assert_eq!(yaml_scalar("\"quoted\"".into()), "\"\\\"quoted\\\"\"");
+    }
+
+    proptest::proptest! {
+        /// Whatever the value, `key: <scalar>` reads back as one key holding exactly it.
+        #[test]
+        fn front_matter_values_read_back_as_written(value in "\\PC*|[\\x00-\\x7f\u{85}\u{a0}\u{2028}\u{2029}\u{feff}]{0,20}") {
+            let yaml = format!("key: {}\nlayout: post\n", yaml_scalar(value.clone()));
+            let read: std::collections::BTreeMap<String, String> =
+                serde_saphyr::from_str(&yaml).unwrap_or_else(|e| panic!("{yaml:?}: {e}"));
+            proptest::prop_assert_eq!(read.len(), 2, "{:?}", yaml);
+            proptest::prop_assert_eq!(&read["key"], &value);
+        }
+    }
+
+    #[test]
+    fn no_value_adds_a_front_matter_key() {
+        for (value, quoted) in [
+            ("a\rlayout: evil", "\"a\\rlayout: evil\""),
+            ("a\nlayout: evil", "\"a\\nlayout: evil\""),
+            ("a\u{85}layout: evil", "\"a\\x85layout: evil\""),
+            ("a\u{2028}layout: evil", "\"a\\u2028layout: evil\""),
+            ("a\u{2029}layout: evil", "\"a\\u2029layout: evil\""),
+            ("a\u{1b}[2Jb", "\"a\\x1b[2Jb\""),
+            ("tab\there", "\"tab\\there\""),
+            ("back\\slash\u{feff}", "\"back\\\\slash\\ufeff\""),
+            ("2026-12-01", "\"2026-12-01\""),
+            ("0x1F", "\"0x1F\""),
+            ("on", "\"on\""),
+            ("~", "\"~\""),
+            (".inf", "\".inf\""),
+            ("", "\"\""),
+        ] {
+            assert_eq!(yaml_scalar(value.into()), quoted, "{value:?}");
+        }
+        // Ordinary values stay plain: the help site's front matter is plain scalars.
+        for plain in [
+            "Learn what the NS0109 sync error means and how to fix it.",
+            "NS0109, NetSuite sync error, Workspace Admin",
+            "Audience is Workspace Admins. Covers X. Does not cover Y.",
+            "Café – “quoted” words",
+        ] {
+            assert_eq!(yaml_scalar(plain.into()), plain);
+        }
     }
 
     #[test]

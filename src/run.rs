@@ -26,10 +26,20 @@ pub fn main(cli: Cli) -> i32 {
             "error: internal error{location}; this is a bug in triage, please report it with the command you ran"
         );
     }));
+    // Credentials in the environment are redacted from all output, probe or not.
+    for name in crate::probe::credentials::VARIABLES {
+        if name != crate::probe::credentials::ENV_ACCOUNT_ID
+            && let Ok(value) = std::env::var(name)
+        {
+            crate::redact::remember(&value);
+        }
+    }
     let result = std::panic::catch_unwind(|| {
         let stdout = std::io::stdout();
-        let mut out = stdout.lock();
-        run(&cli, &mut out)
+        let mut out = crate::redact::Redacting::new(stdout.lock());
+        let result = run(&cli, &mut out);
+        let flushed = out.flush();
+        result.and_then(|code| flushed.map(|_| code).map_err(RunError::Output))
     });
     let Ok(result) = result else {
         return 2;
@@ -37,7 +47,7 @@ pub fn main(cli: Cli) -> i32 {
     match result {
         Ok(code) => code,
         Err(RunError::Triage(e)) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::redact::known_values(&e.to_string()));
             e.exit_code()
         }
         // A closed pipe (`triage codes | head`) is not a failure.
@@ -368,7 +378,7 @@ pub fn ticket_input(
                 .message
                 .clone()
                 .or_else(|| facts.and_then(|f| f.message.clone()))
-                .or_else(|| pasted_with_values(recognition)),
+                .or_else(|| pasted_message(code, recognition, args.include_raw_message)),
             attempted_at: None,
             tried: tried.to_vec(),
             report_id: args
@@ -389,12 +399,19 @@ pub fn ticket_input(
     )
 }
 
-/// The pasted text, when its message carries values (a report ID, a record
-/// type …) that the canonical message would misstate.
-pub fn pasted_with_values(recognition: Option<&Recognition>) -> Option<String> {
-    recognition
-        .filter(|r| !r.captures.is_empty())
-        .map(|r| r.pasted.clone())
+/// The ticket's message from a paste, when its message carries values (a
+/// report ID, a record type …) that the canonical message would misstate:
+/// the code's message with those values ([`recognize::message`]). With
+/// `raw` (`--include-raw-message`), the paste itself, redacted, then cut.
+pub fn pasted_message(code: &Code, recognition: Option<&Recognition>, raw: bool) -> Option<String> {
+    let r = recognition?;
+    if raw {
+        return Some(r.pasted.clone());
+    }
+    if r.captures.is_empty() {
+        return None;
+    }
+    recognize::message::with_values(code, &r.captures)
 }
 
 /// Checks the tried fixes and the time (each from a flag, or from the facts

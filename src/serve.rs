@@ -5,11 +5,14 @@
 //! A small HTTP/1.1 server on `std::net` (GET and HEAD of files, one request per
 //! connection) and a watcher polling modification times: enough for a preview.
 
+mod stop;
+
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::Error;
 use crate::cli::ServeArgs;
@@ -22,6 +25,12 @@ use crate::site::{self, Options, html, output};
 const POLL: Duration = Duration::from_millis(500);
 /// Requests are a line and a few headers; anything longer is cut off.
 const MAX_REQUEST_HEAD: usize = 16 * 1024;
+/// Connections served at once; more are answered 503 and closed.
+pub const MAX_CONNECTIONS: usize = 32;
+/// A connection's whole life, request and answer: a slow peer cannot hold a thread longer.
+pub const CONNECTION_DEADLINE: Duration = Duration::from_secs(5);
+/// How often the accept loop looks for a stop request.
+const ACCEPT_POLL: Duration = Duration::from_millis(20);
 
 pub fn command(ctx: &Context, args: &ServeArgs) -> Result<i32, RunError> {
     let ctx = with_local_folders(ctx);
@@ -35,13 +44,20 @@ pub fn command(ctx: &Context, args: &ServeArgs) -> Result<i32, RunError> {
         .local_addr()
         .map_err(|e| io_error("127.0.0.1", e))?
         .port();
+    let temporary = args.out.is_none();
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join(format!("triage-serve-{port}")));
+    let watched = watched_folders(&ctx);
+    refuse_out_inside(&out, &watched)?;
     output::check_target(&out)?;
+    stop::install();
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| io_error("127.0.0.1", e))?;
     let server = Server {
-        watched: watched_folders(&ctx),
+        watched,
         ctx,
         root: out.join(html::DIR),
         out,
@@ -61,20 +77,100 @@ pub fn command(ctx: &Context, args: &ServeArgs) -> Result<i32, RunError> {
                 .join(" or ")
         ),
     }
-    let server = &server;
+    accept_until_stopped(&server, &listener);
+    if temporary {
+        let _ = std::fs::remove_dir_all(&server.out);
+    }
+    eprintln!("stopped");
+    Ok(0)
+}
+
+/// Serves connections, each on its own thread and at most [`MAX_CONNECTIONS`]
+/// at once, and watches for edits, until Ctrl-C or SIGTERM.
+fn accept_until_stopped(server: &Server, listener: &TcpListener) {
+    let active = &AtomicUsize::new(0);
     std::thread::scope(|scope| {
         scope.spawn(|| server.watch());
-        for stream in listener.incoming() {
-            match stream {
-                Ok(stream) => {
-                    scope.spawn(move || server.respond(stream));
+        while !stop::requested() {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+                        busy(stream);
+                        continue;
+                    }
+                    let slot = Slot::take(active);
+                    scope.spawn(move || {
+                        server.respond(stream);
+                        drop(slot);
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(ACCEPT_POLL);
                 }
                 // Out of file descriptors, say: wait rather than spin.
                 Err(_) => std::thread::sleep(Duration::from_millis(50)),
             }
         }
     });
-    Ok(0)
+}
+
+/// One of the [`MAX_CONNECTIONS`] slots, given back when dropped.
+struct Slot<'a>(&'a AtomicUsize);
+
+impl<'a> Slot<'a> {
+    fn take(active: &'a AtomicUsize) -> Self {
+        active.fetch_add(1, Ordering::SeqCst);
+        Slot(active)
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// All slots are taken: a short 503, without reading the request.
+fn busy(mut stream: TcpStream) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let _ = stream.write_all(&Response::text(503, "busy; try again").into_bytes(false));
+}
+
+/// Building into a watched folder would change it, which starts a build, for ever.
+fn refuse_out_inside(out: &Path, watched: &[PathBuf]) -> Result<(), Error> {
+    let absolute = |p: &Path| -> PathBuf {
+        // `out` may not exist yet: resolve the nearest folder that does.
+        let mut existing = p.to_path_buf();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_owned());
+                    existing = if parent.as_os_str().is_empty() {
+                        PathBuf::from(".")
+                    } else {
+                        parent.to_path_buf()
+                    };
+                }
+                _ => break,
+            }
+        }
+        let mut full = std::fs::canonicalize(&existing).unwrap_or(existing);
+        full.extend(rest.iter().rev());
+        full
+    };
+    let out_full = absolute(out);
+    for folder in watched {
+        if out_full.starts_with(absolute(folder)) {
+            return Err(Error::Input(format!(
+                "--out {} is inside {}, which serve watches: every build would start another; build somewhere else",
+                out.display(),
+                folder.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Without `--rules`/`--templates`, a writer in a checkout means `./rules` and `./templates`.
@@ -140,7 +236,7 @@ impl Server {
 
     fn watch(&self) {
         let mut seen = fingerprint(&self.watched);
-        loop {
+        while !stop::requested() {
             std::thread::sleep(POLL);
             let now = fingerprint(&self.watched);
             if now != seen {
@@ -151,8 +247,10 @@ impl Server {
     }
 
     fn respond(&self, mut stream: TcpStream) {
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-        let head = read_head(&mut stream);
+        let deadline = Instant::now() + CONNECTION_DEADLINE;
+        let _ = stream.set_nonblocking(false);
+        let _ = stream.set_write_timeout(Some(CONNECTION_DEADLINE));
+        let head = read_head(&mut stream, deadline);
         let mut words = head.split_whitespace();
         let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or("/"));
         let response = match method {
@@ -175,7 +273,7 @@ impl Server {
             .clone();
         if let (true, Some(diagnostics)) = (is_page, failure) {
             return match html::error_page(&self.error_renderer, &diagnostics) {
-                Ok(page) => Response::new(500, content_type(&file), page.into_bytes()),
+                Ok(page) => Response::new(500, HTML, page.into_bytes()),
                 Err(_) => Response::text(500, &diagnostics),
             };
         }
@@ -236,11 +334,16 @@ fn fingerprint(folders: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     files
 }
 
-/// The request line and headers (the body, if any, is not needed).
-fn read_head(stream: &mut TcpStream) -> String {
+/// The request line and headers (the body, if any, is not needed), read
+/// until `deadline` at the latest, however slowly the peer sends.
+fn read_head(stream: &mut TcpStream, deadline: Instant) -> String {
     let mut head = Vec::new();
     let mut buf = [0u8; 2048];
     while head.len() < MAX_REQUEST_HEAD && !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
         match stream.read(&mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => head.extend_from_slice(&buf[..n]),
@@ -285,9 +388,11 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+const HTML: &str = "text/html; charset=utf-8";
+
 fn content_type(file: &Path) -> &'static str {
     match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
+        "html" => HTML,
         "css" => "text/css; charset=utf-8",
         "js" => "text/javascript; charset=utf-8",
         "json" => "application/json",
@@ -327,6 +432,7 @@ impl Response {
             400 => "Bad Request",
             404 => "Not Found",
             405 => "Method Not Allowed",
+            503 => "Service Unavailable",
             _ => "Internal Server Error",
         };
         // no-store: a reload after an edit must show the rebuilt page.

@@ -117,14 +117,75 @@ impl Span {
     }
 }
 
-/// Reads at most `limit` bytes of a file; `Ok(None)` when it holds more.
-/// Reading through `take` also bounds special files (`/dev/zero`, a FIFO fed
-/// forever) whose size the metadata does not tell.
+/// Reads at most `limit` bytes of a regular file; `Ok(None)` when it holds more.
+/// The file is opened without blocking and refused unless it is a regular
+/// file, so a FIFO, a socket or a device can neither hang nor feed the tool;
+/// `take` bounds a file that grows while it is read.
 pub fn read_bounded(path: &std::path::Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)?
+    open_regular_file(path)?
         .take(limit + 1)
         .read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
+}
+
+/// A file that is not a regular file, with what it is instead.
+#[derive(Debug, thiserror::Error)]
+#[error("is {0}, not a regular file")]
+pub struct NotRegularFile(pub &'static str);
+
+/// Opens `path` for reading without blocking (opening a FIFO with no writer
+/// blocks forever otherwise) and refuses anything but a regular file.
+pub fn open_regular_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let not_regular = |kind: &std::fs::FileType| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            NotRegularFile(file_kind(kind)),
+        )
+    };
+    let file = match options.open(path) {
+        Ok(file) => file,
+        // A socket cannot be opened at all: say what it is rather than ENXIO.
+        Err(e) => match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => return Err(not_regular(&meta.file_type())),
+            _ => return Err(e),
+        },
+    };
+    let kind = file.metadata()?.file_type();
+    if kind.is_file() {
+        return Ok(file);
+    }
+    Err(not_regular(&kind))
+}
+
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+    }
+    if kind.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
 }

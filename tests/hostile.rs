@@ -530,3 +530,107 @@ fn a_megabyte_pasted_on_stdin_is_answered() {
         );
     }
 }
+
+/// A FIFO with no writer, a socket and a device as a rule file, a template,
+/// `--facts` and `--credentials`: each is refused at once, naming what it is.
+#[cfg(unix)]
+#[test]
+fn fifos_sockets_and_devices_are_refused_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken");
+    copy_dir(&manifest_dir().join("rules"), &broken.join("rules"));
+    let fifo = |path: &Path| {
+        let _ = std::fs::remove_file(path);
+        let status = Command::new("mkfifo").arg(path).status().unwrap();
+        assert!(status.success(), "mkfifo {}", path.display());
+    };
+    fifo(&broken.join("rules/netsuite/NS0109.yaml"));
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    fifo(&dir.path().join("templates/help.md.j2"));
+    fifo(&dir.path().join("facts.yaml"));
+    fifo(&dir.path().join("credentials"));
+    let _socket = std::os::unix::net::UnixListener::bind(dir.path().join("facts.sock")).unwrap();
+    let rules = manifest_dir().join("rules").display().to_string();
+    let cases: Vec<(&str, &Path, Vec<&str>, &str)> = vec![
+        (
+            "rule file",
+            &broken,
+            vec!["--rules", "rules", "check"],
+            "FIFO",
+        ),
+        (
+            "template",
+            dir.path(),
+            vec![
+                "--rules",
+                &rules,
+                "--templates",
+                "templates",
+                "render",
+                "help",
+                "NS0144",
+            ],
+            "FIFO",
+        ),
+        (
+            "facts",
+            dir.path(),
+            vec![
+                "--rules",
+                &rules,
+                "diagnose",
+                "NS0144",
+                "--facts",
+                "facts.yaml",
+            ],
+            "FIFO",
+        ),
+        (
+            "facts socket",
+            dir.path(),
+            vec![
+                "--rules",
+                &rules,
+                "diagnose",
+                "NS0144",
+                "--facts",
+                "facts.sock",
+            ],
+            "socket",
+        ),
+        (
+            "facts device",
+            dir.path(),
+            vec![
+                "--rules",
+                &rules,
+                "diagnose",
+                "NS0144",
+                "--facts",
+                "/dev/null",
+            ],
+            "character device",
+        ),
+        (
+            "credentials",
+            dir.path(),
+            vec![
+                "--rules",
+                &rules,
+                "probe",
+                "netsuite",
+                "--credentials",
+                "credentials",
+            ],
+            "FIFO",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, cwd, args, what) in cases {
+        let out = run_capped(cwd, &args);
+        if out.code != 2 || !out.stderr.contains(what) || out.stderr.contains("panicked") {
+            failures.push(format!("{name}: exit {} stderr: {}", out.code, out.stderr));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -188,6 +188,25 @@ fn never_answers_times_out() {
     );
 }
 
+/// A server trickling its body one byte every half second: `--timeout`
+/// bounds the whole exchange, body included.
+#[test]
+fn a_trickled_body_is_cut_at_the_timeout() {
+    let total = Duration::from_secs(2);
+    let start = Instant::now();
+    // On a thread, so that a probe that never returns fails the test rather than hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(run_with(Scenario::TrickleBody, None, total));
+    });
+    let (report, _) = rx
+        .recv_timeout(total + Duration::from_secs(10))
+        .expect("the probe returns within its timeout");
+    let elapsed = start.elapsed();
+    assert!(elapsed < total + Duration::from_secs(1), "took {elapsed:?}");
+    assert_eq!(true_signals(&report), ["netsuite_unreachable"]);
+}
+
 #[test]
 fn nothing_listening_is_unreachable() {
     // Bind then drop to get a port that refuses connections.

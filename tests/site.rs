@@ -423,3 +423,117 @@ pub fn command_output_with_timeout(mut cmd: Command, timeout: Duration) -> std::
         stderr: err.join().unwrap(),
     }
 }
+
+/// An integration folder and `id:` of `java<TAB>script:alert(1)`: browsers drop
+/// the tab in a URL, so the preview's links would run it. `check` reports the
+/// id (R019) and `build` writes nothing.
+#[test]
+fn an_id_shaped_like_a_script_link_is_refused() {
+    let dir = crate::support::rules_copy();
+    let evil = "java\tscript:alert(1)";
+    let rules = dir.path().join("rules");
+    std::fs::rename(rules.join("netsuite"), rules.join(evil)).unwrap();
+    let integration = rules.join(evil).join("integration.yaml");
+    let text = std::fs::read_to_string(&integration).unwrap();
+    std::fs::write(
+        &integration,
+        text.replacen("\nid: netsuite\n", "\nid: \"java\\tscript:alert(1)\"\n", 1),
+    )
+    .unwrap();
+    let check = triage()
+        .current_dir(dir.path())
+        .args(["--rules", "rules", "check"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("R019"), "{stdout}");
+    let build = triage()
+        .current_dir(dir.path())
+        .args(["--rules", "rules", "build", "--out", "site"])
+        .output()
+        .unwrap();
+    assert_ne!(build.status.code(), Some(0));
+    assert!(!dir.path().join("site").exists());
+}
+
+/// A file written into `--out` while a build runs is not lost: the folder
+/// is left as it is, the new build is kept beside it, and the exit code is 2.
+#[test]
+fn a_file_written_during_a_build_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    generated_rules(root, 60);
+    let old = build_into(root, "site");
+    let mut child = triage()
+        .args(["--rules", "rules", "build", "--out", "site"])
+        .env(triage::site::output::WRITE_DELAY_ENV, "20")
+        .current_dir(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let tmp = root.join(format!(".site.triage-tmp-{}", child.id()));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !tmp.exists() {
+        assert!(Instant::now() < deadline, "the build never began writing");
+        assert!(child.try_wait().unwrap().is_none(), "the build ended early");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    std::fs::write(root.join("site/notes.txt"), "mine").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("site/notes.txt")).unwrap(),
+        "mine"
+    );
+    let mut now = tree(&root.join("site"));
+    now.remove("notes.txt");
+    assert!(same_tree(&now, &old), "the output folder is left as it was");
+    assert!(
+        stderr.contains("site.triage-new-"),
+        "says where the new build is: {stderr}"
+    );
+    assert!(
+        std::fs::read_dir(root).unwrap().flatten().any(|e| e
+            .file_name()
+            .to_string_lossy()
+            .starts_with("site.triage-new-")
+            && e.path().join(triage::site::output::MARKER).is_file()),
+        "the new build is kept: {stderr}"
+    );
+    // The next build still refuses the folder (it holds a file of the user's), touching nothing.
+    let again = triage()
+        .args(["--rules", "rules", "build", "--out", "site"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(root.join("site/notes.txt").exists());
+}
+
+/// `--out` holding only empty folders is refused before anything moves.
+#[test]
+fn an_out_folder_of_empty_folders_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("site/drafts/2026")).unwrap();
+    std::fs::create_dir_all(root.join("site/images")).unwrap();
+    let out = triage()
+        .args(["build", "--out", "site"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no files"), "{stderr}");
+    assert!(root.join("site/drafts/2026").is_dir());
+    assert!(root.join("site/images").is_dir());
+    let entries: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(entries, ["site"], "nothing made beside it");
+}

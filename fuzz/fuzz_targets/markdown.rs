@@ -1,5 +1,6 @@
 //! Arbitrary rule text through the Markdown renderings: plain text for the
-//! terminal, inline stripping, and the HTML preview page.
+//! terminal, inline stripping, and the HTML preview page; the rule-text lints
+//! (R020-R022) and the link filter, which must never pass a script scheme.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -20,4 +21,18 @@ fuzz_target!(|data: &[u8]| {
         "netsuite/Troubleshooting/Sync-Errors/NS0109-Sync-Error.md",
         &text,
     );
+    let mut sources = triage::source::Sources::default();
+    let file = sources.add("t.yaml", text.to_string());
+    let span = triage::source::Span::new(file, 0..text.len());
+    let _ = triage::rules::lint::markup::findings(&sources, &span, &text);
+    if let Some(link) = triage::site::url::safe_link(&text)
+        && let Some(scheme) = triage::site::url::scheme(&link)
+    {
+        let scheme = scheme.to_ascii_lowercase();
+        assert!(
+            ["http", "https", "mailto"].contains(&scheme.as_str()),
+            "{link:?}"
+        );
+    }
+    let _ = triage::site::url::encode_path(&text);
 });

@@ -1,4 +1,5 @@
-//! Arbitrary pasted text against the shipped rules' recogniser.
+//! Arbitrary pasted text against the shipped rules' recogniser, the ticket's
+//! message rebuilt from what was recognised, and redaction.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -14,7 +15,11 @@ static RULES: LazyLock<RuleBase> = LazyLock::new(|| {
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let _ = triage::recognize::recognize(&RULES, &text);
+    if let Some(r) = triage::recognize::recognize(&RULES, &text)
+        && let Some((_, code)) = RULES.code(&r.code)
+    {
+        let _ = triage::recognize::message::with_values(code, &r.captures);
+    }
     let _ = triage::recognize::nearest(&RULES, &text, 3);
     let _ = triage::redact::redact(&text);
 });

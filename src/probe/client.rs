@@ -151,19 +151,67 @@ pub fn probe(creds: &Credentials, options: &ProbeOptions) -> Result<ProbeReport,
         return Ok(report);
     };
     let client = http_client(options)?;
-    let mut outcome = send(&client, creds, &base, METADATA_CATALOG_PATH, options)?;
-    if matches!(outcome, Outcome::Response { status: 404, .. }) {
-        // Some accounts lack metadata-catalog; serverTime needs no explicit permission.
-        report.notes.push(format!(
-            "{METADATA_CATALOG_PATH} answered HTTP 404; tried {SERVER_TIME_PATH} instead"
-        ));
-        outcome = send(&client, creds, &base, SERVER_TIME_PATH, options)?;
-    }
+    let (outcome, notes) = within_deadline(&client, creds, &base, options)?;
+    report.notes.extend(notes);
     let classification = options.table.classify(&outcome, SystemTime::now());
     report.signals.extend(classification.signals);
     report.notes.extend(classification.notes);
     report.base_url = Some(base.as_str().trim_end_matches('/').to_owned());
     Ok(report)
+}
+
+/// The whole exchange (both requests, headers and bodies) bounded by
+/// `--timeout`: reqwest's timeout restarts with every read, so a server
+/// trickling a body byte by byte would hold a plain call for as long as it
+/// likes. The exchange runs on its own thread; past the deadline it is
+/// abandoned (its socket closes when the process ends) and the outcome is a timeout.
+fn within_deadline(
+    client: &Client,
+    creds: &Credentials,
+    base: &Url,
+    options: &ProbeOptions,
+) -> Result<(Outcome, Vec<String>), Error> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (client, creds, base, opts) =
+        (client.clone(), creds.clone(), base.clone(), options.clone());
+    std::thread::Builder::new()
+        .name("probe-exchange".into())
+        .spawn(move || {
+            let _ = tx.send(exchange(&client, &creds, &base, &opts));
+        })
+        .map_err(|e| Error::Client(e.to_string()))?;
+    match rx.recv_timeout(options.total_timeout) {
+        Ok(result) => result,
+        Err(_) => Ok((
+            Outcome::Timeout {
+                detail: format!(
+                    "no whole answer within {} s (connect limit {} s): the server was still sending",
+                    options.total_timeout.as_secs_f32(),
+                    options.connect_timeout.as_secs_f32()
+                ),
+            },
+            Vec::new(),
+        )),
+    }
+}
+
+/// metadata-catalog, then serverTime when the first is missing; with the notes it made.
+fn exchange(
+    client: &Client,
+    creds: &Credentials,
+    base: &Url,
+    options: &ProbeOptions,
+) -> Result<(Outcome, Vec<String>), Error> {
+    let mut notes = Vec::new();
+    let mut outcome = send(client, creds, base, METADATA_CATALOG_PATH, options)?;
+    if matches!(outcome, Outcome::Response { status: 404, .. }) {
+        // Some accounts lack metadata-catalog; serverTime needs no explicit permission.
+        notes.push(format!(
+            "{METADATA_CATALOG_PATH} answered HTTP 404; tried {SERVER_TIME_PATH} instead"
+        ));
+        outcome = send(client, creds, base, SERVER_TIME_PATH, options)?;
+    }
+    Ok((outcome, notes))
 }
 
 fn send(

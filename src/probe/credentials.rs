@@ -161,6 +161,10 @@ impl Credentials {
                     .map(|v| clean_value(name, &v, &mut findings))
                     .unwrap_or_default(),
             };
+            // Loaded: from now on redacted by exact value wherever it would be printed.
+            if name != ENV_ACCOUNT_ID {
+                crate::redact::remember(&value);
+            }
             if value.is_empty() {
                 missing.push(name);
             }

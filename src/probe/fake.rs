@@ -36,6 +36,8 @@ pub enum Scenario {
     },
     /// Reads the request and closes the connection without a word.
     ConnectionReset,
+    /// Answers 200 with a chunked body of one byte every half second, for ever.
+    TrickleBody,
     /// The fake's clock runs 10 minutes ahead: its `Date` shows it and, as NetSuite would, it
     /// rejects the request timestamp (401, audit `InvalidTimestamp`).
     ClockSkew,
@@ -191,6 +193,7 @@ fn handle(mut stream: TcpStream, stop: &AtomicBool, account: &mut Account) {
     match account.scenario {
         Scenario::NeverAnswers => return wait_for_hangup(&mut stream, stop),
         Scenario::ConnectionReset => return,
+        Scenario::TrickleBody => return trickle(&mut stream, stop),
         _ => {}
     }
     let now = account.clock();
@@ -233,6 +236,24 @@ fn read_request(stream: &mut TcpStream, stop: &AtomicBool) -> Option<Request> {
         target,
         headers,
     })
+}
+
+fn trickle(stream: &mut TcpStream, stop: &AtomicBool) {
+    let head =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    while !stop.load(Ordering::SeqCst) {
+        if stream
+            .write_all(b"1\r\n \r\n")
+            .and_then(|_| stream.flush())
+            .is_err()
+        {
+            return;
+        }
+        thread::sleep(Duration::from_millis(500));
+    }
 }
 
 fn wait_for_hangup(stream: &mut TcpStream, stop: &AtomicBool) {

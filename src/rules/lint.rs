@@ -19,6 +19,7 @@ use crate::source::{FileId, Sources, Span};
 
 mod ambiguous;
 mod conventions;
+pub mod markup;
 
 pub use ambiguous::ambiguous_patterns;
 

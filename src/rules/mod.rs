@@ -4,9 +4,11 @@
 
 pub mod block;
 pub mod condition;
+pub mod ids;
 pub mod layout;
 pub mod lint;
 pub mod load;
+pub mod locate;
 pub mod pattern;
 pub mod pipeline;
 pub mod raw;

@@ -11,6 +11,7 @@ mod layout;
 
 use blocks::BlockScope;
 
+use super::ids;
 use super::pattern::{Checked, Checker, Pattern};
 use super::raw::{
     RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, RawSnippet, RawVariant,
@@ -100,6 +101,10 @@ impl<'a> Validator<'a> {
     /// The integration file's own checks (R009, duplicate ids), and what its
     /// codes may refer to.
     pub fn prelude(&mut self, dir: &str, file: FileId, raw: &'a RawIntegration) -> Shared<'a> {
+        self.id_shape(file, &raw.id, ids::Shape::Name, "integration");
+        self.id_shape(file, &raw.prefix, ids::Shape::Prefix, "prefix");
+        let markup = super::lint::markup::integration_texts(self.sources, file, raw);
+        self.findings.extend(markup);
         if raw.id.value != dir {
             self.push(
                 Finding::error(
@@ -245,6 +250,7 @@ impl<'a> Validator<'a> {
     ) -> HashMap<&'r str, Span> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for id in ids {
+            self.id_shape(file, id, ids::Shape::Name, what);
             let span = Span::of(file, id);
             if let Some(first) = seen.get(id.value.as_str()) {
                 self.push(
@@ -268,6 +274,7 @@ impl<'a> Validator<'a> {
         let findings_before = self.findings.iter().filter(|f| f.is_error()).count();
         let code_span = Span::of(file, &raw.code);
         let code_id = raw.code.value.clone();
+        self.id_shape(file, &raw.code, ids::Shape::Code, "code");
 
         let file_name = &self.sources.get(file).name;
         let stem = std::path::Path::new(file_name)
@@ -909,6 +916,14 @@ impl<'a> Validator<'a> {
         words: &BTreeMap<String, String>,
         span: &Span,
     ) -> Option<String> {
+        // Control characters, raw HTML and script links first: such a text is
+        // not printed, whatever else it holds.
+        let markup = super::lint::markup::findings(self.sources, span, text);
+        if markup.iter().any(Finding::is_error) {
+            self.findings.extend(markup);
+            return None;
+        }
+        self.findings.extend(markup);
         if text.trim().is_empty() {
             self.push(
                 Finding::error("R013", "this text is empty")
@@ -942,7 +957,7 @@ impl<'a> Validator<'a> {
             };
             let name = &after[..end];
             let offset = text.len() - rest.len() + start;
-            let at = span_within(self.sources, span, text, offset..offset + end + 3);
+            let at = super::locate::locate(self.sources, span, text, offset..offset + end + 3);
             let value = words.get(name).map(String::as_str).or(vars.get(name));
             match value {
                 Some(v) => out.push_str(v),
@@ -967,6 +982,12 @@ impl<'a> Validator<'a> {
         }
         out.push_str(rest);
         Some(out)
+    }
+
+    /// R019 when an id is not of its shape ([`ids`]).
+    fn id_shape(&mut self, file: FileId, id: &Spanned<String>, shape: ids::Shape, what: &str) {
+        let finding = ids::check(self.sources, file, id, shape, what);
+        self.findings.extend(finding);
     }
 
     fn value_span<T>(&self, file: FileId, spanned: &Spanned<T>) -> Span {

@@ -107,23 +107,22 @@ pub fn markdown_to_html(markdown: &str) -> String {
 }
 
 /// `Sync-Errors/NS0109-Sync-Error.md#faq` → `Sync-Errors/NS0109-Sync-Error.html#faq`;
-/// links elsewhere (`https:`, `/…`, `mailto:`) stay as they are; `javascript:` goes.
+/// links elsewhere (`https:`, `/…`, `mailto:`) stay as they are; any other
+/// scheme (`javascript:`, `data:`, however spelt) becomes `#` ([`super::url::safe_link`]).
 fn md_to_html_link(link: &str) -> String {
-    let (path, fragment) = link.split_once('#').map_or((link, ""), |(p, f)| (p, f));
-    if path
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("javascript:")
-    {
+    let Some(link) = super::url::safe_link(link) else {
         return "#".to_string();
-    }
+    };
+    let (path, fragment) = link
+        .split_once('#')
+        .map_or((link.as_str(), ""), |(p, f)| (p, f));
     let external = path.starts_with('/') || path.contains(':');
     match path.strip_suffix(".md") {
         Some(stem) if !external => {
             let hash = if link.contains('#') { "#" } else { "" };
             format!("{stem}.html{hash}{fragment}")
         }
-        _ => link.to_string(),
+        _ => link.clone(),
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod html;
 pub mod output;
+pub mod url;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -261,9 +262,10 @@ impl Site<'_> {
 /// `html/a/b.html` as a link from `html/index.html`: `a/b.html`.
 fn md_rel_to_html(md_rel: &str) -> String {
     let path = html::html_path(md_rel);
-    path.strip_prefix(&format!("{}/", html::DIR))
-        .unwrap_or(&path)
-        .to_string()
+    url::encode_path(
+        path.strip_prefix(&format!("{}/", html::DIR))
+            .unwrap_or(&path),
+    )
 }
 
 /// The integration's troubleshooting folder, e.g. `netsuite/Troubleshooting`.
@@ -362,7 +364,7 @@ impl<'a> IndexContext<'a> {
                             code: code.code.clone(),
                             headline: headline(code),
                             summary: code.summary.clone(),
-                            link: article_link(code),
+                            link: url::encode_path(&article_link(code)),
                         })
                         .collect(),
                 })

@@ -109,18 +109,58 @@ impl Staging {
         Ok(())
     }
 
-    fn swap(&self) -> Result<(), Error> {
+    fn swap(&mut self) -> Result<(), Error> {
+        // A file may have been written into the folder while the build ran:
+        // look again, just before the swap, and keep both if so.
+        let unchanged = existing(&self.out).is_ok_and(|now| now == self.existing);
+        if !unchanged {
+            return Err(self.keep_both());
+        }
         match self.existing {
             Existing::Nothing => std::fs::rename(&self.tmp, &self.out).map_err(io(&self.out)),
             Existing::Empty | Existing::Ours => {
                 let old = replace(&self.tmp, &self.out)?;
                 if self.existing == Existing::Empty {
                     std::fs::remove_dir(&old).map_err(io(&old))
+                } else if let Some(first) = foreign_files(&old)?.first() {
+                    // Written in the instant between the look and the swap: kept too.
+                    let kept = visible_sibling(&self.out, "previous")?;
+                    std::fs::rename(&old, &kept).map_err(io(&old))?;
+                    Err(Error::Input(format!(
+                        "the new build is in {}, but the previous output held {first}, which `triage build` did not write; it is kept, with that output, in {}",
+                        self.out.display(),
+                        kept.display()
+                    )))
                 } else {
                     remove_ours(&old)
                 }
             }
         }
+    }
+
+    /// Leaves the output folder as it is and the new build beside it, under
+    /// a name no later build removes; the error says what changed and where.
+    fn keep_both(&mut self) -> Error {
+        let kept = match visible_sibling(&self.out, "new") {
+            Ok(kept) => kept,
+            Err(e) => return e,
+        };
+        if let Err(e) = std::fs::rename(&self.tmp, &kept) {
+            return io(&kept)(e);
+        }
+        self.committed = true;
+        let out = self.out.display();
+        let what = match foreign_files(&self.out) {
+            Ok(files) if !files.is_empty() => format!(
+                "{} appeared in --out {out} (`triage build` did not write it)",
+                crate::text::excerpt(&files[0], 120)
+            ),
+            _ => format!("--out {out} changed"),
+        };
+        Error::Input(format!(
+            "while the build ran, {what}; {out} was left as it is and the new build is in {}: move your files out of {out}, then build again",
+            kept.display()
+        ))
     }
 }
 
@@ -180,21 +220,25 @@ fn existing(out: &Path) -> Result<Existing, Error> {
     }
     let files = list_files(out)?;
     if files.is_empty() {
+        // Only empty folders: refused before anything moves, since the swap
+        // would carry them off with the old output.
+        let mut entries = std::fs::read_dir(out).map_err(io(out))?;
+        if let Some(entry) = entries.next() {
+            let entry = entry.map_err(io(out))?;
+            return Err(Error::Input(format!(
+                "--out {shown} holds folders ({}/ …) but no files; give a new or empty folder, or remove the folders",
+                crate::text::excerpt(&entry.file_name().to_string_lossy(), 60)
+            )));
+        }
         return Ok(Existing::Empty);
     }
-    let marker = out.join(MARKER);
     if !files.contains(MARKER) {
         return Err(Error::Input(format!(
             "--out {shown} is not empty and was not made by `triage build` (no {MARKER} file); \
              give a new or empty folder, so no file of yours is overwritten"
         )));
     }
-    let text = std::fs::read_to_string(&marker).map_err(io(&marker))?;
-    let listed: BTreeSet<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
-    let foreign: Vec<&String> = files
-        .iter()
-        .filter(|f| *f != MARKER && !listed.contains(f.as_str()))
-        .collect();
+    let foreign = foreign_files(out)?;
     if let Some(first) = foreign.first() {
         let more = match foreign.len() {
             1 => String::new(),
@@ -206,6 +250,31 @@ fn existing(out: &Path) -> Result<Existing, Error> {
         )));
     }
     Ok(Existing::Ours)
+}
+
+/// The files under a folder that its marker does not list.
+fn foreign_files(dir: &Path) -> Result<Vec<String>, Error> {
+    let marker = dir.join(MARKER);
+    let text = std::fs::read_to_string(&marker).map_err(io(&marker))?;
+    let listed: BTreeSet<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    Ok(list_files(dir)?
+        .into_iter()
+        .filter(|f| f != MARKER && !listed.contains(f.as_str()))
+        .collect())
+}
+
+/// `site.triage-<what>-<pid>` beside `site`: visible, and not a name that
+/// [`remove_stale_siblings`] removes.
+fn visible_sibling(out: &Path, what: &str) -> Result<PathBuf, Error> {
+    let (parent, name) = parent_and_name(out)?;
+    let pid = std::process::id();
+    let mut path = parent.join(format!("{name}.triage-{what}-{pid}"));
+    let mut n = 1;
+    while path.exists() {
+        n += 1;
+        path = parent.join(format!("{name}.triage-{what}-{pid}-{n}"));
+    }
+    Ok(path)
 }
 
 fn parent_and_name(out: &Path) -> Result<(PathBuf, String), Error> {
