@@ -82,7 +82,9 @@ pub fn stderr_color() -> bool {
 /// source line with a caret under the offending value, secondary labels, help.
 pub fn render_human(sources: &Sources, findings: &[Finding], color: bool) -> String {
     // Rule files may hold terminal escapes; never echo them raw.
-    let sources = &*sources.display_safe();
+    let safe = sources.display_safe();
+    let indexed = Indexed::new(&safe);
+    let sources = &*safe;
     let config = Config::default();
     let mut buffer = if color {
         termcolor::Buffer::ansi()
@@ -92,7 +94,8 @@ pub fn render_human(sources: &Sources, findings: &[Finding], color: bool) -> Str
     for finding in findings {
         // The files are the ones the spans were taken from; a failure here
         // would be a bug in a span, so fall back to the one-line form.
-        if term::emit_to_write_style(&mut buffer, &config, sources, &diagnostic(finding)).is_err() {
+        if term::emit_to_write_style(&mut buffer, &config, &indexed, &diagnostic(finding)).is_err()
+        {
             buffer_push(
                 &mut buffer,
                 &render_plain(sources, std::slice::from_ref(finding)),
@@ -238,27 +241,60 @@ fn json_location<'a>(sources: &'a Sources, l: &'a Label) -> JsonLocation<'a> {
     }
 }
 
+/// The files findings point into, with each file's line starts found once
+/// (on first use), so that many findings in one file cost no more than one
+/// pass over it each.
+struct Indexed<'s> {
+    sources: &'s Sources,
+    starts: Vec<std::sync::OnceLock<Vec<usize>>>,
+}
+
+impl<'s> Indexed<'s> {
+    fn new(sources: &'s Sources) -> Self {
+        Indexed {
+            sources,
+            starts: (0..sources.files().len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+        }
+    }
+
+    fn starts(&self, id: FileId) -> Result<&[usize], cs_files::Error> {
+        let text = self.source_text(id)?;
+        let slot = self.starts.get(id).ok_or(cs_files::Error::FileMissing)?;
+        Ok(slot.get_or_init(|| cs_files::line_starts(text).collect()))
+    }
+
+    fn source_text(&self, id: FileId) -> Result<&'s str, cs_files::Error> {
+        self.sources
+            .try_get(id)
+            .map(|f| f.text.as_str())
+            .ok_or(cs_files::Error::FileMissing)
+    }
+}
+
 /// Lets codespan-reporting read the files findings point into.
-impl<'a> Files<'a> for Sources {
+impl<'a> Files<'a> for Indexed<'_> {
     type FileId = FileId;
     type Name = &'a str;
     type Source = &'a str;
 
     fn name(&'a self, id: FileId) -> Result<&'a str, cs_files::Error> {
-        self.try_get(id)
+        self.sources
+            .try_get(id)
             .map(|f| f.name.as_str())
             .ok_or(cs_files::Error::FileMissing)
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, cs_files::Error> {
-        self.try_get(id)
-            .map(|f| f.text.as_str())
-            .ok_or(cs_files::Error::FileMissing)
+        self.source_text(id)
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, cs_files::Error> {
-        let text = self.source(id)?;
-        Ok(text[..byte_index.min(text.len())].matches('\n').count())
+        let starts = self.starts(id)?;
+        Ok(starts
+            .partition_point(|&s| s <= byte_index)
+            .saturating_sub(1))
     }
 
     fn line_range(
@@ -266,8 +302,8 @@ impl<'a> Files<'a> for Sources {
         id: FileId,
         line_index: usize,
     ) -> Result<Range<usize>, cs_files::Error> {
-        let text = self.source(id)?;
-        let starts: Vec<usize> = cs_files::line_starts(text).collect();
+        let text = self.source_text(id)?;
+        let starts = self.starts(id)?;
         let start = *starts
             .get(line_index)
             .ok_or(cs_files::Error::LineTooLarge {
@@ -276,5 +312,23 @@ impl<'a> Files<'a> for Sources {
             })?;
         let end = starts.get(line_index + 1).copied().unwrap_or(text.len());
         Ok(start..end)
+    }
+}
+
+#[cfg(test)]
+mod indexed_tests {
+    use super::*;
+
+    #[test]
+    fn line_starts_are_found_once_and_answer_like_a_scan() {
+        let mut sources = Sources::default();
+        let id = sources.add("a.yaml", "one\ntwo\n\nfour");
+        let indexed = Indexed::new(&sources);
+        for (byte, line) in [(0, 0), (3, 0), (4, 1), (8, 2), (9, 3), (12, 3)] {
+            assert_eq!(indexed.line_index(id, byte).unwrap(), line, "byte {byte}");
+        }
+        assert_eq!(indexed.line_range(id, 1).unwrap(), 4..8);
+        assert_eq!(indexed.line_range(id, 3).unwrap(), 9..13);
+        assert!(indexed.line_range(id, 4).is_err());
     }
 }
