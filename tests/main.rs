@@ -11,6 +11,7 @@ mod hostile;
 mod import;
 mod interactive;
 mod probe;
+mod registry;
 mod scaffold;
 mod schema;
 mod secrets;
