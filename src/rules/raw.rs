@@ -332,7 +332,7 @@ pub struct RawCode {
     pub placeholders: Vec<RawPlaceholder>,
     /// Case-insensitive regular expressions that recognise the pasted message
     /// (default: the message itself, placeholders as wildcards).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nonempty")]
     #[schemars(with = "Vec<String>")]
     pub patterns: Vec<Spanned<String>>,
     /// The help site's front matter for the article.
@@ -455,6 +455,7 @@ pub struct RawFix {
     pub lead: Option<RawBlocks>,
     /// The procedures in article order: an id, or `{use, title, before, after}`.
     #[schemars(with = "Vec<RawProcedureUse>")]
+    #[serde(deserialize_with = "nonempty")]
     pub procedures: Vec<Spanned<RawProcedureUse>>,
 }
 
