@@ -75,6 +75,10 @@ for n in 1000 10000; do
     t[build$n]=$(time_it "build$n" "$RUNS" 1 "$bin" --rules "$work/c$n" build --out "$work/site$n")
     m[build$n]=$(peak_mb "$bin" --rules "$work/c$n" build --out "$work/site$n")
     t[codes$n]=$(time_it "codes$n" "$RUNS" 1 "$bin" --rules "$work/c$n" codes)
+    # The corpus as a help center's Markdown, then imported back (issue 15).
+    "$bin" --rules "$work/c$n" build --format md --out "$work/md$n" >/dev/null 2>&1
+    t[import$n]=$(time_it "import$n" "$RUNS" 1 "$bin" import --check --out "$work/imported$n" "$work/md$n")
+    m[import$n]=$(peak_mb "$bin" import --check --out "$work/imported$n" "$work/md$n")
 done
 
 echo "| figure | target | measured (median) | 10k/1k |"
@@ -88,5 +92,7 @@ echo "| \`check\`, 1,000 / 10,000 codes | < 800 ms at 10k | ${t[check1000]} / ${
 echo "| \`build\` (md + html), 1,000 / 10,000 codes | < 1,000 ms at 10k | ${t[build1000]} / ${t[build10000]} ms | $(ratio "${t[build1000]}" "${t[build10000]}") |"
 echo "| peak memory, \`check\` 1,000 / 10,000 codes | < 100 MB at 10k | ${m[check1000]} / ${m[check10000]} MB | |"
 echo "| peak memory, \`build\` 1,000 / 10,000 codes | < 100 MB at 10k | ${m[build1000]} / ${m[build10000]} MB | |"
+echo "| \`import --check\` of the built Markdown, 1,000 / 10,000 articles | < 3,000 ms at 10k | ${t[import1000]} / ${t[import10000]} ms | $(ratio "${t[import1000]}" "${t[import10000]}") |"
+echo "| peak memory, \`import --check\` 1,000 / 10,000 articles | | ${m[import1000]} / ${m[import10000]} MB | |"
 echo
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -77,6 +77,18 @@ impl From<std::io::Error> for RunError {
     }
 }
 
+/// The nearest `rules/` folder holding an integration (`*/integration.yaml`),
+/// from `dir` up.
+pub fn find_rules(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    dir.ancestors().map(|d| d.join("rules")).find(|rules| {
+        std::fs::read_dir(rules).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.path().join("integration.yaml").is_file())
+        })
+    })
+}
+
 /// Runs one command, writing its output to `out`; returns the exit code.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32, RunError> {
     let ctx = Context::new(cli);
@@ -110,15 +122,30 @@ pub struct Context {
 }
 
 impl Context {
+    /// `--rules`, else a `rules/` folder in the current directory or an
+    /// ancestor (as cargo finds `Cargo.toml`), else the embedded rules; the
+    /// templates likewise: `--templates`, else `templates/` beside the rules
+    /// found, else the embedded ones.
     pub fn new(cli: &Cli) -> Context {
+        let found = match &cli.rules {
+            Some(_) => None,
+            None => std::env::current_dir().ok().and_then(|d| find_rules(&d)),
+        };
+        let beside = found
+            .as_ref()
+            .and_then(|r| r.parent())
+            .map(|p| p.join("templates"))
+            .filter(|t| t.is_dir());
         Context {
             rules: cli
                 .rules
                 .clone()
+                .or(found)
                 .map_or(RuleSource::Embedded, RuleSource::Dir),
             templates: cli
                 .templates
                 .clone()
+                .or(beside)
                 .map_or(TemplateSource::Embedded, TemplateSource::Dir),
         }
     }

@@ -216,3 +216,33 @@ fn help_for_every_command() {
         );
     }
 }
+
+#[test]
+fn commands_find_the_rules_folder_of_the_checkout_they_run_in() {
+    // As cargo finds Cargo.toml: `rules/` here or in an ancestor, without --rules.
+    let dir = crate::support::rules_copy();
+    let file = dir.path().join("rules/netsuite/NS0109.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "when: token_revoked or token_expired",
+            "when: token_revoked or tokn_expired",
+        ),
+    )
+    .unwrap();
+    let sub = dir.path().join("notes/drafts");
+    std::fs::create_dir_all(&sub).unwrap();
+    let out = triage().current_dir(&sub).arg("check").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("unknown signal `tokn_expired`"), "{stdout}");
+    // Outside any checkout, the embedded rules.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = triage()
+        .current_dir(elsewhere.path())
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
