@@ -486,7 +486,7 @@ fn tidy(text: &str) -> String {
 
 /// A YAML scalar for front matter: plain only when every YAML parser reads
 /// it back as this one string (see [`plain_safe`]), else double-quoted.
-fn yaml_scalar(value: String) -> String {
+pub(crate) fn yaml_scalar(value: String) -> String {
     if plain_safe(&value) {
         value
     } else {
@@ -510,7 +510,7 @@ fn yaml_list(items: Vec<String>) -> String {
 /// A YAML double-quoted scalar. `"` and `\` are escaped, and so is every
 /// character that is not printable or that some parser reads as a line break
 /// (`\r`, NEL, U+2028, U+2029): nothing in the value can end the line.
-fn yaml_quoted(value: String) -> String {
+pub(crate) fn yaml_quoted(value: String) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {

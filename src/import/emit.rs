@@ -128,44 +128,13 @@ fn flow(items: &[String]) -> String {
 }
 
 /// The text as a plain scalar when YAML reads that back as the same string,
-/// else double-quoted.
+/// else double-quoted: the front matter's rules, one emitter for both.
 pub fn scalar(s: &str) -> String {
-    if plain_safe(s) {
-        s.to_string()
-    } else {
-        quoted(s)
-    }
+    crate::render::yaml_scalar(s.to_string())
 }
 
 fn quoted(s: &str) -> String {
-    // A JSON string is a valid YAML double-quoted scalar.
-    serde_json::to_string(s).unwrap_or_default()
-}
-
-fn plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    let lower = s.to_ascii_lowercase();
-    let keyword = matches!(
-        lower.as_str(),
-        "yes" | "no" | "true" | "false" | "null" | "~" | "on" | "off" | "y" | "n"
-    );
-    let numeric = s.parse::<f64>().is_ok()
-        || (first.is_ascii_digit() && !s.contains(' '))
-        || lower.starts_with(".inf")
-        || lower.starts_with(".nan");
-    !(keyword
-        || numeric
-        || "-?:,[]{}#&*!|>'\"%@`".contains(first)
-        || first.is_whitespace()
-        || s.ends_with(char::is_whitespace)
-        || s.ends_with(':')
-        || s.contains(": ")
-        || s.contains(" #")
-        || s.chars().any(|c| {
-            c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
-        }))
+    crate::render::yaml_quoted(s.to_string())
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ fn template(text: &str, code: &str, kind: Kind, product: &str) -> String {
 }
 
 /// The most common value (the first seen among equals), if any.
-fn majority<T: Clone + PartialEq>(values: impl IntoIterator<Item = T>) -> Option<T> {
+pub fn majority<T: Clone + PartialEq>(values: impl IntoIterator<Item = T>) -> Option<T> {
     let mut counts: Vec<(T, usize)> = Vec::new();
     for v in values {
         match counts.iter_mut().find(|(c, _)| *c == v) {

@@ -375,7 +375,7 @@ fn groups(
         let name = options
             .name
             .clone()
-            .or_else(|| lift_majority(arts.iter().filter_map(|a| a.product.clone())))
+            .or_else(|| lift::majority(arts.iter().filter_map(|a| a.product.clone())))
             .or_else(|| index.as_ref().and_then(|i| i.product.clone()))
             .unwrap_or_else(|| key.clone());
         let prefix = match &options.prefix {
@@ -393,18 +393,6 @@ fn groups(
         });
     }
     Ok(out)
-}
-
-fn lift_majority(values: impl Iterator<Item = String>) -> Option<String> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for v in values {
-        match counts.iter_mut().find(|(c, _)| *c == v) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((v, 1)),
-        }
-    }
-    let best = counts.iter().map(|(_, n)| *n).max()?;
-    counts.into_iter().find(|(_, n)| *n == best).map(|(v, _)| v)
 }
 
 /// The letters every code starts with: `LG` for LG101 and LG204.
