@@ -122,3 +122,67 @@ fn a_placeholder_prints_as_written_and_captures_the_pasted_value() {
         "{captures:?}"
     );
 }
+
+#[test]
+fn every_imported_code_is_recognised_from_its_message_with_values_filled_in() {
+    let rules = manifest_dir().join("tests/fixtures/article-rules");
+    let listed = triage()
+        .arg("--rules")
+        .arg(&rules)
+        .arg("codes")
+        .output()
+        .unwrap();
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    let codes: Vec<&str> = listed
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(codes.len(), 12, "{listed}");
+    for code in codes {
+        let help = triage()
+            .arg("--rules")
+            .arg(&rules)
+            .args(["render", "help", code])
+            .output()
+            .unwrap();
+        let help = String::from_utf8(help.stdout).unwrap();
+        let message = help
+            .lines()
+            .skip_while(|l| *l != "If you see the error:")
+            .nth(2)
+            .expect("the message line");
+        // A pasted message carries real values where the article shows placeholders.
+        let pasted = message
+            .replace("'user@example.com'", "'dana@books.example'")
+            .replace("[XX/XX/XXXX]", "03/11/2026")
+            .replace("[XXXXX]", "48213")
+            .replace("[XXX]", "6100")
+            .replace("[X]", "Travel");
+        let out = triage()
+            .arg("--rules")
+            .arg(&rules)
+            .args(["diagnose", &pasted, "--format", "json"])
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{code}: {}", String::from_utf8_lossy(&out.stderr)));
+        assert_eq!(json["code"], code, "{pasted}");
+        if pasted != message {
+            let values: Vec<&str> = json["captures"]
+                .as_object()
+                .map(|m| m.values().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            for value in [
+                "dana@books.example",
+                "03/11/2026",
+                "48213",
+                "6100",
+                "Travel",
+            ] {
+                if pasted.contains(value) {
+                    assert!(values.contains(&value), "{code}: {value} not in {values:?}");
+                }
+            }
+        }
+    }
+}
