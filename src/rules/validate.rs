@@ -453,6 +453,7 @@ impl<'a> Validator<'a> {
             .collect();
         let summary = raw.summary.as_deref().map(|s| t(s, &code_span));
 
+        self.heading_depth(&layout, &procedures, &code_span);
         let errors_now = self.findings.iter().filter(|f| f.is_error()).count();
         if errors_now > findings_before {
             return None;
@@ -480,6 +481,43 @@ impl<'a> Validator<'a> {
             faq,
             span: code_span,
         })
+    }
+
+    /// R018 when a procedure's sub-sections or variant headings would need a
+    /// level past 6 (Markdown has no `#######`).
+    fn heading_depth(&mut self, layout: &Layout, procedures: &[Procedure], at: &Span) {
+        fn depth(blocks: &[Block], headed_variants: bool) -> u8 {
+            blocks
+                .iter()
+                .map(|b| match b {
+                    Block::Section { body, .. } => 1 + depth(body, headed_variants),
+                    Block::Variants(vs) => vs
+                        .iter()
+                        .map(|v| u8::from(headed_variants) + depth(&v.body, headed_variants))
+                        .max()
+                        .unwrap_or(0),
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        let headed = layout.variant_label == super::raw::VariantLabel::Heading;
+        for p in procedures {
+            let level = layout.body_level(p.title.is_some()) + depth(&p.body, headed);
+            if level > 6 {
+                self.push(
+                    Finding::error(
+                        "R018",
+                        format!(
+                            "procedure `{}` needs a heading of level {level} for its sub-sections",
+                            p.id
+                        ),
+                    )
+                    .at(at.clone(), "in this code")
+                    .help("lower `procedure_level` in the layout, or nest fewer sections"),
+                );
+            }
+        }
     }
 
     /// Blocks that may be left out: absent is empty, present must hold some.
