@@ -28,6 +28,9 @@ const NOT_VERBS: &[&str] = &[
     "not", "only", "just", "step", "note",
 ];
 
+/// Words that open a place before the instruction: "In …, click", "Under …, select".
+const PLACE_WORDS: &[&str] = &["in", "under", "on", "from", "at", "inside", "within"];
+
 /// Verbs that end like participles ("-ed", "-ing") but are imperatives.
 const VERBS_LIKE_PARTICIPLES: &[&str] = &[
     "embed", "feed", "need", "proceed", "seed", "shred", "speed", "bring", "sing", "ring", "string",
@@ -265,7 +268,20 @@ fn step_verb(lint: &mut Lint, file: FileId, step: &Spanned<RawItem>) {
     if text.trim_start().starts_with("${") {
         return;
     }
-    let Some(range) = words(text).into_iter().next() else {
+    // "In **Sage Intacct**, go to …": a step may open with where it happens;
+    // the instruction is the first word after that place's comma.
+    let first = words(text).into_iter().next();
+    let opens_with_place = first
+        .clone()
+        .is_some_and(|r| PLACE_WORDS.contains(&text[r].to_lowercase().as_str()));
+    let range = match (opens_with_place, text.find(", ")) {
+        (true, Some(comma)) => words(&text[comma..])
+            .into_iter()
+            .next()
+            .map(|r| comma + r.start..comma + r.end),
+        _ => first,
+    };
+    let Some(range) = range else {
         return;
     };
     let word = text[range.clone()].to_lowercase();
