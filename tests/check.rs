@@ -1,12 +1,43 @@
 //! `triage check`: one fixture folder per defect under fixtures/check/, each
+//! holding only the files that differ from fixtures/check/_base; each
 //! snapshot the rendered diagnostics and the exit code.
 
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::support::{manifest_dir, triage};
+use std::path::Path;
 
-/// `triage check` in a fixture folder, with its `templates/` if it has one.
-fn check_in(dir: &std::path::Path) -> std::process::Command {
+use crate::support::{copy_dir, manifest_dir, triage};
+
+/// A case's rule folder: `fixtures/check/_base` with the case's files laid
+/// over it; `NAME.absent` in the case removes the base's `NAME`. A case holds
+/// only what differs from the base.
+pub fn materialize(case: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &manifest_dir().join("tests/fixtures/check/_base"),
+        dir.path(),
+    );
+    overlay(case, case, dir.path());
+    dir
+}
+
+fn overlay(root: &Path, from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.strip_prefix(root).unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            overlay(root, &path, to);
+        } else if let Some(name) = target.to_str().and_then(|t| t.strip_suffix(".absent")) {
+            std::fs::remove_file(name).unwrap();
+        } else if path.file_name().is_some_and(|n| n != ".keep") {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// `triage check` in a case's folder, with its `templates/` if it has one.
+fn check_in(dir: &Path) -> std::process::Command {
     let mut cmd = triage();
     cmd.current_dir(dir).args(["--rules", "rules"]);
     if dir.join("templates").is_dir() {
@@ -18,18 +49,23 @@ fn check_in(dir: &std::path::Path) -> std::process::Command {
 
 #[test]
 fn every_defect_is_reported_where_it_is() {
-    insta::glob!("fixtures/check", "*", |dir| {
-        // The glob also yields fixtures/check itself.
-        if dir.join("rules").is_dir() {
-            assert_cmd_snapshot!(check_in(dir));
+    insta::glob!("fixtures/check", "*", |case| {
+        // The glob also yields fixtures/check itself; `_base` is no case.
+        let name = case.file_name().unwrap().to_string_lossy();
+        if case.is_dir() && !name.starts_with('_') && case.ends_with(&*name) && name != "check" {
+            let dir = materialize(case);
+            assert_cmd_snapshot!(check_in(dir.path()));
         }
     });
 }
 
 #[test]
 fn json_findings_one_per_line() {
-    let dir = manifest_dir().join("tests/fixtures/check/yaml_duplicate_key");
-    let out = check_in(&dir).args(["--format", "json"]).output().unwrap();
+    let dir = materialize(&manifest_dir().join("tests/fixtures/check/yaml_duplicate_key"));
+    let out = check_in(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     let findings: Vec<serde_json::Value> = text

@@ -9,7 +9,7 @@ use crate::support::{copy_dir, manifest_dir, triage};
 /// scaffold's snapshot does not follow edits to the shipped rules.
 fn rules_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let clean = manifest_dir().join("tests/fixtures/check/clean/rules");
+    let clean = manifest_dir().join("tests/fixtures/check/_base/rules");
     copy_dir(&clean, &dir.path().join("rules"));
     dir
 }

@@ -72,7 +72,7 @@ fn schema_rejects_an_unknown_field() {
     let validator = validator();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("NS0901.yaml");
-    let clean = manifest_dir().join("tests/fixtures/check/clean/rules/netsuite/NS0901.yaml");
+    let clean = manifest_dir().join("tests/fixtures/check/_base/rules/netsuite/NS0901.yaml");
     let text = std::fs::read_to_string(&clean).unwrap();
     assert!(errors(&validator, &clean).is_empty());
     std::fs::write(
