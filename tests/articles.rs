@@ -24,6 +24,16 @@ fn built_path(site: &Path, fixture: &Path) -> PathBuf {
     site.join(product).join(parts.as_path())
 }
 
+/// `triage --rules tests/fixtures/article-rules ARGS…`.
+fn with_fixture_rules(args: &[&str]) -> std::process::Output {
+    triage()
+        .arg("--rules")
+        .arg(manifest_dir().join("tests/fixtures/article-rules"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 fn build(rules: &Path) -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     let out = triage()
@@ -91,13 +101,7 @@ fn each_house_style_is_set_once_in_its_integration_file() {
 
 #[test]
 fn a_placeholder_prints_as_written_and_captures_the_pasted_value() {
-    let rules = manifest_dir().join("tests/fixtures/article-rules");
-    let help = triage()
-        .arg("--rules")
-        .arg(&rules)
-        .args(["render", "help", "TB1150"])
-        .output()
-        .unwrap();
+    let help = with_fixture_rules(&["render", "help", "TB1150"]);
     let help = String::from_utf8(help.stdout).unwrap();
     let message = help
         .lines()
@@ -108,12 +112,7 @@ fn a_placeholder_prints_as_written_and_captures_the_pasted_value() {
         "{message}"
     );
     let pasted = message.replace("[X]", "Travel-2026");
-    let out = triage()
-        .arg("--rules")
-        .arg(&rules)
-        .args(["diagnose", &pasted, "--format", "json"])
-        .output()
-        .unwrap();
+    let out = with_fixture_rules(&["diagnose", &pasted, "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["code"], "TB1150", "{json}");
     let captures = json["captures"].as_object().expect("captures");
@@ -125,13 +124,7 @@ fn a_placeholder_prints_as_written_and_captures_the_pasted_value() {
 
 #[test]
 fn every_imported_code_is_recognised_from_its_message_with_values_filled_in() {
-    let rules = manifest_dir().join("tests/fixtures/article-rules");
-    let listed = triage()
-        .arg("--rules")
-        .arg(&rules)
-        .arg("codes")
-        .output()
-        .unwrap();
+    let listed = with_fixture_rules(&["codes"]);
     let listed = String::from_utf8(listed.stdout).unwrap();
     let codes: Vec<&str> = listed
         .lines()
@@ -139,12 +132,7 @@ fn every_imported_code_is_recognised_from_its_message_with_values_filled_in() {
         .collect();
     assert_eq!(codes.len(), 12, "{listed}");
     for code in codes {
-        let help = triage()
-            .arg("--rules")
-            .arg(&rules)
-            .args(["render", "help", code])
-            .output()
-            .unwrap();
+        let help = with_fixture_rules(&["render", "help", code]);
         let help = String::from_utf8(help.stdout).unwrap();
         let message = help
             .lines()
@@ -158,12 +146,7 @@ fn every_imported_code_is_recognised_from_its_message_with_values_filled_in() {
             .replace("[XXXXX]", "48213")
             .replace("[XXX]", "6100")
             .replace("[X]", "Travel");
-        let out = triage()
-            .arg("--rules")
-            .arg(&rules)
-            .args(["diagnose", &pasted, "--format", "json"])
-            .output()
-            .unwrap();
+        let out = with_fixture_rules(&["diagnose", &pasted, "--format", "json"]);
         let json: serde_json::Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|_| panic!("{code}: {}", String::from_utf8_lossy(&out.stderr)));
         assert_eq!(json["code"], code, "{pasted}");
