@@ -7,11 +7,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use triage::cli::Context;
 use triage::engine::{self, Observations};
 use triage::render::{Renderer, TemplateSource};
 use triage::rules::{RuleBase, RuleSource, Selection};
-use triage::run::Context;
-use triage::site::{self, Options};
+use triage::site::Options;
 
 const SIZES: [usize; 3] = [10, 1_000, 10_000];
 
@@ -126,7 +126,10 @@ fn benches(c: &mut Criterion) {
             progress: false,
         };
         group.bench_with_input(BenchmarkId::from_parameter(corpus.codes), corpus, |b, _| {
-            b.iter(|| site::build_from(&ctx, &out.path().join("site"), options).expect("build"))
+            b.iter(|| {
+                triage::cli::commands::build::build_from(&ctx, &out.path().join("site"), options)
+                    .expect("build")
+            })
         });
     }
     group.finish();

@@ -127,7 +127,10 @@ impl PlannedFix {
     fn of(p: &crate::rules::Procedure) -> PlannedFix {
         use crate::rules::Block;
         let plain = |lines: Vec<String>| -> Vec<String> {
-            lines.iter().map(|l| crate::text::strip_inline(l)).collect()
+            lines
+                .iter()
+                .map(|l| crate::util::text::strip_inline(l))
+                .collect()
         };
         let body = p.body.as_slice();
         let first = body
@@ -148,7 +151,7 @@ impl PlannedFix {
                     .any(|v| v.body.iter().any(|b| matches!(b, Block::Steps(_)))),
                 vs.iter()
                     .map(|v| PlannedVariant {
-                        label: crate::text::strip_inline(&v.label),
+                        label: crate::util::text::strip_inline(&v.label),
                         steps: plain(crate::rules::block::lines(&v.body)),
                     })
                     .collect(),
@@ -163,7 +166,7 @@ impl PlannedFix {
         };
         PlannedFix {
             id: p.id.clone(),
-            title: crate::text::strip_inline(&p.name()),
+            title: crate::util::text::strip_inline(&p.name()),
             lead,
             steps,
             numbered,
@@ -454,8 +457,8 @@ fn open_questions(
 /// Small models built in code for unit tests of the engine.
 #[cfg(test)]
 pub(crate) mod test_support {
+    use crate::diag::Span;
     use crate::rules::{Cause, Code, FrontMatter, Integration, Kind, Layout, Signal, SignalSource};
-    use crate::source::Span;
 
     /// A code `XX0001` whose causes are `(id, when, priority)`, without fixes.
     pub fn code(causes: &[(&str, &str, u32)]) -> Code {

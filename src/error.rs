@@ -1,5 +1,5 @@
 //! Errors a command can end with. Findings about rules are data
-//! ([`crate::finding::Finding`]); they become an error only when a command
+//! ([`crate::diag::Finding`]); they become an error only when a command
 //! other than `check` cannot go on with the rule base.
 
 use thiserror::Error;
@@ -31,12 +31,6 @@ pub enum Error {
     },
     #[error("template `{name}`: {message}")]
     Template { name: String, message: String },
-    /// The probe could not run: missing credentials, a bad `--base-url`, …
-    #[error(transparent)]
-    Probe(#[from] crate::probe::Error),
-    /// `triage import` could not run: unreadable or duplicate articles, …
-    #[error(transparent)]
-    Import(crate::import::ImportError),
 }
 
 fn suggestion_suffix(s: &Option<String>) -> String {

@@ -18,8 +18,8 @@ use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::Error;
+use crate::diag::closest;
 use crate::engine::{Observations, Value};
-use crate::finding::closest;
 use crate::rules::{Code, Integration};
 
 /// A facts file is a few lines; anything much larger is not one.
@@ -55,7 +55,7 @@ pub fn read(path: &Path) -> Result<Facts, Error> {
         path: name.clone(),
         source,
     };
-    let Some(bytes) = crate::source::read_bounded(path, MAX_FACTS_BYTES).map_err(io)? else {
+    let Some(bytes) = crate::diag::read_bounded(path, MAX_FACTS_BYTES).map_err(io)? else {
         return Err(Error::Input(format!(
             "--facts {name}: over the {MAX_FACTS_BYTES} byte limit for a facts file"
         )));
@@ -268,7 +268,7 @@ fn shown_key(key: &str) -> String {
     if looks_secret(key) {
         format!("a key of {} characters", key.chars().count())
     } else {
-        format!("`{}`", crate::text::excerpt(key, SHOWN_KEY))
+        format!("`{}`", crate::util::text::excerpt(key, SHOWN_KEY))
     }
 }
 
@@ -277,14 +277,14 @@ fn shown_key_name(key: &str) -> String {
     if looks_secret(key) {
         format!("<a key of {} characters>", key.chars().count())
     } else {
-        crate::text::excerpt(key, SHOWN_KEY)
+        crate::util::text::excerpt(key, SHOWN_KEY)
     }
 }
 
 /// A key that is not a plain name: redaction would touch it, or it is a
 /// long run of letters and digits without a word separator, as tokens are.
 fn looks_secret(key: &str) -> bool {
-    if crate::redact::redact(key) != key {
+    if crate::util::redact::redact(key) != key {
         return true;
     }
     let opaque = key.len() >= 16
@@ -365,16 +365,16 @@ impl<'de> Deserialize<'de> for Raw {
     }
 }
 
-/// The `--yes/--no` signals and the facts file's, as observations for one
+/// The signals said to hold (`yes`, from `--yes`) or not (`no`) and the facts file's, as observations for one
 /// code: facts first, flags over them; unknown signals are refused with the
 /// nearest known one and, for the file, where it is.
 pub fn observations(
     integration: &Integration,
     code: &Code,
-    flags: &crate::cli::Observed,
+    yes: &[String],
+    no: &[String],
     facts: Option<&Facts>,
 ) -> Result<Observations, Error> {
-    let (yes, no) = (&flags.yes, &flags.no);
     let mut obs = Observations::default();
     for fact in facts.iter().flat_map(|f| &f.signals) {
         check_signal(integration, code, &fact.signal).map_err(|e| {
@@ -392,7 +392,7 @@ pub fn observations(
         if yes.contains(signal) && no.contains(signal) {
             return Err(Error::Input(format!(
                 "`{}` is given both --yes and --no; keep the one that holds",
-                crate::text::printable(signal, false)
+                crate::util::text::printable(signal, false)
             )));
         }
         obs.set(signal.clone(), value);

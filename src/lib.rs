@@ -2,8 +2,18 @@
 //! signals, causes and fixes; from them triage diagnoses a case and renders
 //! the help article, its FAQ and a ticket draft.
 //!
-//! Data flows one way: [`rules::load`] → [`rules::validate`] → ([`engine`] |
-//! [`render`]). [`run`] ties them to the command line defined in [`cli`].
+//! The modules are layers, and each uses only the ones below it
+//! (`tests/layers.rs` holds the code to that; docs/architecture.md draws it):
+//!
+//! | layer | modules | holds |
+//! |---|---|---|
+//! | 6 | [`cli`] | the only code that sees clap: commands, loading, exit codes |
+//! | 5 | [`site`], [`probe`], [`import`], [`scaffold`], [`schema`], `corpus` | whole jobs over a rule base |
+//! | 4 | [`check`], [`render`] | the lints and the template check; articles, FAQ, tickets, reports |
+//! | 3 | [`engine`], [`recognize`], [`facts`] | diagnosis, recognising a message, what is known about a case |
+//! | 2 | [`rules`] | the model: load, validate |
+//! | 1 | [`diag`], [`error`] | findings, sources and spans; the error type |
+//! | 0 | [`util`] | text, URLs, redaction, threads, embedded files |
 
 // Input-derived data must never panic the library: handle it, report it.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
@@ -12,28 +22,18 @@ pub mod check;
 pub mod cli;
 #[doc(hidden)]
 pub mod corpus;
-pub mod diagnose;
-mod embedded;
+pub mod diag;
 pub mod engine;
 pub mod error;
 pub mod facts;
-pub mod finding;
 pub mod import;
-pub mod interactive;
-pub mod parallel;
 pub mod probe;
 pub mod recognize;
-pub mod redact;
 pub mod render;
-pub mod report;
 pub mod rules;
-pub mod run;
 pub mod scaffold;
 pub mod schema;
-pub mod serve;
 pub mod site;
-pub mod source;
-pub mod template_check;
-pub mod text;
+pub mod util;
 
 pub use error::Error;

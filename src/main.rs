@@ -2,5 +2,5 @@ use clap::Parser;
 
 fn main() {
     let cli = triage::cli::Cli::parse();
-    std::process::exit(triage::run::main(cli));
+    std::process::exit(triage::cli::main(&cli));
 }

@@ -8,6 +8,7 @@
 
 pub mod message;
 
+pub use crate::util::text::{normalize, strip_code_prefix};
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -21,32 +22,6 @@ pub const MAX_EXAMINED: usize = 1024 * 1024;
 /// "Did you mean" compares words with typos forgiven, which is not linear:
 /// only this much of the text takes part.
 pub const MAX_SUGGESTED: usize = 64 * 1024;
-
-/// Folds what differs between copies of one message: curly quotes, runs of
-/// white space and line breaks, zero-width characters.
-pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
-            '\u{00A0}' => ' ',
-            '\u{200B}'..='\u{200D}' | '\u{FEFF}' => continue,
-            c => c,
-        };
-        if c.is_whitespace() {
-            space = true;
-        } else {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c);
-        }
-    }
-    out
-}
 
 /// The part of `text` that is examined: at most [`MAX_EXAMINED`] bytes, cut
 /// at a character boundary. The flag says whether anything was cut.
@@ -149,7 +124,7 @@ pub fn recognize(rules: &RuleBase, text: &str) -> Option<Recognition> {
             .collect(),
         truncated,
         // Redacted whole, then cut: a secret across the cut must not leave its start.
-        pasted: crate::text::excerpt(&crate::redact::redact(&normalized), MAX_QUOTED),
+        pasted: crate::util::text::excerpt(&crate::util::redact::redact(&normalized), MAX_QUOTED),
     })
 }
 
@@ -184,7 +159,10 @@ fn candidate<'a>(code: &'a Code, normalized: &str) -> Option<Candidate<'a>> {
                 // Captured values reach every output: redact them here, once.
                 (
                     n.to_string(),
-                    crate::text::printable(&crate::redact::redact(m.as_str().trim()), false),
+                    crate::util::text::printable(
+                        &crate::util::redact::redact(m.as_str().trim()),
+                        false,
+                    ),
                 )
             })
         })
@@ -254,11 +232,6 @@ pub fn nearest(rules: &RuleBase, text: &str, n: usize) -> Vec<(String, String)> 
 const MIN_OVERLAP: f64 = 0.25;
 /// …and score at least this part of the best suggestion's score.
 const NEAR_BEST: f64 = 0.6;
-
-/// The message without its leading "NS0109 Sync Error: " part.
-pub fn strip_code_prefix(message: &str) -> &str {
-    message.split_once(": ").map_or(message, |(_, rest)| rest)
-}
 
 /// "Failed to login to NetSuite. Please verify …" → "Failed to login to NetSuite".
 pub fn first_clause(message: &str) -> &str {

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
-use crate::finding::did_you_mean;
+use crate::diag::did_you_mean;
 use crate::recognize::{looks_like_code, normalize, strip_code_prefix};
 use crate::rules::raw::RawIntegration;
 use crate::rules::{Integration, Kind, RuleBase, RuleSource, Selection};
@@ -27,13 +27,13 @@ pub fn create(rules: &Path, new: &NewCode) -> Result<PathBuf, Error> {
     if !looks_like_code(&code) {
         return Err(Error::Input(format!(
             "`{}` is not a code: write letters then digits, e.g. NS0200",
-            crate::text::printable(&new.code, false)
+            crate::util::text::printable(&new.code, false)
         )));
     }
     let kind = Kind::parse(new.kind.trim()).ok_or_else(|| {
         Error::Input(format!(
             "--kind `{}` is not a kind; use sync, export or connection",
-            crate::text::printable(&new.kind, false)
+            crate::util::text::printable(&new.kind, false)
         ))
     })?;
     let message = new.message.trim();

@@ -21,7 +21,7 @@ fn seed_lines() -> Vec<String> {
 }
 
 fn article_lines(md: &str) -> Vec<String> {
-    triage::text::markdown_to_text(md)
+    triage::util::text::markdown_to_text(md)
         .lines()
         .map(|l| l.trim().trim_start_matches("• ").to_string())
         .filter(|l| !l.is_empty())

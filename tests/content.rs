@@ -176,7 +176,7 @@ fn each_article_renders_its_sections_in_the_briefs_order() {
     let base = base();
     for (code, headings) in expected {
         let article = help(&base, code);
-        let body = triage::text::strip_front_matter(&article);
+        let body = triage::util::text::strip_front_matter(&article);
         let ours: Vec<&str> = body.lines().filter(|l| l.starts_with('#')).collect();
         assert_eq!(ours, headings, "{code}");
         // The message and its meaning come before the first section.

@@ -10,6 +10,7 @@ mod diagnosis;
 mod hostile;
 mod import;
 mod interactive;
+mod layers;
 mod probe;
 mod registry;
 mod scaffold;

@@ -13,20 +13,20 @@ static RENDERER: LazyLock<Renderer> =
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let _ = triage::text::markdown_to_text(&text);
-    let _ = triage::text::strip_inline(&text);
+    let _ = triage::util::text::markdown_to_text(&text);
+    let _ = triage::util::text::strip_inline(&text);
     let _ = triage::site::html::markdown_to_html(&text);
     let _ = triage::site::html::page(
         &RENDERER,
         "netsuite/Troubleshooting/Sync-Errors/NS0109-Sync-Error.md",
         &text,
     );
-    let mut sources = triage::source::Sources::default();
+    let mut sources = triage::diag::Sources::default();
     let file = sources.add("t.yaml", text.to_string());
-    let span = triage::source::Span::new(file, 0..text.len());
-    let _ = triage::rules::lint::markup::findings(&sources, &span, &text);
-    if let Some(link) = triage::site::url::safe_link(&text)
-        && let Some(scheme) = triage::site::url::scheme(&link)
+    let span = triage::diag::Span::new(file, 0..text.len());
+    let _ = triage::rules::validate::markup::findings(&sources, &span, &text);
+    if let Some(link) = triage::util::url::safe_link(&text)
+        && let Some(scheme) = triage::util::url::scheme(&link)
     {
         let scheme = scheme.to_ascii_lowercase();
         assert!(
@@ -34,5 +34,5 @@ fuzz_target!(|data: &[u8]| {
             "{link:?}"
         );
     }
-    let _ = triage::site::url::encode_path(&text);
+    let _ = triage::util::url::encode_path(&text);
 });

@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 use std::time::{Duration, SystemTime};
 
 use libfuzzer_sys::fuzz_target;
-use triage::probe::ClassificationTable;
-use triage::probe::classify::Outcome;
+use triage::rules::classify::ClassificationTable;
+use triage::rules::classify::Outcome;
 use triage::rules::{RuleBase, RuleSource, Selection};
 
 static TABLE: LazyLock<ClassificationTable> = LazyLock::new(|| {

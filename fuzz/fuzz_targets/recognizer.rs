@@ -21,5 +21,5 @@ fuzz_target!(|data: &[u8]| {
         let _ = triage::recognize::message::with_values(code, &r.captures);
     }
     let _ = triage::recognize::nearest(&RULES, &text, 3);
-    let _ = triage::redact::redact(&text);
+    let _ = triage::util::redact::redact(&text);
 });

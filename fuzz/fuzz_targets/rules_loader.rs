@@ -35,8 +35,8 @@ fuzz_target!(|data: &[u8]| {
         &RuleSource::Memory(files.clone()),
         &TemplateSource::Embedded,
     ) {
-        let _ = triage::check::render_human(&report.sources, &report.findings, false);
-        let _ = triage::check::render_json(&report.sources, &report.findings);
+        let _ = triage::diag::render::render_human(&report.sources, &report.findings, false);
+        let _ = triage::diag::render::render_json(&report.sources, &report.findings);
     }
     let Ok((base, findings)) = RuleBase::load(&RuleSource::Memory(files), &Selection::All) else {
         return;

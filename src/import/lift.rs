@@ -35,7 +35,7 @@ pub fn files(group: &Group) -> (Vec<(String, String)>, usize) {
     )];
     let indexed: Vec<(usize, &Article)> = group.articles.iter().enumerate().collect();
     // Each code file is written on its own: on all cores, in code order.
-    let codes = crate::parallel::map(
+    let codes = crate::util::parallel::map(
         &indexed,
         || (),
         |_, (i, a)| (format!("{}.yaml", a.code), house.code_file(group, *i, a)),
@@ -229,7 +229,7 @@ fn observable(a: &Article, place: RulePlace) -> bool {
 }
 
 fn is_title_case(q: &str) -> bool {
-    crate::rules::lint::is_title_case(q)
+    crate::check::lint::is_title_case(q)
 }
 
 fn article_faq_case(a: &Article) -> Option<FaqCase> {

@@ -88,7 +88,7 @@ pub struct Item {
 /// Reads the article at `path` (at most [`MAX_ARTICLE_BYTES`]) and outlines it.
 pub fn read(path: &Path) -> Result<Document, ArticleError> {
     let name = path.display().to_string();
-    let bytes = crate::source::read_bounded(path, MAX_ARTICLE_BYTES)
+    let bytes = crate::diag::read_bounded(path, MAX_ARTICLE_BYTES)
         .map_err(|source| ArticleError::Io {
             path: name.clone(),
             source,
@@ -121,7 +121,7 @@ pub fn parse(path: &str, markdown: &str) -> Result<Document, ArticleError> {
         });
     }
     plain_text(path, markdown)?;
-    let (yaml, body) = crate::text::split_front_matter(markdown);
+    let (yaml, body) = crate::util::text::split_front_matter(markdown);
     if body.len() == markdown.len() {
         return Err(ArticleError::NoFrontMatter {
             path: path.to_string(),

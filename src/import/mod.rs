@@ -142,7 +142,7 @@ pub fn import(options: &Options) -> Result<Report, ImportError> {
     let mut articles: Vec<(String, Article)> = Vec::new();
     let mut indexes: Vec<(String, IndexPage)> = Vec::new();
     // Reading and mapping is per file: on all cores, results in file order.
-    let read = crate::parallel::map(&files, || (), |_, path| read_one(path, options));
+    let read = crate::util::parallel::map(&files, || (), |_, path| read_one(path, options));
     for outcome in read {
         match outcome? {
             Source::Article(key, a) => articles.push((key, *a)),

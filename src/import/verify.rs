@@ -73,15 +73,16 @@ pub fn round_trip(
         }
     }
     // Rendering and comparing is per page: on all cores, in page order.
-    let compared = crate::parallel::map(
+    let compared = crate::util::parallel::map(
         &pages,
         || (),
         |_, (path, page)| {
             let rendered = match page {
                 Page::Article(i, c) => renderer.help(i, c)?,
-                Page::Index(i) => {
-                    renderer.render(crate::site::INDEX, &crate::site::IndexContext::new(i))?
-                }
+                Page::Index(i) => renderer.render(
+                    crate::render::index::INDEX,
+                    &crate::render::index::IndexContext::new(i),
+                )?,
             };
             Ok::<_, crate::Error>(first_difference(&read(path), &rendered))
         },
@@ -114,8 +115,8 @@ fn read(path: &str) -> String {
 /// The first line where `rendered` differs from `source`: front matter by
 /// parsed value, then the body line by line.
 pub fn first_difference(source: &str, rendered: &str) -> Option<(usize, String, String)> {
-    let (fm_a, body_a) = crate::text::split_front_matter(source);
-    let (fm_b, body_b) = crate::text::split_front_matter(rendered);
+    let (fm_a, body_a) = crate::util::text::split_front_matter(source);
+    let (fm_b, body_b) = crate::util::text::split_front_matter(rendered);
     // The same text is the same front matter; only different texts are parsed.
     let (a, b) = if fm_a == fm_b {
         (Vec::new(), Vec::new())

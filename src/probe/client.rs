@@ -329,7 +329,7 @@ pub fn transport_kind(is_timeout: bool, is_connect: bool, chain: &[String]) -> T
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::probe::shipped_netsuite_table;
+    use crate::rules::classify::shipped_netsuite_table;
 
     #[test]
     fn base_url_override_is_loopback_only() {

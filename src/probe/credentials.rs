@@ -10,7 +10,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::classify::ProbeSignal;
-use crate::finding::Severity;
+use crate::diag::Severity;
 
 pub const ENV_ACCOUNT_ID: &str = "NETSUITE_ACCOUNT_ID";
 pub const ENV_CONSUMER_KEY: &str = "NETSUITE_CONSUMER_KEY";
@@ -60,7 +60,7 @@ impl fmt::Debug for Credentials {
 }
 
 /// A problem with the credentials found without the network. Messages name variables, never
-/// their secret values. (Not a [`crate::finding::Finding`]: those point into rule files.)
+/// their secret values. (Not a [`crate::diag::Finding`]: those point into rule files.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CredentialFinding {
     pub code: String,
@@ -163,7 +163,7 @@ impl Credentials {
             };
             // Loaded: from now on redacted by exact value wherever it would be printed.
             if name != ENV_ACCOUNT_ID {
-                crate::redact::remember(&value);
+                crate::util::redact::remember(&value);
             }
             if value.is_empty() {
                 missing.push(name);
@@ -237,7 +237,7 @@ impl Credentials {
             source,
         };
         // A credentials file is a few lines; anything larger is not one.
-        let bytes = crate::source::read_bounded(path, 64 * 1024)
+        let bytes = crate::diag::read_bounded(path, 64 * 1024)
             .map_err(read_error)?
             .ok_or_else(|| {
                 read_error(std::io::Error::other(

@@ -5,7 +5,7 @@
 //! [`client`] sends it, [`classify`] turns the answer into signals through the integration's
 //! `probe:` table from the rules, and [`report`] prints them or merges them into a diagnosis.
 
-pub mod classify;
+pub use crate::rules::classify;
 pub mod client;
 pub mod credentials;
 // Public rather than `#[cfg(test)]`: the integration tests in `tests/` link this library as an
@@ -13,7 +13,7 @@ pub mod credentials;
 // own dev-dependency for `cargo test` to work from a clean clone. It only binds 127.0.0.1 and
 // nothing in the binary starts it.
 pub mod fake;
-pub mod report;
+pub mod run;
 pub mod sign;
 
 pub use classify::{ClassificationTable, ProbeSignal};
@@ -37,6 +37,16 @@ pub enum Error {
     Client(String),
     #[error("could not sign the request: {0}")]
     Sign(#[from] sign::SignError),
+    #[error(
+        "--credentials, --account, --base-url, --connect-timeout and --timeout apply only with --probe; add --probe netsuite"
+    )]
+    SettingsWithoutProbe,
+    #[error("--probe {probe} cannot observe {code}, a {integration} code; leave out --probe")]
+    WrongIntegration {
+        probe: String,
+        code: String,
+        integration: String,
+    },
 }
 
 /// The integration's classification table from the rules.
@@ -45,16 +55,4 @@ pub fn table(integration: &Integration) -> Result<&ClassificationTable, Error> {
         .probe
         .as_ref()
         .ok_or_else(|| Error::NoTable(integration.name.clone()))
-}
-
-/// The table shipped in `rules/netsuite/integration.yaml`, for unit tests.
-#[cfg(test)]
-pub(crate) fn shipped_netsuite_table() -> ClassificationTable {
-    use crate::rules::{RuleBase, RuleSource, Selection};
-    // An empty code selection reads the integration files only.
-    let (base, findings) =
-        RuleBase::load(&RuleSource::Embedded, &Selection::Code(String::new())).unwrap();
-    assert!(findings.iter().all(|f| !f.is_error()));
-    let netsuite = base.integration("netsuite").unwrap();
-    table(netsuite).unwrap().clone()
 }

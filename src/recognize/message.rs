@@ -62,9 +62,9 @@ pub fn with_values(code: &Code, captures: &BTreeMap<String, String>) -> Option<S
 /// text: printable, not cut down by redaction, not too long.
 fn fits(re: &regex::Regex, message: &str, range: &Range<usize>, name: &str, value: &str) -> bool {
     let plain = value.chars().count() <= MAX_VALUE
-        && !value.contains(crate::redact::REDACTED)
-        && crate::text::printable(value, false) == value
-        && crate::redact::redact(value) == value;
+        && !value.contains(crate::util::redact::REDACTED)
+        && crate::util::text::printable(value, false) == value
+        && crate::util::redact::redact(value) == value;
     if !plain {
         return false;
     }

@@ -6,8 +6,8 @@
 use serde_saphyr::Spanned;
 
 use super::validate::{span_within, value_span};
-use crate::finding::Finding;
-use crate::source::{FileId, Sources};
+use crate::diag::Finding;
+use crate::diag::{FileId, Sources};
 
 /// Longer ids are not names a writer chose.
 pub const MAX_ID_LEN: usize = 64;
@@ -82,7 +82,7 @@ pub fn check(
         .next()
         .map_or(bad, |c| bad + c.len_utf8());
     let at = span_within(sources, &whole, &id.value, bad..end);
-    let shown = crate::text::excerpt(&id.value, MAX_ID_LEN);
+    let shown = crate::util::text::excerpt(&id.value, MAX_ID_LEN);
     Some(
         Finding::error("R019", format!("{what} id `{shown}` is not a valid id"))
             .at(at, "not allowed in an id")

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::Error;
-use crate::finding::Finding;
-use crate::source::FileId;
+use crate::diag::FileId;
+use crate::diag::Finding;
 
 /// The file every integration folder holds besides its code files.
 pub const INTEGRATION_FILE: &str = "integration.yaml";
@@ -76,7 +76,7 @@ pub fn list(source: &RuleSource, selection: &Selection) -> Result<Listing, Error
     let mut code_names = Vec::new();
     let files = match source {
         RuleSource::Embedded => {
-            let files = crate::embedded::RULES.iter().map(|(p, t)| (*p, *t));
+            let files = crate::util::embedded::RULES.iter().map(|(p, t)| (*p, *t));
             table_files(files, selection, &mut code_names)
         }
         RuleSource::Memory(files) => {
@@ -129,7 +129,7 @@ fn dir_files(
     code_names: &mut Vec<String>,
 ) -> Result<Vec<RuleFile>, Error> {
     let (found, stopped) = walk(dir, selection, code_names)?;
-    let texts = crate::parallel::map(&found, || (), |_, f| read_text(&f.path));
+    let texts = crate::util::parallel::map(&found, || (), |_, f| read_text(&f.path));
     let mut files = Vec::with_capacity(found.len());
     // The first problem in folder order, as reading one file after another would meet it.
     for (f, text) in found.into_iter().zip(texts) {
@@ -267,7 +267,7 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
         path: path.display().to_string(),
         source,
     };
-    let Some(bytes) = crate::source::read_bounded(path, MAX_FILE_BYTES).map_err(io)? else {
+    let Some(bytes) = crate::diag::read_bounded(path, MAX_FILE_BYTES).map_err(io)? else {
         return Err(Error::Input(format!(
             "{}: over the {MAX_FILE_BYTES} byte limit for one rule file; split it or remove what does not belong",
             path.display(),

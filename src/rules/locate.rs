@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::validate::span_within;
-use crate::source::{Sources, Span};
+use crate::diag::{Sources, Span};
 
 /// Pieces shorter than this are too common to find by search.
 const MIN_NEEDLE: usize = 3;

@@ -1,12 +1,12 @@
 //! The rule base: raw YAML with spans ([`raw`]) is read by [`load`], then
 //! [`validate`] turns it into the model below, pushing every problem it finds
-//! as a [`Finding`](crate::finding::Finding). Nothing downstream sees raw data.
+//! as a [`Finding`](crate::diag::Finding). Nothing downstream sees raw data.
 
 pub mod block;
+pub mod classify;
 pub mod condition;
 pub mod ids;
 pub mod layout;
-pub mod lint;
 pub mod load;
 pub mod locate;
 pub mod pattern;
@@ -25,8 +25,8 @@ pub use load::{RuleSource, Selection};
 pub use pattern::Pattern;
 pub use raw::SignalSource;
 
-use crate::finding::Finding;
-use crate::source::{Sources, Span};
+use crate::diag::Finding;
+use crate::diag::{Sources, Span};
 
 /// A validated rule base: integrations with their codes.
 #[derive(Debug, Default)]
@@ -41,7 +41,7 @@ impl RuleBase {
         source: &RuleSource,
         selection: &Selection,
     ) -> Result<(RuleBase, Vec<Finding>), crate::Error> {
-        let loaded = pipeline::load(source, selection, false)?;
+        let loaded = pipeline::load(source, selection, &pipeline::NoLints)?;
         Ok((loaded.base, loaded.findings))
     }
 
@@ -72,7 +72,7 @@ pub struct Integration {
     pub codes: Vec<Code>,
     pub index: Option<Index>,
     /// How the probe classifies answers into signals (`probe:` in integration.yaml).
-    pub probe: Option<crate::probe::ClassificationTable>,
+    pub probe: Option<crate::rules::classify::ClassificationTable>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -5,15 +5,72 @@
 //! together. Findings come out in the order a load of one file after another
 //! gives them, whatever the threads did.
 
-use super::lint::{self, CodeFacts};
 use super::load::{self, RuleSource, Selection};
 use super::pattern::Checker;
-use super::raw::{RawCode, RawIntegration};
+use super::raw::{FaqCase, RawCode, RawIntegration};
 use super::validate::{CodesSeen, Shared, Validator};
 use super::{Code, RuleBase};
 use crate::Error;
-use crate::finding::Finding;
-use crate::source::{FileId, Sources, Span};
+use crate::diag::Finding;
+use crate::diag::{FileId, Sources, Span};
+
+/// Lints that run beside validation, while each code's parsed YAML is at
+/// hand. The model does not know them: `check` brings its own
+/// ([`crate::check::lint::Lints`]); every other command loads with [`NoLints`].
+pub trait Lints: Sync {
+    /// What the lints across codes need from one code file.
+    type Facts: Send;
+    /// The lints of one code file on its own, and its facts.
+    fn code(
+        &self,
+        sources: &Sources,
+        file: FileId,
+        raw: &RawCode,
+        faq_case: FaqCase,
+    ) -> (Vec<Finding>, Self::Facts);
+    /// The lints of an integration file over its codes' facts (`all_parsed`:
+    /// whether every file of the rule base parsed).
+    fn integration(
+        &self,
+        sources: &Sources,
+        file: FileId,
+        raw: &RawIntegration,
+        codes: &[&Self::Facts],
+        all_parsed: bool,
+    ) -> Vec<Finding>;
+    /// The lints across the whole rule base.
+    fn rule_base(&self, codes: &[&Self::Facts]) -> Vec<Finding>;
+    /// Whether to run at all (false skips the work of gathering facts).
+    fn enabled(&self) -> bool {
+        true
+    }
+}
+
+/// No lints: loading for a command other than `check`.
+pub struct NoLints;
+
+impl Lints for NoLints {
+    type Facts = ();
+    fn code(&self, _: &Sources, _: FileId, _: &RawCode, _: FaqCase) -> (Vec<Finding>, ()) {
+        (Vec::new(), ())
+    }
+    fn integration(
+        &self,
+        _: &Sources,
+        _: FileId,
+        _: &RawIntegration,
+        _: &[&()],
+        _: bool,
+    ) -> Vec<Finding> {
+        Vec::new()
+    }
+    fn rule_base(&self, _: &[&()]) -> Vec<Finding> {
+        Vec::new()
+    }
+    fn enabled(&self) -> bool {
+        false
+    }
+}
 
 /// A loaded rule base and what loading it found.
 #[derive(Debug)]
@@ -37,22 +94,27 @@ struct Group {
 }
 
 /// What became of one code file.
-enum Outcome {
+enum Outcome<F> {
     Unparsed(Box<Finding>),
-    Parsed(Box<Parsed>),
+    Parsed(Box<Parsed<F>>),
 }
 
-struct Parsed {
+struct Parsed<F> {
     code: String,
     span: Span,
     lints: Vec<Finding>,
-    facts: Option<CodeFacts>,
+    facts: Option<F>,
     /// The model (`None` with errors) and validation findings, when the
     /// integration file parsed.
     validated: Option<(Option<Code>, Vec<Finding>)>,
 }
 
-pub fn load(source: &RuleSource, selection: &Selection, lint: bool) -> Result<Loaded, Error> {
+pub fn load<L: Lints>(
+    source: &RuleSource,
+    selection: &Selection,
+    lints: &L,
+) -> Result<Loaded, Error> {
+    let lint = lints.enabled();
     let listing = load::list(source, selection)?;
     let mut sources = Sources::default();
     let mut groups: Vec<Group> = Vec::new();
@@ -99,10 +161,10 @@ pub fn load(source: &RuleSource, selection: &Selection, lint: bool) -> Result<Lo
         .enumerate()
         .flat_map(|(g, group)| group.codes.iter().map(move |id| (*id, g)))
         .collect();
-    let outcomes = crate::parallel::map(&items, Checker::default, |checker, &(id, g)| {
-        code(&sources, checker, id, shared[g].as_ref(), lint)
+    let outcomes = crate::util::parallel::map(&items, Checker::default, |checker, &(id, g)| {
+        code(&sources, checker, id, shared[g].as_ref(), lints)
     });
-    let mut parsed: Vec<Vec<Parsed>> = groups.iter().map(|_| Vec::new()).collect();
+    let mut parsed: Vec<Vec<Parsed<L::Facts>>> = groups.iter().map(|_| Vec::new()).collect();
     for (&(id, g), outcome) in items.iter().zip(outcomes) {
         match outcome {
             Outcome::Unparsed(finding) => unparsed[id] = Some(*finding),
@@ -118,14 +180,14 @@ pub fn load(source: &RuleSource, selection: &Selection, lint: bool) -> Result<Lo
         seen: CodesSeen::default(),
         checker: &checker,
     };
-    let mut facts: Vec<CodeFacts> = Vec::new();
+    let mut facts: Vec<L::Facts> = Vec::new();
     for (((group, shared), prelude), parsed) in groups.iter().zip(&shared).zip(preludes).zip(parsed)
     {
-        facts.extend(out.group(group, shared.as_ref(), prelude, parsed, lint));
+        facts.extend(out.group(group, shared.as_ref(), prelude, parsed, lints));
     }
     if lint {
-        let all: Vec<&CodeFacts> = facts.iter().collect();
-        out.lints.extend(lint::ambiguous_patterns(&all));
+        let all: Vec<&L::Facts> = facts.iter().collect();
+        out.lints.extend(lints.rule_base(&all));
     }
     let Assembly {
         findings,
@@ -145,20 +207,20 @@ pub fn load(source: &RuleSource, selection: &Selection, lint: bool) -> Result<Lo
 }
 
 /// Parses, lints and validates one code file.
-fn code(
+fn code<L: Lints>(
     sources: &Sources,
     checker: &Checker,
     id: FileId,
     shared: Option<&Shared>,
-    lint: bool,
-) -> Outcome {
+    lints: &L,
+) -> Outcome<L::Facts> {
     let raw = match load::parse::<RawCode>(id, &sources.get(id).text) {
         Ok(raw) => raw,
         Err(finding) => return Outcome::Unparsed(finding),
     };
-    let (lints, facts) = if lint {
-        let faq_case = shared.map_or(super::raw::FaqCase::Title, |s| s.layout().faq_case);
-        let (lints, facts) = lint::code(sources, id, &raw, faq_case);
+    let (lints, facts) = if lints.enabled() {
+        let faq_case = shared.map_or(FaqCase::Title, |s| s.layout().faq_case);
+        let (lints, facts) = lints.code(sources, id, &raw, faq_case);
         (lints, Some(facts))
     } else {
         (Vec::new(), None)
@@ -190,19 +252,19 @@ struct Assembly<'a> {
 
 impl Assembly<'_> {
     /// One integration folder's findings and model; returns its codes' facts.
-    fn group(
+    fn group<L: Lints>(
         &mut self,
         group: &Group,
         shared: Option<&Shared>,
         prelude: Vec<Finding>,
-        mut parsed: Vec<Parsed>,
-        lint: bool,
-    ) -> Vec<CodeFacts> {
-        let facts: Vec<CodeFacts> = parsed.iter_mut().filter_map(|p| p.facts.take()).collect();
-        if lint {
+        mut parsed: Vec<Parsed<L::Facts>>,
+        lints: &L,
+    ) -> Vec<L::Facts> {
+        let facts: Vec<L::Facts> = parsed.iter_mut().filter_map(|p| p.facts.take()).collect();
+        if lints.enabled() {
             if let Some((file, raw)) = &group.file {
-                let codes: Vec<&CodeFacts> = facts.iter().collect();
-                self.lints.extend(lint::integration(
+                let codes: Vec<&L::Facts> = facts.iter().collect();
+                self.lints.extend(lints.integration(
                     self.sources,
                     *file,
                     raw,

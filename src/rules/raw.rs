@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::raw_block::{RawBlockSchema, RawBlocks};
-use crate::probe::ClassificationTable;
+use crate::rules::classify::ClassificationTable;
 
 /// An optional field that, when written, must hold a value: `title:` with
 /// nothing after it is a finding ("has no value"), never a silent "absent".

@@ -8,6 +8,7 @@ use serde_saphyr::Spanned;
 
 mod blocks;
 mod layout;
+pub mod markup;
 
 use blocks::BlockScope;
 
@@ -21,9 +22,9 @@ use super::{
     Block, Cause, Code, Condition, Escalation, Faq, FrontMatter, Index, Integration, Kind, Layout,
     Placeholder, Procedure, Signal, Why,
 };
-use crate::finding::{Finding, did_you_mean};
-use crate::probe::ClassificationTable;
-use crate::source::{FileId, Sources, Span};
+use crate::diag::{FileId, Sources, Span};
+use crate::diag::{Finding, did_you_mean};
+use crate::rules::classify::ClassificationTable;
 
 /// Validates one integration's files, or one code of it, collecting findings.
 /// The pipeline ([`super::pipeline`]) runs one per code, on several threads.
@@ -103,7 +104,7 @@ impl<'a> Validator<'a> {
     pub fn prelude(&mut self, dir: &str, file: FileId, raw: &'a RawIntegration) -> Shared<'a> {
         self.id_shape(file, &raw.id, ids::Shape::Name, "integration");
         self.id_shape(file, &raw.prefix, ids::Shape::Prefix, "prefix");
-        let markup = super::lint::markup::integration_texts(self.sources, file, raw);
+        let markup = markup::integration_texts(self.sources, file, raw);
         self.findings.extend(markup);
         if raw.id.value != dir {
             self.push(
@@ -720,7 +721,7 @@ impl<'a> Validator<'a> {
         raw: &RawCode,
         placeholders: &[Placeholder],
     ) -> Vec<Pattern> {
-        let normalized = crate::recognize::normalize(&raw.message.value);
+        let normalized = crate::util::text::normalize(&raw.message.value);
         if raw.patterns.is_empty() {
             return vec![Pattern::new(message_pattern(
                 &normalized,
@@ -956,7 +957,7 @@ impl<'a> Validator<'a> {
     ) -> Option<String> {
         // Control characters, raw HTML and script links first: such a text is
         // not printed, whatever else it holds.
-        let markup = super::lint::markup::findings(self.sources, span, text);
+        let markup = markup::findings(self.sources, span, text);
         if markup.iter().any(Finding::is_error) {
             self.findings.extend(markup);
             return None;
@@ -1194,13 +1195,13 @@ fn layout_title<'r>(
 /// placeholder a named capture.
 fn message_pattern(normalized: &str, code: &str, placeholders: &[Placeholder]) -> String {
     let body = if normalized.starts_with(code) {
-        crate::recognize::strip_code_prefix(normalized)
+        crate::util::text::strip_code_prefix(normalized)
     } else {
         normalized
     };
     let texts: Vec<(String, &str)> = placeholders
         .iter()
-        .map(|p| (crate::recognize::normalize(&p.text), p.name.as_str()))
+        .map(|p| (crate::util::text::normalize(&p.text), p.name.as_str()))
         .filter(|(t, _)| !t.is_empty())
         .collect();
     let mut named: Vec<&str> = Vec::new();

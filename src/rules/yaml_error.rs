@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
-use crate::finding::{Finding, closest};
-use crate::source::{FileId, Span};
+use crate::diag::{FileId, Span};
+use crate::diag::{Finding, closest};
 
 use super::load::byte_offset_of;
 

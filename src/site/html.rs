@@ -46,7 +46,7 @@ fn root_of(rel_inside_html: &str) -> String {
 
 /// The preview page of one Markdown page (`md_rel` is its path in the output).
 pub fn page(renderer: &Renderer, md_rel: &str, markdown: &str) -> Result<String, Error> {
-    let (front_matter, body) = crate::text::split_front_matter(markdown);
+    let (front_matter, body) = crate::util::text::split_front_matter(markdown);
     let meta: PageMeta =
         serde_saphyr::from_str_with_options(front_matter, crate::rules::load::yaml_options())
             .unwrap_or_default();
@@ -108,9 +108,9 @@ pub fn markdown_to_html(markdown: &str) -> String {
 
 /// `Sync-Errors/NS0109-Sync-Error.md#faq` → `Sync-Errors/NS0109-Sync-Error.html#faq`;
 /// links elsewhere (`https:`, `/…`, `mailto:`) stay as they are; any other
-/// scheme (`javascript:`, `data:`, however spelt) becomes `#` ([`super::url::safe_link`]).
+/// scheme (`javascript:`, `data:`, however spelt) becomes `#` ([`crate::util::url::safe_link`]).
 fn md_to_html_link(link: &str) -> String {
-    let Some(link) = super::url::safe_link(link) else {
+    let Some(link) = crate::util::url::safe_link(link) else {
         return "#".to_string();
     };
     let (path, fragment) = link
@@ -202,7 +202,7 @@ pub fn search_index(integrations: &[IntegrationEntry]) -> Result<String, Error> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::split_front_matter;
+    use crate::util::text::split_front_matter;
 
     #[test]
     fn raw_html_is_text_and_script_links_go() {

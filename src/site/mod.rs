@@ -7,23 +7,20 @@
 
 pub mod html;
 pub mod output;
-pub mod url;
 
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-
 use crate::Error;
-use crate::cli::{BuildArgs, BuildFormat};
 use crate::render::Renderer;
-use crate::rules::{Code, Index, Integration, Kind, RuleBase, Selection};
-use crate::run::{Context, RunError};
+use crate::rules::{Code, Integration, RuleBase};
 use output::Staging;
 
-pub const INDEX: &str = "index.md.j2";
+pub use crate::render::index::{INDEX, IndexContext, article_path, index_path};
+use crate::render::index::{headline, index_title};
+use crate::util::url;
 
 /// Rule bases at least this large show a progress bar (on a terminal).
 const PROGRESS_FROM: usize = 100;
@@ -35,16 +32,6 @@ pub struct Options {
     pub html: bool,
     /// A progress bar on stderr when it is a terminal.
     pub progress: bool,
-}
-
-impl From<BuildFormat> for Options {
-    fn from(format: BuildFormat) -> Self {
-        Options {
-            markdown: format != BuildFormat::Html,
-            html: format != BuildFormat::Md,
-            progress: true,
-        }
-    }
 }
 
 /// What a build did, for the closing line.
@@ -66,34 +53,6 @@ impl std::fmt::Display for Summary {
             self.elapsed.as_millis()
         )
     }
-}
-
-/// `triage build`: loads the rules, builds, prints the summary on stderr.
-pub fn command(ctx: &Context, args: &BuildArgs) -> Result<i32, RunError> {
-    let summary = build_from(ctx, &args.out, Options::from(args.format))?;
-    eprintln!("built {}: {summary}", args.out.display());
-    Ok(0)
-}
-
-/// Loads rules and templates as `ctx` says and builds into `out`.
-pub fn build_from(ctx: &Context, out: &Path, options: Options) -> Result<Summary, Error> {
-    let start = Instant::now();
-    // Reading a large rule base takes a while too: say so on a terminal.
-    let reading = if options.progress {
-        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
-            .with_style(indicatif::ProgressStyle::default_spinner())
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    reading.set_message("reading the rules");
-    reading.enable_steady_tick(Duration::from_millis(120));
-    let loaded = ctx.load(&Selection::All);
-    reading.finish_and_clear();
-    let base = loaded?;
-    let renderer = Renderer::new(&ctx.templates)?;
-    let mut summary = build(&base, &renderer, out, options)?;
-    summary.elapsed = start.elapsed();
-    Ok(summary)
 }
 
 /// Builds the site into `out`, replacing a previous build only when complete.
@@ -266,116 +225,4 @@ fn md_rel_to_html(md_rel: &str) -> String {
         path.strip_prefix(&format!("{}/", html::DIR))
             .unwrap_or(&path),
     )
-}
-
-/// The integration's troubleshooting folder, e.g. `netsuite/Troubleshooting`.
-fn troubleshooting(integration: &Integration) -> String {
-    format!("{}/Troubleshooting", integration.id)
-}
-
-/// `Sync-Errors/NS0109-Sync-Error.md`, relative to the troubleshooting folder.
-fn article_link(code: &Code) -> String {
-    let kind = code.kind.title();
-    format!("{kind}-Errors/{}-{kind}-Error.md", code.code)
-}
-
-/// `netsuite/Troubleshooting/Sync-Errors/NS0109-Sync-Error.md`.
-pub fn article_path(integration: &Integration, code: &Code) -> String {
-    format!("{}/{}", troubleshooting(integration), article_link(code))
-}
-
-/// `netsuite/Troubleshooting/Common-NetSuite-Errors.md`.
-pub fn index_path(integration: &Integration) -> String {
-    let name: String = integration
-        .name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("{}/Common-{name}-Errors.md", troubleshooting(integration))
-}
-
-/// The index page's title: the rules' `index.title`, or "How to troubleshoot
-/// common <Product> errors", as the help site's index pages read.
-fn index_title(integration: &Integration) -> String {
-    integration.index.as_ref().map_or_else(
-        || format!("How to troubleshoot common {} errors", integration.name),
-        |i| i.title.clone(),
-    )
-}
-
-/// The line a code is listed by: its display title, or code, kind and first clause.
-fn headline(code: &Code) -> String {
-    code.front_matter.display_title.clone().unwrap_or_else(|| {
-        let message = crate::recognize::strip_code_prefix(&code.message);
-        format!(
-            "{} {} Error: {}",
-            code.code,
-            code.kind.title(),
-            crate::recognize::first_clause(message)
-        )
-    })
-}
-
-/// What `index.md.j2` sees.
-#[derive(Debug, Serialize)]
-pub struct IndexContext<'a> {
-    title: String,
-    product: &'a str,
-    integration: &'a str,
-    index: Option<&'a Index>,
-    sections: Vec<Section>,
-}
-
-#[derive(Debug, Serialize)]
-struct Section {
-    kind: &'static str,
-    kind_title: &'static str,
-    codes: Vec<IndexEntry>,
-}
-
-#[derive(Debug, Serialize)]
-struct IndexEntry {
-    code: String,
-    headline: String,
-    summary: String,
-    /// Relative to the index page.
-    link: String,
-}
-
-impl<'a> IndexContext<'a> {
-    pub fn new(integration: &'a Integration) -> Self {
-        // The help site's index pages list export, then sync, then connection errors.
-        let kinds = [Kind::Export, Kind::Sync, Kind::Connection];
-        let sections = kinds
-            .into_iter()
-            .filter_map(|kind| {
-                let mut codes: Vec<&Code> = integration
-                    .codes
-                    .iter()
-                    .filter(|c| c.kind == kind)
-                    .collect();
-                codes.sort_by(|a, b| a.code.cmp(&b.code));
-                (!codes.is_empty()).then(|| Section {
-                    kind: kind.id(),
-                    kind_title: kind.title(),
-                    codes: codes
-                        .into_iter()
-                        .map(|code| IndexEntry {
-                            code: code.code.clone(),
-                            headline: headline(code),
-                            summary: code.summary.clone(),
-                            link: url::encode_path(&article_link(code)),
-                        })
-                        .collect(),
-                })
-            })
-            .collect();
-        IndexContext {
-            title: index_title(integration),
-            product: &integration.name,
-            integration: &integration.id,
-            index: integration.index.as_ref(),
-            sections,
-        }
-    }
 }

@@ -153,7 +153,7 @@ impl Staging {
         let what = match foreign_files(&self.out) {
             Ok(files) if !files.is_empty() => format!(
                 "{} appeared in --out {out} (`triage build` did not write it)",
-                crate::text::excerpt(&files[0], 120)
+                crate::util::text::excerpt(&files[0], 120)
             ),
             _ => format!("--out {out} changed"),
         };
@@ -227,7 +227,7 @@ fn existing(out: &Path) -> Result<Existing, Error> {
             let entry = entry.map_err(io(out))?;
             return Err(Error::Input(format!(
                 "--out {shown} holds folders ({}/ …) but no files; give a new or empty folder, or remove the folders",
-                crate::text::excerpt(&entry.file_name().to_string_lossy(), 60)
+                crate::util::text::excerpt(&entry.file_name().to_string_lossy(), 60)
             )));
         }
         return Ok(Existing::Empty);

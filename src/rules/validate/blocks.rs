@@ -7,13 +7,13 @@ use std::collections::{BTreeMap, HashMap};
 use serde_saphyr::Spanned;
 
 use super::{Validator, Vars};
-use crate::finding::{Finding, did_you_mean};
+use crate::diag::{FileId, Span};
+use crate::diag::{Finding, did_you_mean};
 use crate::rules::block::{Block, Item, Variant};
 use crate::rules::raw::{RawSnippet, RawVariant};
 use crate::rules::raw_block::{
     RawBlock, RawBlockMap, RawBlocks, RawCauseItem, RawCauseList, RawItem,
 };
-use crate::source::{FileId, Span};
 
 /// What blocks in one place may refer to.
 pub struct BlockScope<'s> {

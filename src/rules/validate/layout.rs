@@ -3,10 +3,10 @@
 use serde_saphyr::Spanned;
 
 use super::Validator;
-use crate::finding::Finding;
+use crate::diag::FileId;
+use crate::diag::Finding;
 use crate::rules::layout::{self, Layout, Levels};
 use crate::rules::raw::{RawLayout, RawLevel};
-use crate::source::FileId;
 
 impl Validator<'_> {
     /// `base` with the keys `raw` sets; a level outside 1–6 is a finding
@@ -24,7 +24,7 @@ impl Validator<'_> {
         };
         for label in [&raw.note_label, &raw.tip_label].into_iter().flatten() {
             // A label opens a paragraph: it too is inline text, checked as such.
-            let span = crate::source::Span::new(file, 0..0);
+            let span = crate::diag::Span::new(file, 0..0);
             static NO_WORDS: std::collections::BTreeMap<String, String> =
                 std::collections::BTreeMap::new();
             let vars = super::Vars {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::source::Span;
+use crate::diag::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

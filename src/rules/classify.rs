@@ -335,10 +335,21 @@ pub fn clock_offset(headers: &[(String, String)], now: SystemTime) -> Option<i64
     })
 }
 
+/// The table shipped in `rules/netsuite/integration.yaml`, for unit tests.
+#[cfg(test)]
+pub(crate) fn shipped_netsuite_table() -> ClassificationTable {
+    use crate::rules::{RuleBase, RuleSource, Selection};
+    // An empty code selection reads the integration files only.
+    let (base, findings) =
+        RuleBase::load(&RuleSource::Embedded, &Selection::Code(String::new())).unwrap();
+    assert!(findings.iter().all(|f| !f.is_error()));
+    let netsuite = base.integration("netsuite").unwrap();
+    netsuite.probe.clone().unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::probe::shipped_netsuite_table;
     use std::time::{Duration, UNIX_EPOCH};
 
     fn now() -> SystemTime {

@@ -132,6 +132,37 @@ fn is_unsafe_char(c: char) -> bool {
             '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
+/// Folds what differs between copies of one message: curly quotes, runs of
+/// white space and line breaks, zero-width characters.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+            '\u{00A0}' => ' ',
+            '\u{200B}'..='\u{200D}' | '\u{FEFF}' => continue,
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The message without its leading "NS0109 Sync Error: " part.
+pub fn strip_code_prefix(message: &str) -> &str {
+    message.split_once(": ").map_or(message, |(_, rest)| rest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

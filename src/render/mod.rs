@@ -2,6 +2,9 @@
 //! Templates are embedded; `--templates DIR` overlays a folder's files on them.
 //! Undefined variables are errors, never empty strings.
 
+pub mod index;
+pub mod report;
+
 use std::path::Path;
 
 use minijinja::value::Value;
@@ -182,7 +185,7 @@ pub struct TemplateFile {
 /// The embedded templates, with a `--templates` folder's files replacing
 /// (or adding to) them by name.
 pub fn template_files(source: &TemplateSource) -> Result<Vec<TemplateFile>, Error> {
-    let mut files: Vec<TemplateFile> = crate::embedded::TEMPLATES
+    let mut files: Vec<TemplateFile> = crate::util::embedded::TEMPLATES
         .iter()
         .map(|(name, text)| TemplateFile {
             name: name.to_string(),
@@ -384,8 +387,8 @@ impl<'a> TicketPage<'a> {
         // Pasted text: credentials out, and nothing that could drive a terminal.
         // Line breaks of a multi-line paste fold into spaces first.
         let clean = |s: &str| {
-            crate::text::printable(
-                &crate::redact::redact(&crate::recognize::normalize(s)),
+            crate::util::text::printable(
+                &crate::util::redact::redact(&crate::recognize::normalize(s)),
                 false,
             )
         };

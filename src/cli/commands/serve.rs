@@ -16,10 +16,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::Error;
 use crate::cli::ServeArgs;
+use crate::cli::{Context, RunError};
 use crate::render::{Renderer, TemplateSource};
 use crate::rules::RuleSource;
-use crate::run::{Context, RunError};
-use crate::site::{self, Options, html, output};
+use crate::site::{Options, html, output};
 
 /// How often the rule and template folders are checked for changes.
 const POLL: Duration = Duration::from_millis(500);
@@ -32,7 +32,7 @@ pub const CONNECTION_DEADLINE: Duration = Duration::from_secs(5);
 /// How often the accept loop looks for a stop request.
 const ACCEPT_POLL: Duration = Duration::from_millis(20);
 
-pub fn command(ctx: &Context, args: &ServeArgs) -> Result<i32, RunError> {
+pub fn run(ctx: &Context, args: &ServeArgs) -> Result<i32, RunError> {
     let ctx = with_local_folders(ctx);
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, args.port)).map_err(|e| {
         Error::Input(format!(
@@ -220,7 +220,7 @@ impl Server {
             html: true,
             progress: false,
         };
-        let result = site::build_from(&self.ctx, &self.out, options);
+        let result = super::build::build_from(&self.ctx, &self.out, options);
         let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
         match result {
             Ok(summary) => {

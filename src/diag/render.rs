@@ -1,6 +1,5 @@
-//! `triage check`: every finding about the rules and templates at once, and
-//! their presentation — rustc-style diagnostics (codespan-reporting) for
-//! people, newline-delimited JSON for editors and CI.
+//! Findings as people and tools read them: rustc-style diagnostics
+//! (codespan-reporting) for people, newline-delimited JSON for editors and CI.
 
 use std::io::IsTerminal;
 use std::ops::Range;
@@ -10,60 +9,7 @@ use codespan_reporting::files::{self as cs_files, Files};
 use codespan_reporting::term::{self, Config, termcolor};
 use serde::Serialize;
 
-use crate::Error;
-use crate::finding::{Finding, Label, Severity};
-use crate::render::TemplateSource;
-use crate::rules::{RuleSource, Selection, pipeline};
-use crate::source::{FileId, Sources};
-
-/// Everything `check` found, with the files it read.
-#[derive(Debug)]
-pub struct Report {
-    pub sources: Sources,
-    pub findings: Vec<Finding>,
-    pub codes: usize,
-}
-
-impl Report {
-    pub fn errors(&self) -> usize {
-        self.findings.iter().filter(|f| f.is_error()).count()
-    }
-
-    pub fn warnings(&self) -> usize {
-        self.findings.len() - self.errors()
-    }
-
-    /// 0 when there is no error (warnings allowed), 1 otherwise.
-    pub fn exit_code(&self) -> i32 {
-        i32::from(self.errors() > 0)
-    }
-}
-
-/// Loads all rules (phase 1: parse with spans), validates and lints them
-/// (phase 2), then renders every template for every valid code (phase 3).
-/// Only I/O problems and unreadable files are errors; the rest are findings.
-pub fn check(rules: &RuleSource, templates: &TemplateSource) -> Result<Report, Error> {
-    let loaded = pipeline::load(rules, &Selection::All, true)?;
-    let mut findings = loaded.lints;
-    findings.extend(loaded.findings);
-    let mut base = loaded.base;
-    let mut sources = std::mem::take(&mut base.sources);
-    findings.extend(crate::template_check::check(
-        &base,
-        templates,
-        &mut sources,
-    )?);
-    findings.sort_by_key(|f| {
-        f.primary
-            .as_ref()
-            .map(|l| (l.span.file, l.span.range.start))
-    });
-    Ok(Report {
-        codes: base.codes().count(),
-        sources,
-        findings,
-    })
-}
+use super::{FileId, Finding, Label, Severity, Sources};
 
 /// Colour only for a terminal, and never when `NO_COLOR` is set.
 pub fn use_color(stream_is_terminal: bool) -> bool {
@@ -165,23 +111,6 @@ fn severity_name(s: Severity) -> &'static str {
         Severity::Error => "error",
         Severity::Warning => "warning",
     }
-}
-
-/// The closing line of a human report.
-pub fn summary(report: &Report) -> String {
-    let (errors, warnings) = (report.errors(), report.warnings());
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let files = plural(report.sources.files().len(), "file");
-    if errors + warnings == 0 {
-        let codes = plural(report.codes, "code");
-        return format!("ok: {codes} in {files} checked, no findings\n");
-    }
-    format!(
-        "{}: {}, {} in {files}\n",
-        if errors > 0 { "failed" } else { "ok" },
-        plural(errors, "error"),
-        plural(warnings, "warning"),
-    )
 }
 
 /// A finding for editors and CI: one JSON object per line.

@@ -11,10 +11,10 @@ use aho_corasick::AhoCorasick;
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
 use super::{CodeFacts, Lint};
-use crate::finding::Finding;
+use crate::diag::Finding;
+use crate::diag::{FileId, Sources, Span};
 use crate::rules::pattern;
 use crate::rules::raw::RawCode;
-use crate::source::{FileId, Sources, Span};
 
 /// One code's message and patterns, with where they are written.
 #[derive(Debug)]
@@ -34,7 +34,7 @@ impl Entry {
         };
         Entry {
             code: code.code.value.clone(),
-            message: crate::recognize::normalize(&code.message.value),
+            message: crate::util::text::normalize(&code.message.value),
             message_span: lint.span(file, &code.message),
             patterns: code
                 .patterns

@@ -6,11 +6,11 @@ use std::ops::Range;
 use serde_saphyr::Spanned;
 
 use super::Lint;
-use crate::finding::Finding;
+use crate::diag::Finding;
+use crate::diag::{FileId, Span};
 use crate::rules::raw::{FaqCase, RawCode, RawProcedure};
 use crate::rules::raw_block::{RawBlock, RawBlocks, RawItem};
 use crate::rules::validate::span_within;
-use crate::source::{FileId, Span};
 
 /// Words a Title Case heading may leave in lower case.
 const MINOR_WORDS: &[&str] = &[

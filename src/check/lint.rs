@@ -10,18 +10,51 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde_saphyr::Spanned;
 
-use super::condition::{self, Condition};
-use super::raw::{RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, SignalSource};
-use super::validate::value_span;
+use crate::diag::Finding;
+use crate::diag::{FileId, Sources, Span};
 use crate::engine::{self, Observations, Value};
-use crate::finding::Finding;
-use crate::source::{FileId, Sources, Span};
+use crate::rules::condition::{self, Condition};
+use crate::rules::raw::{
+    RawCause, RawCode, RawIntegration, RawProcedure, RawProcedureUse, SignalSource,
+};
+use crate::rules::validate::value_span;
 
 mod ambiguous;
 mod conventions;
-pub mod markup;
 
 pub use ambiguous::ambiguous_patterns;
+
+/// The lints, as the loading pipeline runs them beside validation.
+pub struct Lints;
+
+impl crate::rules::pipeline::Lints for Lints {
+    type Facts = CodeFacts;
+
+    fn code(
+        &self,
+        sources: &Sources,
+        file: FileId,
+        raw: &RawCode,
+        faq_case: crate::rules::raw::FaqCase,
+    ) -> (Vec<Finding>, CodeFacts) {
+        code(sources, file, raw, faq_case)
+    }
+
+    fn integration(
+        &self,
+        sources: &Sources,
+        file: FileId,
+        raw: &RawIntegration,
+        codes: &[&CodeFacts],
+        all_parsed: bool,
+    ) -> Vec<Finding> {
+        integration(sources, file, raw, codes, all_parsed)
+    }
+
+    fn rule_base(&self, codes: &[&CodeFacts]) -> Vec<Finding> {
+        ambiguous_patterns(codes)
+    }
+}
 
 /// Is a heading in Title Case, as R602 reads it?
 pub fn is_title_case(text: &str) -> bool {
@@ -48,7 +81,7 @@ pub fn code(
     sources: &Sources,
     file: FileId,
     code: &RawCode,
-    faq_case: super::raw::FaqCase,
+    faq_case: crate::rules::raw::FaqCase,
 ) -> (Vec<Finding>, CodeFacts) {
     let mut lint = Lint {
         sources,
@@ -208,7 +241,7 @@ impl Lint<'_> {
         }
     }
 
-    fn code(&mut self, file: FileId, code: &RawCode, faq_case: super::raw::FaqCase) {
+    fn code(&mut self, file: FileId, code: &RawCode, faq_case: crate::rules::raw::FaqCase) {
         let used: HashSet<&str> = uses(code).collect();
         self.unused_procedures(
             file,

@@ -6,15 +6,16 @@
 use std::io::{IsTerminal, Read, Write};
 
 use crate::Error;
+use crate::cli::interactive::{self, Session};
+use crate::cli::ticket::{read_facts, ticket_input_from};
+use crate::cli::{Context, RunError};
 use crate::cli::{DiagnoseArgs, DiagnoseFormat};
 use crate::engine::{self, Diagnosis, Observations};
 use crate::facts::Facts;
-use crate::interactive::{self, Session};
 use crate::recognize::Recognition;
+use crate::render::report;
 use crate::render::{Renderer, TicketInput};
-use crate::report;
 use crate::rules::{Code, Integration};
-use crate::run::{Context, RunError, read_facts, ticket_input_from};
 
 /// More than this on stdin is not read: it cannot be one error message.
 const MAX_STDIN_BYTES: u64 = 8 * 1024 * 1024;
@@ -39,11 +40,17 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, out: &mut dyn Write) -> Result<i3
     let (integration, code) = base
         .code(&id)
         .ok_or_else(|| Error::Input(format!("code {id} vanished")))?;
-    let obs = crate::facts::observations(integration, code, &args.observed, facts.as_ref())?;
+    let obs = crate::facts::observations(
+        integration,
+        code,
+        &args.observed.yes,
+        &args.observed.no,
+        facts.as_ref(),
+    )?;
     // The probe runs once, before any question: its signals join the
     // observations where no flag or fact already decided them.
     let (obs, probed, probe_report) =
-        crate::probe::report::diagnose(integration, code, obs, &args.probe)?;
+        crate::probe::run::diagnose(integration, code, obs, &args.probe.request())?;
     // Leads need the sibling codes, which a one-code load does not read. Only
     // an observation this code does not read can lead elsewhere, so the rest
     // of the rule base is loaded only then.
@@ -70,13 +77,13 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, out: &mut dyn Write) -> Result<i3
     let diagnosis = full.enrich(probed, &obs);
     let probe_block = |markdown| {
         probe_report.as_ref().map_or_else(String::new, |r| {
-            let block = crate::probe::report::block(integration, r, Some(&diagnosis), markdown);
+            let block = crate::probe::run::block(integration, r, Some(&diagnosis), markdown);
             format!("\n{block}")
         })
     };
     match args.format {
         DiagnoseFormat::Json => {
-            let json = crate::probe::report::to_json(&crate::probe::report::WithProbe {
+            let json = crate::probe::run::to_json(&crate::probe::run::WithProbe {
                 diagnosis: &diagnosis,
                 probe: probe_report.as_ref(),
             })?;
@@ -162,7 +169,7 @@ fn guided(
         TicketInput {
             message: facts
                 .and_then(|f| f.message.clone())
-                .or_else(|| crate::run::pasted_message(code, full.recognition, false)),
+                .or_else(|| crate::cli::ticket::pasted_message(code, full.recognition, false)),
             attempted_at: None,
             tried: facts.map(|f| f.tried.clone()).unwrap_or_default(),
             report_id: facts.and_then(|f| f.report_id.clone()),

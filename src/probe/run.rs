@@ -1,7 +1,6 @@
 //! The probe as commands use it: `triage probe <integration>` prints what it observed, and
 //! `--probe` on `diagnose` and `render ticket` merges its signals into the observations.
 
-use std::io::Write;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -11,46 +10,45 @@ use super::client::{
     probe,
 };
 use super::credentials::Credentials;
-use crate::cli::{ProbeArgs, ProbeCommandArgs, ProbeFormat, ProbeRequest, ProbeTarget};
 use crate::engine::{self, Diagnosis, Observations, Value};
-use crate::rules::{Code, Integration, RuleBase, Selection, SignalSource};
-use crate::run::{Context, RunError};
+use crate::rules::{Code, Integration, SignalSource};
 
-/// `triage probe <integration>`: exits 0 whenever the probe ran, whatever it found.
-pub fn command(
-    ctx: &Context,
-    args: &ProbeCommandArgs,
-    out: &mut dyn Write,
-) -> Result<i32, RunError> {
-    // An empty code selection reads the integration files only.
-    let base = ctx.load(&Selection::Code(String::new()))?;
-    let integration = integration(&base, args.integration)?;
-    let report = run(integration, &args.options).map_err(crate::Error::from)?;
-    match args.format {
-        ProbeFormat::Json => writeln!(out, "{}", to_json(&report)?)?,
-        ProbeFormat::Text => {
-            write!(out, "{}", block(integration, &report, None, false))?;
-            writeln!(
-                out,
-                "\nTo use these signals in a diagnosis: triage diagnose <CODE> --probe {}",
-                args.integration.id()
-            )?;
-        }
-    }
-    Ok(0)
+/// How to reach the account: the probe's settings, each unset one its default.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// A file of KEY=value credentials instead of the environment.
+    pub credentials: Option<std::path::PathBuf>,
+    /// The account ID instead of the credentials'.
+    pub account: Option<String>,
+    /// A loopback test server to send the request to instead.
+    pub base_url: Option<String>,
+    /// Seconds to wait for a connection.
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for the whole answer.
+    pub timeout: Option<u64>,
 }
 
-fn integration(base: &RuleBase, target: ProbeTarget) -> Result<&Integration, crate::Error> {
-    base.integration(target.id()).ok_or_else(|| {
-        crate::Error::Input(format!(
-            "the rules have no integration `{}` to probe",
-            target.id()
-        ))
-    })
+impl Settings {
+    /// Whether any setting was given.
+    pub fn any(&self) -> bool {
+        self.credentials.is_some()
+            || self.account.is_some()
+            || self.base_url.is_some()
+            || self.connect_timeout.is_some()
+            || self.timeout.is_some()
+    }
+}
+
+/// Whether to probe before diagnosing, and how.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The integration whose account to probe (`None`: no probe).
+    pub probe: Option<String>,
+    pub settings: Settings,
 }
 
 /// Reads the credentials and probes the account of `integration`.
-pub fn run(integration: &Integration, args: &ProbeArgs) -> Result<ProbeReport, super::Error> {
+pub fn run(integration: &Integration, args: &Settings) -> Result<ProbeReport, super::Error> {
     // A bad --base-url is refused before anything else is read.
     if let Some(url) = &args.base_url {
         loopback_base_url(url)?;
@@ -79,8 +77,8 @@ pub fn diagnose(
     integration: &Integration,
     code: &Code,
     mut obs: Observations,
-    request: &ProbeRequest,
-) -> Result<(Observations, Diagnosis, Option<ProbeReport>), crate::Error> {
+    request: &Request,
+) -> Result<(Observations, Diagnosis, Option<ProbeReport>), super::Error> {
     let report = requested(integration, code, request)?;
     let mut merged = Vec::new();
     for signal in report.iter().flat_map(|r| &r.signals) {
@@ -101,31 +99,22 @@ pub fn diagnose(
 fn requested(
     integration: &Integration,
     code: &Code,
-    request: &ProbeRequest,
-) -> Result<Option<ProbeReport>, crate::Error> {
-    let Some(target) = request.probe else {
-        let o = &request.options;
-        let given = o.credentials.is_some()
-            || o.account.is_some()
-            || o.base_url.is_some()
-            || o.connect_timeout.is_some()
-            || o.timeout.is_some();
-        if given {
-            return Err(crate::Error::Input(
-                "--credentials, --account, --base-url, --connect-timeout and --timeout apply only with --probe; add --probe netsuite".into(),
-            ));
+    request: &Request,
+) -> Result<Option<ProbeReport>, super::Error> {
+    let Some(target) = &request.probe else {
+        if request.settings.any() {
+            return Err(super::Error::SettingsWithoutProbe);
         }
         return Ok(None);
     };
-    if target.id() != integration.id {
-        return Err(crate::Error::Input(format!(
-            "--probe {} cannot observe {}, a {} code; leave out --probe",
-            target.id(),
-            code.code,
-            integration.name
-        )));
+    if *target != integration.id {
+        return Err(super::Error::WrongIntegration {
+            probe: target.clone(),
+            code: code.code.clone(),
+            integration: integration.name.clone(),
+        });
     }
-    Ok(Some(run(integration, &request.options)?))
+    Ok(Some(run(integration, &request.settings)?))
 }
 
 /// The report as JSON: `{"account_id", "base_url", "signals": [{"id", "value", "evidence"}],
@@ -195,10 +184,10 @@ pub fn block(
     s
 }
 
-fn severity(s: crate::finding::Severity) -> &'static str {
+fn severity(s: crate::diag::Severity) -> &'static str {
     match s {
-        crate::finding::Severity::Error => "error",
-        crate::finding::Severity::Warning => "warning",
+        crate::diag::Severity::Error => "error",
+        crate::diag::Severity::Warning => "warning",
     }
 }
 

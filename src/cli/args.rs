@@ -1,4 +1,4 @@
-//! The command line: clap definitions only. [`crate::run`] carries them out.
+//! The command line: clap definitions only. [`super::commands`] carries them out.
 
 use std::path::PathBuf;
 
@@ -311,6 +311,27 @@ pub struct ProbeArgs {
     /// Seconds to wait for the whole answer [default: 15]
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: Option<u64>,
+}
+
+impl ProbeArgs {
+    pub fn settings(&self) -> crate::probe::run::Settings {
+        crate::probe::run::Settings {
+            credentials: self.credentials.clone(),
+            account: self.account.clone(),
+            base_url: self.base_url.clone(),
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+        }
+    }
+}
+
+impl ProbeRequest {
+    pub fn request(&self) -> crate::probe::run::Request {
+        crate::probe::run::Request {
+            probe: self.probe.map(|t| t.id().to_string()),
+            settings: self.options.settings(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -10,9 +10,9 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
 use std::path::Path;
 
+use crate::cli::RunError;
 use crate::engine::{self, Diagnosis, Observations, Status, Value};
 use crate::rules::{Code, Integration};
-use crate::run::RunError;
 
 /// What a session needs besides its input and output.
 pub struct Session<'a> {
@@ -227,7 +227,7 @@ fn ticket_to_file<R: BufRead, W: Write + ?Sized>(
             "q" => return Ok(()),
             name => name,
         };
-        let shown = crate::text::printable(name, false);
+        let shown = crate::util::text::printable(name, false);
         let path = Path::new(name);
         if path.exists() {
             writeln!(out, "{shown} already exists; it is not overwritten.")?;

@@ -7,14 +7,14 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::Error;
+use crate::diag::Finding;
+use crate::diag::{FileId, Sources, Span};
 use crate::engine::{self, Observations};
-use crate::finding::Finding;
 use crate::render::{
     ArticleContext, CODE_TEMPLATES, FAQ_INTEGRATION, IntegrationPage, Renderer, TICKET,
     TemplateSource, TicketInput, TicketPage, template_files,
 };
 use crate::rules::{Code, Integration, RuleBase};
-use crate::source::{FileId, Sources, Span};
 
 /// Adds the template files to `sources` and returns the findings about them.
 pub fn check(
@@ -45,7 +45,7 @@ pub fn check(
         ..TicketInput::default()
     };
     let code_templates: Vec<&str> = CODE_TEMPLATES.into_iter().filter(|n| renders(n)).collect();
-    let page_templates: Vec<&str> = [FAQ_INTEGRATION, crate::site::INDEX]
+    let page_templates: Vec<&str> = [FAQ_INTEGRATION, crate::render::index::INDEX]
         .into_iter()
         .filter(|n| renders(n))
         .collect();
@@ -56,7 +56,7 @@ pub fn check(
         .map(|(i, c)| Work::Code(i, c))
         .chain(base.integrations.iter().map(Work::Integration))
         .collect();
-    let failures = crate::parallel::map(
+    let failures = crate::util::parallel::map(
         &work,
         || (),
         |_, work| match work {
@@ -73,7 +73,7 @@ pub fn check(
                         _ => render(
                             &renderer,
                             name,
-                            &crate::site::IndexContext::new(integration),
+                            &crate::render::index::IndexContext::new(integration),
                         ),
                     };
                     result.err().map(|e| (*name, e))

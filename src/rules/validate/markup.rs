@@ -2,7 +2,7 @@
 //! as HTML with no escaping of its own, and front-matter values: so control
 //! characters (R020), raw HTML (R021) and links that run script (R022) are
 //! errors wherever rule text is written. Run on every text by
-//! [`Validator::text_with`](super::super::validate::Validator).
+//! [`Validator::text_with`](super::Validator).
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -10,9 +10,9 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, Parser, Tag};
 use regex::Regex;
 
-use crate::finding::Finding;
+use crate::diag::Finding;
+use crate::diag::{Sources, Span};
 use crate::rules::locate::locate;
-use crate::source::{Sources, Span};
 
 /// An HTML tag, comment, declaration or processing instruction, or a
 /// kramdown attribute list (`{: onclick=…}`), which adds HTML attributes.
@@ -79,11 +79,11 @@ pub fn findings(sources: &Sources, span: &Span, text: &str) -> Vec<Finding> {
 }
 
 /// The integration file's texts that are not read through
-/// [`Validator::text_with`](super::super::validate::Validator): its name,
+/// [`Validator::text_with`](super::Validator): its name,
 /// index page and signal questions.
 pub fn integration_texts(
     sources: &Sources,
-    file: crate::source::FileId,
+    file: crate::diag::FileId,
     raw: &crate::rules::raw::RawIntegration,
 ) -> Vec<Finding> {
     let at = Span::of(file, &raw.id);
@@ -140,7 +140,7 @@ fn unsafe_link(text: &str) -> Option<Range<usize>> {
         .into_offset_iter()
         .find_map(|(event, range)| match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-                if crate::site::url::safe_link(&dest_url).is_none() =>
+                if crate::util::url::safe_link(&dest_url).is_none() =>
             {
                 Some(range)
             }

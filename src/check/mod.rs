@@ -1,0 +1,77 @@
+//! `triage check`: every finding about the rules and templates at once — the
+//! lints ([`lint`]) on top of what loading finds, then every template rendered
+//! for every valid code ([`templates`]). Presenting findings is [`crate::diag`]'s.
+
+pub mod lint;
+pub mod templates;
+
+use crate::Error;
+use crate::diag::{Finding, Sources};
+use crate::render::TemplateSource;
+use crate::rules::{RuleSource, Selection, pipeline};
+
+/// Everything `check` found, with the files it read.
+#[derive(Debug)]
+pub struct Report {
+    pub sources: Sources,
+    pub findings: Vec<Finding>,
+    pub codes: usize,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+
+    /// 0 when there is no error (warnings allowed), 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        i32::from(self.errors() > 0)
+    }
+}
+
+/// Loads all rules (phase 1: parse with spans), validates and lints them
+/// (phase 2), then renders every template for every valid code (phase 3).
+/// Only I/O problems and unreadable files are errors; the rest are findings.
+pub fn check(rules: &RuleSource, templates: &TemplateSource) -> Result<Report, Error> {
+    let loaded = pipeline::load(rules, &Selection::All, &lint::Lints)?;
+    let mut findings = loaded.lints;
+    findings.extend(loaded.findings);
+    let mut base = loaded.base;
+    let mut sources = std::mem::take(&mut base.sources);
+    findings.extend(crate::check::templates::check(
+        &base,
+        templates,
+        &mut sources,
+    )?);
+    findings.sort_by_key(|f| {
+        f.primary
+            .as_ref()
+            .map(|l| (l.span.file, l.span.range.start))
+    });
+    Ok(Report {
+        codes: base.codes().count(),
+        sources,
+        findings,
+    })
+}
+
+/// The closing line of a human report.
+pub fn summary(report: &Report) -> String {
+    let (errors, warnings) = (report.errors(), report.warnings());
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let files = plural(report.sources.files().len(), "file");
+    if errors + warnings == 0 {
+        let codes = plural(report.codes, "code");
+        return format!("ok: {codes} in {files} checked, no findings\n");
+    }
+    format!(
+        "{}: {}, {} in {files}\n",
+        if errors > 0 { "failed" } else { "ok" },
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+    )
+}

@@ -1,0 +1,47 @@
+//! `triage build`.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::Error;
+use crate::cli::{BuildArgs, BuildFormat, Context, RunError};
+use crate::render::Renderer;
+use crate::rules::Selection;
+use crate::site::{Options, Summary, build};
+
+/// What `--format` asks to write.
+pub fn options(format: BuildFormat) -> Options {
+    Options {
+        markdown: format != BuildFormat::Html,
+        html: format != BuildFormat::Md,
+        progress: true,
+    }
+}
+
+/// `triage build`: loads the rules, builds, prints the summary on stderr.
+pub fn run(ctx: &Context, args: &BuildArgs) -> Result<i32, RunError> {
+    let summary = build_from(ctx, &args.out, options(args.format))?;
+    eprintln!("built {}: {summary}", args.out.display());
+    Ok(0)
+}
+
+/// Loads rules and templates as `ctx` says and builds into `out`.
+pub fn build_from(ctx: &Context, out: &Path, options: Options) -> Result<Summary, Error> {
+    let start = Instant::now();
+    // Reading a large rule base takes a while too: say so on a terminal.
+    let reading = if options.progress {
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+            .with_style(indicatif::ProgressStyle::default_spinner())
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    reading.set_message("reading the rules");
+    reading.enable_steady_tick(Duration::from_millis(120));
+    let loaded = ctx.load(&Selection::All);
+    reading.finish_and_clear();
+    let base = loaded?;
+    let renderer = Renderer::new(&ctx.templates)?;
+    let mut summary = build(&base, &renderer, out, options)?;
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}

@@ -1,0 +1,63 @@
+//! `triage render help|faq|ticket`.
+
+use std::io::Write;
+
+use crate::Error;
+use crate::cli::ticket::{read_facts, ticket_input};
+use crate::cli::{Context, Document, RenderArgs, RenderFormat, RunError};
+use crate::diag::did_you_mean;
+use crate::probe::run as probe;
+use crate::recognize;
+use crate::render::Renderer;
+use crate::rules::Selection;
+
+pub fn run(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32, RunError> {
+    let renderer = Renderer::new(&ctx.templates)?;
+    let markdown = match args.document {
+        Document::Faq if !recognize::looks_like_code(&args.target) => {
+            let base = ctx.load(&Selection::All)?;
+            let Some(integration) = base.integration(args.target.trim()) else {
+                let ids: Vec<&str> = base.integrations.iter().map(|i| i.id.as_str()).collect();
+                return Err(Error::Input(format!(
+                    "unknown integration `{}`; {}",
+                    crate::util::text::printable(&args.target, false),
+                    did_you_mean(&args.target, ids.iter().copied())
+                        .unwrap_or_else(|| format!("known integrations: {}", ids.join(", ")))
+                ))
+                .into());
+            };
+            renderer.faq_integration(integration)?
+        }
+        document => {
+            let (base, id, recognition) = ctx.resolve(&args.target)?;
+            let (integration, code) = base
+                .code(&id)
+                .ok_or_else(|| Error::Input(format!("code {id} vanished")))?;
+            match document {
+                Document::Help => renderer.help(integration, code)?,
+                Document::Faq => renderer.faq(integration, code)?,
+                Document::Ticket => {
+                    let observed = &args.ticket.observed;
+                    let facts = read_facts(observed.facts.as_deref())?;
+                    let obs = crate::facts::observations(
+                        integration,
+                        code,
+                        &observed.yes,
+                        &observed.no,
+                        facts.as_ref(),
+                    )?;
+                    let (obs, diagnosis, _) =
+                        probe::diagnose(integration, code, obs, &args.ticket.probe.request())?;
+                    let input =
+                        ticket_input(code, &args.ticket, facts.as_ref(), recognition.as_ref())?;
+                    renderer.ticket(integration, code, &diagnosis, &obs, &input)?
+                }
+            }
+        }
+    };
+    match args.format {
+        RenderFormat::Md => write!(out, "{markdown}")?,
+        RenderFormat::Text => write!(out, "{}", crate::util::text::markdown_to_text(&markdown))?,
+    }
+    Ok(0)
+}

@@ -1,0 +1,9 @@
+//! Findings and where they point: the finding type, source files and spans,
+//! and the renderings a writer or a pipeline reads (human, plain, JSON).
+
+pub mod finding;
+pub mod render;
+pub mod source;
+
+pub use finding::*;
+pub use source::*;
