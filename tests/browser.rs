@@ -155,6 +155,36 @@ fn the_preview_reads_well_and_searches_in_chromium() {
     eprintln!("screenshots in {}", shots.display());
 }
 
+#[test]
+fn the_live_preview_says_what_it_watches_and_polls_without_errors() {
+    let Some(program) = find_chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the browser test: install Chromium (apt-get install -y chromium)"
+        );
+        eprintln!("SKIPPED the_live_preview_says_what_it_watches: Chromium not found");
+        return;
+    };
+    let browser = Browser {
+        program,
+        profile: tempfile::tempdir().unwrap(),
+    };
+    let dir = crate::support::rules_copy();
+    let (_server, port) = crate::serve::start(dir.path());
+    let url = format!("http://127.0.0.1:{port}/{ARTICLE}.html");
+    crate::serve::wait_for(port, &format!("/{ARTICLE}.html"), "the article", |s, _| {
+        s == 200
+    });
+    // Virtual time lets the script poll the build id a few times before the DOM is dumped.
+    let (dom, log) = browser.run(&["--dump-dom", "--virtual-time-budget=3000"], &url);
+    assert_no_console_messages(&log, &url);
+    assert!(
+        dom.contains("Live preview of rules: this page reloads after each edit."),
+        "{dom}"
+    );
+    assert!(dom.contains("<h1>NS0109 Sync Error in NetSuite Integration</h1>"));
+}
+
 /// `<li>` items inside `<ol>` lists (the articles do not nest ordered lists).
 fn ordered_list_items(dom: &str) -> usize {
     dom.split("<ol>")

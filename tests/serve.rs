@@ -11,7 +11,7 @@ use crate::support::{rules_copy, triage};
 const ARTICLE: &str = "/netsuite/Troubleshooting/Sync-Errors/NS0109-Sync-Error.html";
 
 /// Kills the server when the test ends, passed or not.
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -21,7 +21,7 @@ impl Drop for Server {
 }
 
 /// Starts `triage serve` on a free port; returns it with the port.
-fn start(dir: &std::path::Path) -> (Server, u16) {
+pub(crate) fn start(dir: &std::path::Path) -> (Server, u16) {
     let mut child = triage()
         .args(["--rules", "rules", "serve", "--port", "0", "--out", "site"])
         .current_dir(dir)
@@ -74,7 +74,12 @@ fn get(port: u16, path: &str) -> (u16, String) {
 }
 
 /// Polls until the page satisfies `ok` (the server rebuilds within a second).
-fn wait_for(port: u16, path: &str, what: &str, ok: impl Fn(u16, &str) -> bool) -> String {
+pub(crate) fn wait_for(
+    port: u16,
+    path: &str,
+    what: &str,
+    ok: impl Fn(u16, &str) -> bool,
+) -> String {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let (status, body) = get(port, path);
@@ -120,6 +125,36 @@ fn serve_rebuilds_on_edit_and_shows_diagnostics_for_bad_rules() {
 
     std::fs::write(&rule, &good).unwrap();
     wait_for(port, ARTICLE, "the article again", article);
+}
+
+#[test]
+fn the_open_page_reloads_itself_after_each_rebuild() {
+    let dir = rules_copy();
+    let (_server, port) = start(dir.path());
+    let page = wait_for(port, ARTICLE, "the article", |status, _| status == 200);
+    // Served pages carry the reload script with the build they were made by.
+    assert!(
+        page.contains(
+            r#"<script src="/_triage/reload.js" data-build="1" data-watching="rules"></script>"#
+        ),
+        "{page}"
+    );
+    assert_eq!(get(port, "/_triage/build"), (200, "1".to_string()));
+    let (status, script) = get(port, "/_triage/reload.js");
+    assert_eq!(status, 200);
+    assert!(script.contains("location.reload()") && script.contains("/_triage/build"));
+    // The built files themselves never carry it.
+    let built = std::fs::read_to_string(dir.path().join("site/html").join(&ARTICLE[1..])).unwrap();
+    assert!(!built.contains("_triage"), "{built}");
+
+    let rule = dir.path().join("rules/netsuite/NS0109.yaml");
+    let text = std::fs::read_to_string(&rule).unwrap();
+    std::fs::write(&rule, format!("{text}\n# edited\n")).unwrap();
+    wait_for(port, "/_triage/build", "build 2", |_, body| body == "2");
+    let page = wait_for(port, ARTICLE, "the page of build 2", |status, body| {
+        status == 200 && body.contains(r#"data-build="2""#)
+    });
+    assert!(page.contains("</script>\n</body>"), "{page}");
 }
 
 /// The status of a GET, or `None` when the connection was refused or reset.

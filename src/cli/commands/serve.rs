@@ -1,6 +1,7 @@
 //! `triage serve`: the HTML preview on 127.0.0.1, rebuilt when a rule or
-//! template file changes, so a writer sees an edit on reload. While a build
-//! fails, pages show its diagnostics instead; the server keeps running.
+//! template file changes; the open page reloads itself after each rebuild
+//! (it polls a build id, [`BUILD_ID`]). While a build fails, pages show its
+//! diagnostics instead; the server keeps running.
 //!
 //! A small HTTP/1.1 server on `std::net` (GET and HEAD of files, one request per
 //! connection) and a watcher polling modification times: enough for a preview.
@@ -11,7 +12,7 @@ use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::Error;
@@ -29,6 +30,11 @@ const MAX_REQUEST_HEAD: usize = 16 * 1024;
 pub const MAX_CONNECTIONS: usize = 32;
 /// A connection's whole life, request and answer: a slow peer cannot hold a thread longer.
 pub const CONNECTION_DEADLINE: Duration = Duration::from_secs(5);
+/// The current build's number, as text: the open page polls it and reloads when it changes.
+pub const BUILD_ID: &str = "/_triage/build";
+/// The script, added to every page `serve` answers (never to the built files), that polls it.
+pub const RELOAD_SCRIPT: &str = "/_triage/reload.js";
+const RELOAD_JS: &str = include_str!("serve/reload.js");
 /// How often the accept loop looks for a stop request.
 const ACCEPT_POLL: Duration = Duration::from_millis(20);
 
@@ -63,6 +69,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> Result<i32, RunError> {
         out,
         failure: Mutex::new(None),
         error_renderer: Renderer::new(&TemplateSource::Embedded)?,
+        build: AtomicU64::new(0),
     };
     server.rebuild();
     eprintln!("serving the preview at http://127.0.0.1:{port}/ (Ctrl-C stops)");
@@ -211,6 +218,8 @@ struct Server {
     failure: Mutex<Option<String>>,
     /// The diagnostics page must render even when the templates being edited are broken.
     error_renderer: Renderer,
+    /// How many builds have finished, good or bad; pages reload when it moves.
+    build: AtomicU64,
 }
 
 impl Server {
@@ -232,6 +241,40 @@ impl Server {
                 *failure = Some(strip_ansi(&e.to_string()));
             }
         }
+        // After the pages and the failure are in place, so a reload sees them.
+        self.build.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// What the page says it watches, for the line the reload script shows.
+    fn watching(&self) -> String {
+        match self.watched.as_slice() {
+            [] => "the embedded rules".to_string(),
+            folders => folders
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" and "),
+        }
+    }
+
+    /// A page with the reload script added before `</body>`.
+    fn live(&self, page: Vec<u8>) -> Vec<u8> {
+        let tag = format!(
+            "<script src=\"{RELOAD_SCRIPT}\" data-build=\"{}\" data-watching=\"{}\"></script>\n",
+            self.build.load(Ordering::SeqCst),
+            html_attribute(&self.watching())
+        );
+        let mut page = page;
+        match page
+            .windows(7)
+            .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        {
+            Some(at) => {
+                page.splice(at..at, tag.into_bytes());
+            }
+            None => page.extend_from_slice(tag.as_bytes()),
+        }
+        page
     }
 
     fn watch(&self) {
@@ -261,6 +304,14 @@ impl Server {
     }
 
     fn get(&self, target: &str) -> Response {
+        let path = target.split(['?', '#']).next().unwrap_or("");
+        if path == BUILD_ID {
+            let id = self.build.load(Ordering::SeqCst).to_string();
+            return Response::text(200, &id);
+        }
+        if path == RELOAD_SCRIPT {
+            return Response::new(200, content_type(Path::new("x.js")), RELOAD_JS.into());
+        }
         let Some(file) = resolve(&self.root, target) else {
             return Response::text(400, "bad path");
         };
@@ -273,11 +324,12 @@ impl Server {
             .clone();
         if let (true, Some(diagnostics)) = (is_page, failure) {
             return match html::error_page(&self.error_renderer, &diagnostics) {
-                Ok(page) => Response::new(500, HTML, page.into_bytes()),
+                Ok(page) => Response::new(500, HTML, self.live(page.into_bytes())),
                 Err(_) => Response::text(500, &diagnostics),
             };
         }
         match std::fs::read(&file) {
+            Ok(body) if is_page => Response::new(200, HTML, self.live(body)),
             Ok(body) => Response::new(200, content_type(&file), body),
             // Before a first good build the diagnostics page still gets its style.
             Err(_) if file.ends_with(html::CSS) => match self.error_renderer.source(html::CSS) {
@@ -287,6 +339,14 @@ impl Server {
             Err(_) => Response::text(404, &format!("not found: {target}")),
         }
     }
+}
+
+/// Text for a double-quoted HTML attribute.
+fn html_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// The diagnostics without terminal colours (they are coloured when stderr is a terminal).
