@@ -4,7 +4,7 @@
 
 mod choose;
 
-pub use choose::next_question;
+pub use choose::{next_question, next_question_among_possible};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -223,6 +223,13 @@ pub struct Diagnosis {
     pub alternatives: Vec<crate::recognize::Alternative>,
     /// Confirmed causes in other codes of the integration, see [`leads`].
     pub leads: Vec<Lead>,
+    /// Unknown signals, read by a possible cause, that only the probe observes: when no
+    /// question is left, these are what could still decide it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub probe_signals: Vec<String>,
+    /// The code's integration id (for the words around `probe_signals`).
+    #[serde(skip)]
+    pub integration: String,
 }
 
 impl Diagnosis {
@@ -347,7 +354,15 @@ pub fn diagnose(integration: &Integration, code: &Code, obs: &Observations) -> D
     let questions = open_questions(integration, code, &causes, obs);
     let any_confirmed = causes.iter().any(|c| c.status == Status::Confirmed);
     let all_ruled_out = causes.iter().all(|c| c.status == Status::RuledOut);
+    let undecided = !any_confirmed && questions.is_empty();
+    let probe_signals = if undecided {
+        probe_signals(integration, code, &causes, obs)
+    } else {
+        Vec::new()
+    };
     Diagnosis {
+        probe_signals,
+        integration: integration.id.clone(),
         code: code.code.clone(),
         escalate: all_ruled_out || (!any_confirmed && questions.is_empty()),
         causes,
@@ -380,6 +395,30 @@ fn observed(integration: &Integration, obs: &Observations) -> Vec<Observation> {
 }
 
 /// The signals a cause reads in `when` and `unless`, each once, in reading order.
+/// Unknown probe-only signals read by the causes still possible, in rule order.
+pub fn probe_signals(
+    integration: &Integration,
+    code: &Code,
+    verdicts: &[CauseVerdict],
+    obs: &Observations,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (cause, verdict) in code.causes.iter().zip(verdicts) {
+        if verdict.status != Status::Possible {
+            continue;
+        }
+        for name in read_signals(cause) {
+            let probe_only = integration
+                .signal(name)
+                .is_some_and(|s| s.source == SignalSource::Probe);
+            if probe_only && obs.get(name) == Value::Unknown && !out.iter().any(|o| o == name) {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
 pub fn read_signals(cause: &crate::rules::Cause) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     let names = cause

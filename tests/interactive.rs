@@ -94,8 +94,19 @@ mod pty {
     fn dont_know_back_and_a_confirmed_cause_then_the_ticket_on_screen() {
         let mut cmd = triage();
         cmd.args(["diagnose", "NS0109", "--interactive", "--facts", &facts()]);
-        // Don't know → next question; back → the first again; no; yes → confirmed; show ticket.
-        let out = converse(cmd, &["d", "back", "n", "y", "s"]);
+        // Help; don't know → next question; back → the first again; no; yes → confirmed;
+        // no second cause; show ticket.
+        let out = converse(cmd, &["?", "u", "back", "n", "y", "n", "s"]);
+        insta::assert_snapshot!(text(&out));
+    }
+
+    #[test]
+    fn after_a_confirmed_cause_it_can_keep_checking_for_a_second() {
+        let mut cmd = triage();
+        cmd.args(["diagnose", "NS0109", "-i", "--facts", &facts()])
+            .args(["--yes", "credentials_not_refreshed"]);
+        // Keep checking: yes; then yes to the next question; the input ends.
+        let out = converse(cmd, &["y", "y"]);
         insta::assert_snapshot!(text(&out));
     }
 
@@ -107,8 +118,8 @@ mod pty {
         cmd.current_dir(dir.path())
             .args(["diagnose", "NS0109", "-i", "--facts", &facts()])
             .args(["--yes", "credentials_not_refreshed"]);
-        // Confirmed by the flag: no question; file; default name exists; another name.
-        let out = converse(cmd, &["f", "", "draft.md"]);
+        // Confirmed by the flag: no second cause; file; default name exists; another name.
+        let out = converse(cmd, &["n", "f", "", "draft.md"]);
         let stdout = text(&out);
         assert!(stdout.contains("A cause is confirmed."), "{stdout}");
         assert!(

@@ -37,6 +37,7 @@ enum Answer {
     DontKnow,
     Back,
     Quit,
+    Help,
 }
 
 fn parse_answer(line: &str) -> Option<Answer> {
@@ -44,17 +45,17 @@ fn parse_answer(line: &str) -> Option<Answer> {
     Some(match a.as_str() {
         "y" | "yes" => Answer::Yes,
         "n" | "no" => Answer::No,
-        "d" | "dk" | "?" | "u" | "unknown" | "skip" | "don't know" | "dont know" | "idk" => {
+        "u" | "d" | "dk" | "unknown" | "skip" | "don't know" | "dont know" | "idk" => {
             Answer::DontKnow
         }
+        "?" | "h" | "help" => Answer::Help,
         "b" | "back" | "undo" => Answer::Back,
         "q" | "quit" | "exit" | "stop" => Answer::Quit,
         _ => return None,
     })
 }
 
-const HELP: &str =
-    "Answer y (yes), n (no), d (don't know), b (back to the previous question) or q (stop asking).";
+const HELP: &str = "Answer y (yes), n (no), u (don't know), b (back to the previous question) or q (stop asking); ? shows this again.";
 
 /// How the questions ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,13 +103,24 @@ fn ask<R: BufRead, W: Write + ?Sized>(
     // Signals answered in this session, latest last, for going back.
     let mut answered: Vec<String> = Vec::new();
     let mut skipped: BTreeSet<String> = BTreeSet::new();
+    // Whether the person asked to look for a second cause after one was confirmed.
+    let mut beyond = false;
     loop {
         let verdicts = engine::verdicts(code, obs);
-        if verdicts.iter().any(|v| v.status == Status::Confirmed) {
-            return Ok(End::Confirmed);
+        let confirmed = verdicts.iter().any(|v| v.status == Status::Confirmed);
+        let next = engine::next_question_among_possible(integration, code, obs, &skipped);
+        if confirmed && !beyond {
+            if next.is_none() || !keep_checking(input, out)? {
+                return Ok(End::Confirmed);
+            }
+            beyond = true;
         }
-        let Some(question) = engine::next_question(integration, code, obs, &skipped) else {
-            return Ok(End::NothingToAsk);
+        let Some(question) = next else {
+            return Ok(if confirmed {
+                End::Confirmed
+            } else {
+                End::NothingToAsk
+            });
         };
         let possible = verdicts
             .iter()
@@ -116,7 +128,7 @@ fn ask<R: BufRead, W: Write + ?Sized>(
             .count();
         write!(
             out,
-            "\n[{possible} of {} causes still possible] {} [y/n/d/b/q] ",
+            "\n[{possible} of {} causes still possible] {} [y/n/u/b/q/?] ",
             verdicts.len(),
             question.question
         )?;
@@ -148,7 +160,29 @@ fn ask<R: BufRead, W: Write + ?Sized>(
                 None => writeln!(out, "Nothing to go back to: this is the first question.")?,
             },
             Some(Answer::Quit) => return Ok(End::Quit),
-            None => writeln!(out, "{HELP}")?,
+            Some(Answer::Help) | None => writeln!(out, "{HELP}")?,
+        }
+    }
+}
+
+/// A cause is confirmed and others are still possible: ask whether to go on.
+fn keep_checking<R: BufRead, W: Write + ?Sized>(
+    input: &mut R,
+    out: &mut W,
+) -> Result<bool, RunError> {
+    loop {
+        write!(
+            out,
+            "\nA cause is confirmed. Keep checking for a second cause? [y/n] "
+        )?;
+        out.flush()?;
+        let Some(line) = read_line(input)? else {
+            return Ok(false);
+        };
+        match line.trim().to_lowercase().as_str() {
+            "y" | "yes" => return Ok(true),
+            "n" | "no" | "q" | "" => return Ok(false),
+            _ => writeln!(out, "Answer y or n.")?,
         }
     }
 }
@@ -156,10 +190,19 @@ fn ask<R: BufRead, W: Write + ?Sized>(
 fn ending(end: End, d: &Diagnosis) -> String {
     let possible = d.with_status(Status::Possible).count();
     match end {
-        End::Confirmed => "A cause is confirmed.".to_string(),
+        End::Confirmed => match d.with_status(Status::Confirmed).count() {
+            1 => "A cause is confirmed.".to_string(),
+            n => format!("{n} causes are confirmed."),
+        },
         End::NothingToAsk if possible == 0 => {
             "Every cause is ruled out: this needs Concierge.".to_string()
         }
+        End::NothingToAsk if !d.probe_signals.is_empty() => format!(
+            "No other question can decide it: what is left only the probe observes ({}). Run `triage diagnose {} --probe {}` to observe it.",
+            d.probe_signals.join(", "),
+            d.code,
+            d.integration
+        ),
         End::NothingToAsk => format!(
             "No other question can decide it: {possible} cause{} still possible.",
             if possible == 1 { " is" } else { "s are" }

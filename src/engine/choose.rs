@@ -39,10 +39,24 @@ pub fn next_question(
     obs: &Observations,
     skipped: &BTreeSet<String>,
 ) -> Option<Question> {
-    let current = verdicts(code, obs);
-    if current.iter().any(|v| v.status == Status::Confirmed) {
+    if verdicts(code, obs)
+        .iter()
+        .any(|v| v.status == Status::Confirmed)
+    {
         return None;
     }
+    next_question_among_possible(integration, code, obs, skipped)
+}
+
+/// The best question for deciding between the causes still possible, even
+/// when one is confirmed already: to look for a second cause.
+pub fn next_question_among_possible(
+    integration: &Integration,
+    code: &Code,
+    obs: &Observations,
+    skipped: &BTreeSet<String>,
+) -> Option<Question> {
+    let current = verdicts(code, obs);
     let hypotheses: Vec<Hypothesis> = code
         .causes
         .iter()

@@ -126,10 +126,7 @@ fn render(code: &Code, d: &Diagnosis, view: View, style: Style) -> String {
         }
     }
     if d.escalate {
-        s.push_str(&format!(
-            "\n{}\n",
-            style.strong("Escalate: nothing here explains the error. Contact Concierge (`triage render ticket`).")
-        ));
+        s.push_str(&format!("\n{}\n", style.strong(&escalate_line(d))));
     }
     s
 }
@@ -241,6 +238,34 @@ fn recognition_lines(d: &Diagnosis) -> Vec<String> {
         lines.push(format!("From the message: {}.", values.join(", ")));
     }
     lines
+}
+
+/// Why to escalate, in words that agree with the causes listed above it:
+/// "nothing explains it" only when every cause is ruled out.
+fn escalate_line(d: &Diagnosis) -> String {
+    let concierge = "Contact Concierge (`triage render ticket`).";
+    let possible = d.with_status(Status::Possible).count();
+    if possible == 0 {
+        return format!(
+            "Escalate: every cause is ruled out; nothing here explains the error. {concierge}"
+        );
+    }
+    let these = if possible == 1 {
+        "the possible cause above"
+    } else {
+        "the possible causes above"
+    };
+    if d.probe_signals.is_empty() {
+        format!("Escalate: no question left can decide {these}. {concierge}")
+    } else {
+        format!(
+            "Escalate: only the probe can decide {these} (it observes {}): run `triage diagnose {} --probe {}`, or {}",
+            d.probe_signals.join(", "),
+            d.code,
+            d.integration,
+            concierge.replacen('C', "c", 1)
+        )
+    }
 }
 
 fn unconfirmed_summary(d: &Diagnosis) -> String {
