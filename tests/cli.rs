@@ -246,3 +246,33 @@ fn commands_find_the_rules_folder_of_the_checkout_they_run_in() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn a_ticket_without_an_attempt_time_says_the_time_is_the_drafts() {
+    let out = triage()
+        .args(["render", "ticket", "NS0109", "--format", "text"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("Approximate time of the sync attempt:"))
+        .expect("the time line");
+    assert!(
+        line.ends_with(" UTC (not given; time of this draft)"),
+        "{line}"
+    );
+    let given = triage()
+        .args([
+            "render",
+            "ticket",
+            "NS0109",
+            "--attempted-at",
+            "2026-11-28T09:30:00Z",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(given.stdout).unwrap();
+    assert!(text.contains("attempt: 2026-11-28 09:30 UTC\n"), "{text}");
+}

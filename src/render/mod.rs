@@ -393,10 +393,17 @@ impl<'a> TicketPage<'a> {
             )
         };
         let message = clean(input.message.as_deref().unwrap_or(&code.message));
-        let attempted_at = input.attempted_at.unwrap_or_else(jiff::Timestamp::now);
+        // A time nobody gave is said to be the draft's, never passed off as the attempt's.
+        let attempted_at = match input.attempted_at {
+            Some(t) => t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+            None => format!(
+                "{} (not given; time of this draft)",
+                jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M UTC")
+            ),
+        };
         let ticket = TicketContext {
             message,
-            attempted_at: attempted_at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+            attempted_at,
             observed,
             confirmed: texts(Status::Confirmed),
             possible: texts(Status::Possible),
