@@ -276,3 +276,33 @@ fn a_ticket_without_an_attempt_time_says_the_time_is_the_drafts() {
     let text = String::from_utf8(given.stdout).unwrap();
     assert!(text.contains("attempt: 2026-11-28 09:30 UTC\n"), "{text}");
 }
+
+#[test]
+fn every_command_names_its_formats_alike_and_takes_the_aliases() {
+    let run = |args: &[&str]| {
+        let out = triage().args(args).output().unwrap();
+        assert!(out.status.code().is_some_and(|c| c < 2), "{args:?}");
+        out.stdout
+    };
+    let pairs: [(&[&str], &[&str]); 4] = [
+        (
+            &["diagnose", "NS0109", "--format", "md"],
+            &["diagnose", "NS0109", "--format", "markdown"],
+        ),
+        (
+            &["diagnose", "NS0109", "--format", "text"],
+            &["diagnose", "NS0109", "--format", "human"],
+        ),
+        (
+            &["render", "help", "NS0109", "--format", "md"],
+            &["render", "help", "NS0109", "--format", "markdown"],
+        ),
+        (
+            &["check", "--format", "text"],
+            &["check", "--format", "human"],
+        ),
+    ];
+    for (name, alias) in pairs {
+        assert_eq!(run(name), run(alias), "{alias:?} is {name:?}");
+    }
+}

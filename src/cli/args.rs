@@ -124,14 +124,17 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// `human`: diagnostics with the source line; `json`: one object per line
-    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    /// `text`: diagnostics with the source line; `json`: one object per line
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
 }
 
+// Every command names its formats alike: `text`, `md`, `json` (with `human`
+// and `markdown` accepted as aliases).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
-    Human,
+    #[value(alias = "human")]
+    Text,
     Json,
 }
 
@@ -179,9 +182,11 @@ pub struct DiagnoseArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiagnoseFormat {
+    #[value(alias = "human")]
     Text,
     Json,
-    Markdown,
+    #[value(alias = "markdown")]
+    Md,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -197,8 +202,10 @@ pub enum Document {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RenderFormat {
     /// Help-site Markdown
+    #[value(alias = "markdown")]
     Md,
     /// Plain text for a terminal
+    #[value(alias = "human")]
     Text,
 }
 
@@ -266,6 +273,7 @@ impl ProbeTarget {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProbeFormat {
+    #[value(alias = "human")]
     Text,
     Json,
 }
@@ -346,6 +354,7 @@ pub struct BuildArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BuildFormat {
     /// The Markdown tree for the help site
+    #[value(alias = "markdown")]
     Md,
     /// The HTML preview, under html/
     Html,

@@ -12,7 +12,7 @@ pub fn run(ctx: &Context, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, 
             "{}",
             crate::diag::render::render_json(&report.sources, &report.findings)
         )?,
-        CheckFormat::Human => {
+        CheckFormat::Text => {
             let color = crate::diag::render::stdout_color();
             write!(
                 out,

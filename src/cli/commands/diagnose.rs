@@ -97,7 +97,7 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, out: &mut dyn Write) -> Result<i3
             let text = report::text(code, &diagnosis, view);
             write!(out, "{text}{}", probe_block(false))?
         }
-        DiagnoseFormat::Markdown => {
+        DiagnoseFormat::Md => {
             let markdown = report::markdown(code, &diagnosis, args.explain);
             write!(out, "{markdown}{}", probe_block(true))?
         }
