@@ -3,14 +3,36 @@
 
 use serde_saphyr::Spanned;
 
-use super::{Validator, Vars, blocks};
+use super::{InCode, Validator, Vars, blocks};
 use crate::diag::{FileId, Span};
 use crate::diag::{Finding, did_you_mean};
 use crate::rules::raw::RawCause;
 use crate::rules::{Cause, Condition};
 
 impl<'a> Validator<'a> {
-    pub(super) fn cause(
+    /// The code's causes without errors, in order; duplicate ids are R102.
+    pub(super) fn causes(&mut self, at: InCode, listed: &[&str]) -> Vec<Cause> {
+        let InCode {
+            shared,
+            file,
+            raw,
+            vars,
+            ..
+        } = at;
+        let signal_ids: Vec<&str> = shared.signals.keys().copied().collect();
+        let mut causes = Vec::new();
+        // Only the duplicate findings matter here; causes are matched by position.
+        self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
+        for cause in &raw.causes {
+            if let Some(c) = self.cause(file, cause, &signal_ids, listed, vars) {
+                causes.push(c);
+            }
+        }
+        causes
+    }
+
+    /// One cause: its text or items (R012), conditions and fixes.
+    fn cause(
         &mut self,
         file: FileId,
         raw: &RawCause,

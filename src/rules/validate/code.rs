@@ -5,12 +5,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::blocks::BlockScope;
-use super::{Shared, Validator, Vars};
+use super::{InCode, Shared, Validator, Vars};
 use crate::diag::{FileId, Span};
 use crate::diag::{Finding, did_you_mean};
 use crate::rules::ids;
 use crate::rules::pattern::{Checked, Pattern};
-use crate::rules::raw::RawCode;
+use crate::rules::raw::{RawCode, RawWhy};
 use crate::rules::{
     Block, Cause, Code, Escalation, Faq, FrontMatter, Kind, Placeholder, Procedure, Why,
 };
@@ -42,9 +42,77 @@ impl<'a> Validator<'a> {
     /// One code's model, or `None` when its rules have errors (reported).
     /// Duplicate codes across files are the caller's to find ([`CodesSeen`]).
     pub fn code(&mut self, shared: &Shared, file: FileId, raw: &RawCode) -> Option<Code> {
-        let findings_before = self.findings.iter().filter(|f| f.is_error()).count();
+        let findings_before = self.errors();
         let code_span = Span::of(file, &raw.code);
         let code_id = raw.code.value.clone();
+        self.names(shared, file, raw, &code_span);
+        let kind = self.kind(file, raw);
+        let vars = Vars {
+            code: &code_id,
+            kind,
+            product: shared.name,
+        };
+        let at = InCode {
+            shared,
+            file,
+            raw,
+            vars: &vars,
+            span: &code_span,
+        };
+        let layout = match &raw.layout {
+            Some(l) => self.layout(file, &shared.layout, l),
+            None => shared.layout.clone(),
+        };
+        let placeholders = self.placeholders(file, raw);
+        let patterns = self.patterns(file, raw, &placeholders);
+        let (procedures, listed) = self.fix_procedures(at);
+        let causes = self.causes(at, &listed);
+        let escalation = self.escalation(at);
+        let sections = self.sections(at, &causes);
+        let front_matter = self.front_matter(at);
+        let faq = self.faq(at);
+        let summary = raw
+            .summary
+            .as_deref()
+            .map(|s| self.text_or_written(at, s, &code_span));
+
+        self.heading_depth(&layout, &procedures, &code_span);
+        if self.errors() > findings_before {
+            return None;
+        }
+        Some(Code {
+            code: code_id,
+            kind,
+            message: raw.message.value.clone(),
+            placeholders,
+            patterns,
+            summary: summary.unwrap_or_else(|| {
+                procedures
+                    .first()
+                    .map_or_else(String::new, |p: &Procedure| format!("{}.", p.name()))
+            }),
+            front_matter,
+            layout,
+            meaning: sections.meaning?,
+            why: sections.why,
+            causes,
+            fix_heading: sections.fix_heading?,
+            fix_lead: sections.fix_lead?,
+            procedures,
+            escalation,
+            faq,
+            span: code_span,
+        })
+    }
+
+    /// How many errors are found so far.
+    fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_error()).count()
+    }
+
+    /// The code's id (R019), its file's name (R010) and its prefix (R011).
+    fn names(&mut self, shared: &Shared, file: FileId, raw: &RawCode, code_span: &Span) {
+        let code_id = &raw.code.value;
         self.id_shape(file, &raw.code, ids::Shape::Code, "code");
 
         let file_name = &self.sources.get(file).name;
@@ -52,7 +120,7 @@ impl<'a> Validator<'a> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if !stem.eq_ignore_ascii_case(&code_id) {
+        if !stem.eq_ignore_ascii_case(code_id) {
             self.push(
                 Finding::error(
                     "R010",
@@ -78,8 +146,11 @@ impl<'a> Validator<'a> {
                 .at(code_span.clone(), "this code"),
             );
         }
+    }
 
-        let kind = match Kind::parse(&raw.kind.value) {
+    /// The code's kind; an unknown one is R007 (and `sync` stands in).
+    fn kind(&mut self, file: FileId, raw: &RawCode) -> Kind {
+        match Kind::parse(&raw.kind.value) {
             Some(k) => k,
             None => {
                 let help = did_you_mean(&raw.kind.value, Kind::ALL.iter().map(|k| k.id()))
@@ -94,31 +165,18 @@ impl<'a> Validator<'a> {
                 );
                 Kind::Sync
             }
-        };
-        let vars = Vars {
-            code: &code_id,
-            kind,
-            product: shared.name,
-        };
-        let layout = match &raw.layout {
-            Some(l) => self.layout(file, &shared.layout, l),
-            None => shared.layout.clone(),
-        };
-        let placeholders = self.placeholders(file, raw);
-        let patterns = self.patterns(file, raw, &placeholders);
-        let (procedures, listed) = self.fix_procedures(shared, file, raw, &vars);
-
-        let signal_ids: Vec<&str> = shared.signals.keys().copied().collect();
-        let mut causes = Vec::new();
-        // Only the duplicate findings matter here; causes are matched by position.
-        self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
-        for cause in &raw.causes {
-            if let Some(c) = self.cause(file, cause, &signal_ids, &listed, &vars) {
-                causes.push(c);
-            }
         }
-        let escalation = self.escalation(shared, raw, kind, &vars, &code_span);
+    }
 
+    /// The article's sections of blocks: meaning, why, the fix's lead and heading.
+    fn sections(&mut self, at: InCode, causes: &[Cause]) -> Sections {
+        let InCode {
+            shared,
+            file,
+            raw,
+            vars,
+            span: code_span,
+        } = at;
         let no_words = BTreeMap::new();
         let cause_items: Vec<(String, Vec<String>)> = causes
             .iter()
@@ -127,54 +185,25 @@ impl<'a> Validator<'a> {
         let scope = BlockScope {
             file,
             shared_file: shared.file,
-            vars: &vars,
+            vars,
             snippets: &shared.snippets,
             variants: &shared.variants,
             causes: None,
             words: &no_words,
         };
-        let meaning = self.optional_blocks(raw.meaning.as_ref(), &scope, &code_span);
-        let why = raw.why.as_ref().and_then(|w| {
-            let heading = match &w.heading {
-                Some(h) => self.text(h, &vars, &code_span)?,
-                None => self.text(
-                    layout_title(
-                        &raw.layout,
-                        &shared.raw.layout,
-                        |l| &l.why_title,
-                        crate::rules::layout::WHY_TITLE,
-                    ),
-                    &vars,
-                    &code_span,
-                )?,
-            };
-            let in_why = BlockScope {
-                causes: Some(&cause_items),
-                ..scope
-            };
-            let body = self.blocks(&w.body, &in_why, &code_span)?;
-            if body
-                .iter()
-                .filter(|b| matches!(b, Block::Causes(_)))
-                .count()
-                > 1
-            {
-                self.push(
-                    Finding::error("R016", "the cause list is printed twice in `why.body`")
-                        .at(code_span.clone(), "in this code")
-                        .help("keep one `causes` block; write other lists as `bullets`"),
-                );
-                return None;
-            }
-            Some(Why { heading, body })
-        });
+        let meaning = self.optional_blocks(raw.meaning.as_ref(), &scope, code_span);
+        let in_why = BlockScope {
+            causes: Some(&cause_items),
+            ..scope
+        };
+        let why = raw.why.as_ref().and_then(|w| self.why(at, w, &in_why));
         let fix_lead = self.optional_blocks(
             raw.fix.as_ref().and_then(|f| f.lead.as_ref()),
             &scope,
-            &code_span,
+            code_span,
         );
         let fix_heading = match raw.fix.as_ref().and_then(|f| f.heading.as_ref()) {
-            Some(h) => self.text(h, &vars, &code_span),
+            Some(h) => self.text(h, vars, code_span),
             None => self.text(
                 layout_title(
                     &raw.layout,
@@ -182,16 +211,75 @@ impl<'a> Validator<'a> {
                     |l| &l.fix_title,
                     crate::rules::layout::FIX_TITLE,
                 ),
-                &vars,
-                &code_span,
+                vars,
+                code_span,
             ),
         };
+        Sections {
+            meaning,
+            why,
+            fix_heading,
+            fix_lead,
+        }
+    }
 
+    /// The `why` section: its heading, and a body that prints the cause list
+    /// at most once (R016).
+    fn why(&mut self, at: InCode, w: &RawWhy, in_why: &BlockScope) -> Option<Why> {
+        let InCode {
+            shared,
+            raw,
+            vars,
+            span: code_span,
+            ..
+        } = at;
+        let heading = match &w.heading {
+            Some(h) => self.text(h, vars, code_span)?,
+            None => self.text(
+                layout_title(
+                    &raw.layout,
+                    &shared.raw.layout,
+                    |l| &l.why_title,
+                    crate::rules::layout::WHY_TITLE,
+                ),
+                vars,
+                code_span,
+            )?,
+        };
+        let body = self.blocks(&w.body, in_why, code_span)?;
+        if body
+            .iter()
+            .filter(|b| matches!(b, Block::Causes(_)))
+            .count()
+            > 1
+        {
+            self.push(
+                Finding::error("R016", "the cause list is printed twice in `why.body`")
+                    .at(code_span.clone(), "in this code")
+                    .help("keep one `causes` block; write other lists as `bullets`"),
+            );
+            return None;
+        }
+        Some(Why { heading, body })
+    }
+
+    /// Placeholders work in every text of the article; an unknown one is
+    /// a finding (and the code is dropped), never a blank.
+    fn text_or_written(&mut self, at: InCode, s: &str, span: &Span) -> String {
+        self.text(s, at.vars, span).unwrap_or_else(|| s.to_string())
+    }
+
+    /// The article's front matter, its title from the layout unless given.
+    fn front_matter(&mut self, at: InCode) -> FrontMatter {
+        let InCode {
+            shared,
+            file,
+            raw,
+            span: code_span,
+            ..
+        } = at;
         let fm = &raw.front_matter;
-        // Placeholders work in every text of the article; an unknown one is
-        // a finding (and the code is dropped below), never a blank.
-        let mut t =
-            |s: &str, span: &Span| self.text(s, &vars, span).unwrap_or_else(|| s.to_string());
+        let mut t = |s: &str, span: &Span| self.text_or_written(at, s, span);
         let title_template = fm.title.as_deref().unwrap_or_else(|| {
             layout_title(
                 &raw.layout,
@@ -200,68 +288,44 @@ impl<'a> Validator<'a> {
                 crate::rules::layout::TITLE,
             )
         });
-        let front_matter = FrontMatter {
-            title: t(title_template, &code_span),
+        FrontMatter {
+            title: t(title_template, code_span),
             description: t(&fm.description.value, &Span::of(file, &fm.description)),
             keywords: t(&fm.keywords.value, &Span::of(file, &fm.keywords)),
             internal_scope: t(
                 &fm.internal_scope.value,
                 &Span::of(file, &fm.internal_scope),
             ),
-            display_title: fm.display_title.as_deref().map(|d| t(d, &code_span)),
+            display_title: fm.display_title.as_deref().map(|d| t(d, code_span)),
             order: fm.order,
-        };
-        let faq: Vec<Faq> = raw
+        }
+    }
+
+    /// The article's questions and answers.
+    fn faq(&mut self, at: InCode) -> Vec<Faq> {
+        at.raw
             .faq
             .iter()
             .map(|f| {
-                let span = Span::of(file, &f.question);
+                let span = Span::of(at.file, &f.question);
                 Faq {
-                    question: t(&f.question.value, &span),
-                    answer: t(&f.answer, &span),
+                    question: self.text_or_written(at, &f.question.value, &span),
+                    answer: self.text_or_written(at, &f.answer, &span),
                 }
             })
-            .collect();
-        let summary = raw.summary.as_deref().map(|s| t(s, &code_span));
-
-        self.heading_depth(&layout, &procedures, &code_span);
-        let errors_now = self.findings.iter().filter(|f| f.is_error()).count();
-        if errors_now > findings_before {
-            return None;
-        }
-        Some(Code {
-            code: code_id,
-            kind,
-            message: raw.message.value.clone(),
-            placeholders,
-            patterns,
-            summary: summary.unwrap_or_else(|| {
-                procedures
-                    .first()
-                    .map_or_else(String::new, |p: &Procedure| format!("{}.", p.name()))
-            }),
-            front_matter,
-            layout,
-            meaning: meaning?,
-            why,
-            causes,
-            fix_heading: fix_heading?,
-            fix_lead: fix_lead?,
-            procedures,
-            escalation,
-            faq,
-            span: code_span,
-        })
+            .collect()
     }
 
-    fn escalation(
-        &mut self,
-        shared: &Shared,
-        raw: &RawCode,
-        kind: Kind,
-        vars: &Vars,
-        code_span: &Span,
-    ) -> Option<Escalation> {
+    /// The escalation block the code asks for, from integration.yaml's (R206).
+    fn escalation(&mut self, at: InCode) -> Option<Escalation> {
+        let InCode {
+            shared,
+            raw,
+            vars,
+            span: code_span,
+            ..
+        } = at;
+        let kind = vars.kind;
         let use_ = raw.escalation.as_ref()?;
         let Some(base) = &shared.raw.escalation else {
             self.push(
@@ -472,6 +536,14 @@ fn message_pattern(normalized: &str, code: &str, placeholders: &[Placeholder]) -
         }
     }
     out
+}
+
+/// The article's sections of blocks, each `None` when it has errors (reported).
+struct Sections {
+    meaning: Option<Vec<Block>>,
+    why: Option<Why>,
+    fix_heading: Option<String>,
+    fix_lead: Option<Vec<Block>>,
 }
 
 #[cfg(test)]

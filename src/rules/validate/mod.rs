@@ -30,6 +30,7 @@ use super::Kind;
 use super::block::Block;
 use super::ids;
 use super::pattern::Checker;
+use super::raw::RawCode;
 use super::raw_block::RawBlocks;
 use crate::diag::Finding;
 use crate::diag::{FileId, Sources, Span};
@@ -134,6 +135,19 @@ pub fn value_span<T>(sources: &Sources, file: FileId, spanned: &Spanned<T>) -> S
         span.range.end = span.range.end.saturating_sub(1).max(span.range.start);
     }
     span
+}
+
+/// The code being validated, as its steps need it.
+#[derive(Clone, Copy)]
+struct InCode<'c> {
+    /// What the code may refer to in its integration.
+    shared: &'c Shared<'c>,
+    /// The code's file.
+    file: FileId,
+    raw: &'c RawCode,
+    vars: &'c Vars<'c>,
+    /// The code's `code:`, where findings about the whole code point.
+    span: &'c Span,
 }
 
 /// Values for `${code}`, `${kind}`, `${kind_title}` and `${product}` in rule text.

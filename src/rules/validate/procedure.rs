@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use super::blocks::BlockScope;
-use super::{Shared, Validator, Vars};
+use super::{InCode, Validator};
 use crate::diag::{FileId, Span};
 use crate::diag::{Finding, did_you_mean};
-use crate::rules::raw::{RawCode, RawProcedure, RawProcedureUse};
+use crate::rules::raw::{RawProcedure, RawProcedureUse};
 use crate::rules::{Block, Layout, Procedure};
 
 impl<'a> Validator<'a> {
@@ -50,33 +50,11 @@ impl<'a> Validator<'a> {
 
     /// The procedures `fix.procedures` lists, in order, and the ids listed
     /// and defined (causes may name those even when the procedure has errors).
-    pub(super) fn fix_procedures<'r>(
-        &mut self,
-        shared: &Shared<'r>,
-        file: FileId,
-        raw: &'r RawCode,
-        vars: &Vars,
-    ) -> (Vec<Procedure>, Vec<&'r str>) {
-        // Local procedures, checked against each other and the shared ones.
-        let local = self.unique(
-            file,
-            raw.procedures.iter().map(|p| &p.id),
-            "R104",
-            "procedure",
-        );
-        for (id, span) in &local {
-            if let Some((shared_file, p)) = shared.procedures.get(id) {
-                self.push(
-                    Finding::error(
-                        "R104",
-                        format!("procedure `{id}` is already defined by the integration"),
-                    )
-                    .at(span.clone(), "defined again here")
-                    .also(Span::of(*shared_file, &p.id), "shared definition")
-                    .help("use the shared procedure by id (with `use:` to change its title or add blocks), or rename this one"),
-                );
-            }
-        }
+    pub(super) fn fix_procedures<'r>(&mut self, at: InCode<'r>) -> (Vec<Procedure>, Vec<&'r str>) {
+        let InCode {
+            shared, file, raw, ..
+        } = at;
+        self.shadowed_procedures(at);
         let lookup = |id: &str| -> Option<(FileId, &'r RawProcedure)> {
             raw.procedures
                 .iter()
@@ -131,26 +109,57 @@ impl<'a> Validator<'a> {
                 RawProcedureUse::Detailed(o) => Some(o),
                 RawProcedureUse::Id(_) => None,
             };
-            if let Some(p) = self.procedure(shared, def_file, def, vars, file, &span, over) {
+            if let Some(p) = self.procedure(at, def_file, def, &span, over) {
                 procedures.push(p);
             }
         }
         (procedures, listed)
     }
 
+    /// R104 for a local procedure that has the id of a shared one (and for
+    /// two local ones with one id).
+    fn shadowed_procedures(&mut self, at: InCode) {
+        let InCode {
+            shared, file, raw, ..
+        } = at;
+        // Local procedures, checked against each other and the shared ones.
+        let local = self.unique(
+            file,
+            raw.procedures.iter().map(|p| &p.id),
+            "R104",
+            "procedure",
+        );
+        for (id, span) in &local {
+            if let Some((shared_file, p)) = shared.procedures.get(id) {
+                self.push(
+                    Finding::error(
+                        "R104",
+                        format!("procedure `{id}` is already defined by the integration"),
+                    )
+                    .at(span.clone(), "defined again here")
+                    .also(Span::of(*shared_file, &p.id), "shared definition")
+                    .help("use the shared procedure by id (with `use:` to change its title or add blocks), or rename this one"),
+                );
+            }
+        }
+    }
+
     /// One listed procedure, with this code's overrides: its title, and
     /// blocks before and after its own.
-    #[allow(clippy::too_many_arguments)]
     fn procedure(
         &mut self,
-        shared: &Shared,
+        at: InCode,
         def_file: FileId,
         raw: &RawProcedure,
-        vars: &Vars,
-        use_file: FileId,
         use_span: &Span,
         over: Option<&crate::rules::raw::RawProcedureOverride>,
     ) -> Option<Procedure> {
+        let InCode {
+            shared,
+            vars,
+            file: use_file,
+            ..
+        } = at;
         let no_words = BTreeMap::new();
         let scope = |file| BlockScope {
             file,

@@ -8,12 +8,14 @@ use crate::diag::Span;
 use crate::diag::{Finding, did_you_mean};
 
 impl<'a> Validator<'a> {
+    /// [`Self::text_with`] where no variant's words apply.
     pub(super) fn text(&mut self, text: &str, vars: &Vars, span: &Span) -> Option<String> {
         static NONE: BTreeMap<String, String> = BTreeMap::new();
         self.text_with(text, vars, &NONE, span)
     }
 
-    /// Replaces `${name}` placeholders; an unknown name is a finding.
+    /// A text checked (markup, R013 empty, R014 block structure), with its
+    /// `${name}` placeholders replaced; an unknown name is a finding.
     pub(super) fn text_with(
         &mut self,
         text: &str,
@@ -47,6 +49,18 @@ impl<'a> Validator<'a> {
             );
             return None;
         }
+        self.substitute(text, vars, words, span)
+    }
+
+    /// The text with each `${name}` replaced by its value (R203 when a
+    /// name is unknown or not closed).
+    fn substitute(
+        &mut self,
+        text: &str,
+        vars: &Vars,
+        words: &BTreeMap<String, String>,
+        span: &Span,
+    ) -> Option<String> {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(start) = rest.find("${") {
