@@ -1,4 +1,7 @@
-//! Shared test helpers: the binary under test and rule folders on disk.
+//! Shared test helpers: the binary under test and rule folders on disk;
+//! [`fake`], a fake NetSuite server for the probe.
+
+pub mod fake;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
