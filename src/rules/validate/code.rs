@@ -1,6 +1,6 @@
 //! One code file → its [`Code`]: names, kind, message and patterns, the
-//! article's texts and blocks, escalation. Causes are in [`super::cause`],
-//! procedures in [`super::procedure`].
+//! article's texts and blocks, escalation. Causes are in `cause.rs`,
+//! procedures in `procedure.rs`.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -2,10 +2,10 @@
 //! It never stops at the first problem: what is broken is skipped and reported.
 //!
 //! [`Validator`] holds the findings; its checks are split by what they read:
-//! [`integration`] (integration.yaml, and what its codes may use), [`code`]
-//! (one code file), [`cause`] (causes and their conditions), [`procedure`]
-//! (the procedures a code lists), [`text`] (inline texts and placeholders),
-//! [`blocks`], [`layout`] and [`markup`].
+//! `integration` (integration.yaml, and what its codes may use), `code`
+//! (one code file), `cause` (causes and their conditions), `procedure`
+//! (the procedures a code lists), `text` (inline texts and placeholders),
+//! `blocks`, `layout` and [`markup`].
 
 use std::collections::HashMap;
 use std::ops::Range;
