@@ -6,45 +6,19 @@ use insta_cmd::assert_cmd_snapshot;
 
 use std::path::Path;
 
-use crate::support::{copy_dir, manifest_dir, triage};
+use crate::support::{Test, manifest_dir, triage};
 
-/// A case's rule folder: `fixtures/check/_base` with the case's files laid
-/// over it; `NAME.absent` in the case removes the base's `NAME`. A case holds
-/// only what differs from the base.
-pub fn materialize(case: &Path) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(
-        &manifest_dir().join("tests/fixtures/check/_base"),
-        dir.path(),
-    );
-    overlay(case, case, dir.path());
-    dir
-}
-
-fn overlay(root: &Path, from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.strip_prefix(root).unwrap());
-        if path.is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            overlay(root, &path, to);
-        } else if let Some(name) = target.to_str().and_then(|t| t.strip_suffix(".absent")) {
-            std::fs::remove_file(name).unwrap();
-        } else if path.file_name().is_some_and(|n| n != ".keep") {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
-/// `triage check` in a case's folder, with its `templates/` if it has one.
-fn check_in(dir: &Path) -> std::process::Command {
-    let mut cmd = triage();
-    cmd.current_dir(dir).args(["--rules", "rules"]);
-    if dir.join("templates").is_dir() {
-        cmd.args(["--templates", "templates"]);
-    }
-    cmd.arg("check");
-    cmd
+/// `triage check` in a case's folder (see [`Test::check_case`]), with its
+/// `templates/` if it has one.
+fn check_in(case: &Path) -> Test {
+    let test = Test::check_case(case).args(["--rules", "rules"]);
+    let templates = test.path().join("templates").is_dir();
+    let test = if templates {
+        test.args(["--templates", "templates"])
+    } else {
+        test
+    };
+    test.arg("check")
 }
 
 #[test]
@@ -53,22 +27,20 @@ fn every_defect_is_reported_where_it_is() {
         // The glob also yields fixtures/check itself; `_base` is no case.
         let name = case.file_name().unwrap().to_string_lossy();
         if case.is_dir() && !name.starts_with('_') && case.ends_with(&*name) && name != "check" {
-            let dir = materialize(case);
-            assert_cmd_snapshot!(check_in(dir.path()));
+            let test = check_in(case);
+            assert_cmd_snapshot!(test.command());
         }
     });
 }
 
 #[test]
 fn json_findings_one_per_line() {
-    let dir = materialize(&manifest_dir().join("tests/fixtures/check/yaml_duplicate_key"));
-    let out = check_in(dir.path())
+    let out = check_in(&manifest_dir().join("tests/fixtures/check/yaml_duplicate_key"))
         .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let findings: Vec<serde_json::Value> = text
+        .run()
+        .status(1);
+    let findings: Vec<serde_json::Value> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
         .collect();
@@ -103,12 +75,9 @@ fn shipped_rules_pass() {
 
 #[test]
 fn missing_rules_folder_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = triage()
-        .current_dir(dir.path())
+    let out = Test::new()
         .args(["--rules", "nowhere", "check"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere"));
+        .run()
+        .status(2);
+    assert!(out.stderr.contains("nowhere"), "{}", out.stderr);
 }

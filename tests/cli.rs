@@ -2,7 +2,7 @@
 
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::support::{rules_copy, triage};
+use crate::support::{Test, triage};
 
 #[test]
 fn codes() {
@@ -168,35 +168,25 @@ fn bad_time_is_refused() {
 
 #[test]
 fn malformed_yaml_points_at_the_line() {
-    let dir = rules_copy();
-    let file = dir.path().join("rules/netsuite/NS0109.yaml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, text.replace("kind: sync", "kind: [sync")).unwrap();
-    assert_cmd_snapshot!(
-        triage()
-            .current_dir(dir.path())
-            .args(["--rules", "rules", "diagnose", "NS0109"])
-    );
+    let test = Test::with_shipped_rules()
+        .edit("rules/netsuite/NS0109.yaml", "kind: sync", "kind: [sync")
+        .args(["--rules", "rules", "diagnose", "NS0109"]);
+    assert_cmd_snapshot!(test.command());
+}
+
+/// The shipped rules with a signal misspelt in NS0109's first cause.
+fn misspelt_signal() -> Test {
+    Test::with_shipped_rules().edit(
+        "rules/netsuite/NS0109.yaml",
+        "when: token_revoked or token_expired",
+        "when: token_revoked or tokn_expired",
+    )
 }
 
 #[test]
 fn misspelt_signal_in_rules_points_at_its_column() {
-    let dir = rules_copy();
-    let file = dir.path().join("rules/netsuite/NS0109.yaml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replace(
-            "when: token_revoked or token_expired",
-            "when: token_revoked or tokn_expired",
-        ),
-    )
-    .unwrap();
-    assert_cmd_snapshot!(
-        triage()
-            .current_dir(dir.path())
-            .args(["--rules", "rules", "render", "help", "NS0109"])
-    );
+    let test = misspelt_signal().args(["--rules", "rules", "render", "help", "NS0109"]);
+    assert_cmd_snapshot!(test.command());
 }
 
 #[test]
@@ -220,31 +210,18 @@ fn help_for_every_command() {
 #[test]
 fn commands_find_the_rules_folder_of_the_checkout_they_run_in() {
     // As cargo finds Cargo.toml: `rules/` here or in an ancestor, without --rules.
-    let dir = crate::support::rules_copy();
-    let file = dir.path().join("rules/netsuite/NS0109.yaml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replace(
-            "when: token_revoked or token_expired",
-            "when: token_revoked or tokn_expired",
-        ),
-    )
-    .unwrap();
-    let sub = dir.path().join("notes/drafts");
-    std::fs::create_dir_all(&sub).unwrap();
-    let out = triage().current_dir(&sub).arg("check").output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("unknown signal `tokn_expired`"), "{stdout}");
-    // Outside any checkout, the embedded rules.
-    let elsewhere = tempfile::tempdir().unwrap();
-    let out = triage()
-        .current_dir(elsewhere.path())
+    let out = misspelt_signal()
+        .current_dir("notes/drafts")
         .arg("check")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+        .run()
+        .status(1);
+    assert!(
+        out.stdout.contains("unknown signal `tokn_expired`"),
+        "{}",
+        out.stdout
+    );
+    // Outside any checkout, the embedded rules.
+    Test::new().arg("check").run().status(0);
 }
 
 #[test]

@@ -6,7 +6,7 @@ use triage::engine::{self, Observations, Status, Value};
 use triage::render::{Renderer, TemplateSource};
 use triage::rules::{Integration, RuleBase, RuleSource, Selection};
 
-use crate::support::{manifest_dir, triage};
+use crate::support::{Test, manifest_dir, triage};
 
 /// The exact messages, copied from the content briefs and the seed.
 const MESSAGES: [(&str, &str); 5] = [
@@ -473,16 +473,13 @@ fn a_sync_ticket_does_not_ask_for_a_report_id() {
 /// A step's nested list lines up with the step's text, also from step 10 on.
 #[test]
 fn nested_bullets_line_up_with_two_digit_steps() {
-    let dir = crate::support::rules_copy();
-    let file = dir.path().join("rules/netsuite/NS0739.yaml");
-    let text = std::fs::read_to_string(&file).unwrap();
     let step = "          - Find the access token the Workspace uses.\n";
-    std::fs::write(&file, text.replacen(step, &step.repeat(7), 1)).unwrap();
-    let out = stdout(
-        triage()
-            .current_dir(dir.path())
-            .args(["--rules", "rules", "render", "help", "NS0739"]),
-    );
+    let out = Test::with_shipped_rules()
+        .edit("rules/netsuite/NS0739.yaml", step, &step.repeat(7))
+        .args(["--rules", "rules", "render", "help", "NS0739"])
+        .run()
+        .status(0)
+        .stdout;
     assert!(
         out.contains("\n10. Confirm that:\n    - The **User** is the correct user.\n"),
         "{out}"

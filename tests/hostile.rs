@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{copy_dir, manifest_dir};
+use crate::support::{Test, copy_dir, manifest_dir};
 
 /// Generous: a hang, not a slow run, is what this catches.
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -518,11 +518,12 @@ fn a_megabyte_pasted_on_stdin_is_answered() {
         ),
     ] {
         assert!(text.len() > 1024 * 1024, "{name} is over a megabyte");
-        let mut cmd = Command::new(insta_cmd::get_cargo_bin("triage"));
-        cmd.args(["diagnose", "-", "--format", "json"]);
-        let out = crate::support::with_stdin(cmd, text.as_bytes());
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(expect), "{name}: {stderr}");
+        let out = Test::new()
+            .args(["diagnose", "-", "--format", "json"])
+            .stdin(&text)
+            .run();
+        let stderr = &out.stderr;
+        assert_eq!(out.code, Some(expect), "{name}: {stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
         assert!(
             stderr.len() < 4096,

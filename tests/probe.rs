@@ -5,9 +5,9 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use crate::support::fake::{FakeNetSuite, LOGIN_FAILURE_BODY, Scenario};
 use triage::probe::client::{ProbeOptions, ProbeReport, probe};
 use triage::probe::credentials::Credentials;
-use triage::probe::fake::{FakeNetSuite, LOGIN_FAILURE_BODY, Scenario};
 use triage::probe::sign::{self, OAuthRequest};
 use triage::rules::classify::{ClassificationTable, ProbeSignal};
 use triage::rules::{RuleBase, RuleSource, Selection};

@@ -3,22 +3,14 @@
 
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::support::{copy_dir, manifest_dir, triage};
-
-/// A temporary folder with the small `clean` fixture as `rules/`, so the
-/// scaffold's snapshot does not follow edits to the shipped rules.
-fn rules_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let clean = manifest_dir().join("tests/fixtures/check/_base/rules");
-    copy_dir(&clean, &dir.path().join("rules"));
-    dir
-}
+use crate::support::{Test, triage};
 
 const MESSAGE: &str = "NS0200 Sync Error: The subsidiary “Main” is inactive. Please activate it.";
 
-fn new_code(dir: &std::path::Path, code: &str) -> std::process::Command {
-    let mut cmd = triage();
-    cmd.current_dir(dir).args([
+/// `triage new CODE` for [`MESSAGE`] in the check fixtures' small rules,
+/// so the scaffold's snapshot does not follow edits to the shipped rules.
+fn new_code(code: &str) -> Test {
+    Test::with_check_base().args([
         "--rules",
         "rules",
         "new",
@@ -29,43 +21,36 @@ fn new_code(dir: &std::path::Path, code: &str) -> std::process::Command {
         "sync",
         "--message",
         MESSAGE,
-    ]);
-    cmd
+    ])
 }
 
 #[test]
 fn new_then_check_then_render_without_edits() {
-    let dir = rules_copy();
-    assert_cmd_snapshot!(new_code(dir.path(), "NS0200"));
-    let file = dir.path().join("rules/netsuite/NS0200.yaml");
-    insta::assert_snapshot!("scaffold", std::fs::read_to_string(&file).unwrap());
-    let check = triage()
-        .current_dir(dir.path())
+    let test = new_code("NS0200");
+    assert_cmd_snapshot!(test.command());
+    insta::assert_snapshot!("scaffold", test.read("rules/netsuite/NS0200.yaml"));
+    let check = test
+        .then()
         .args(["--rules", "rules", "check"])
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&check.stdout);
-    assert_eq!(check.status.code(), Some(0), "{report}");
-    assert!(report.contains("no findings"), "{report}");
-    let help = triage()
-        .current_dir(dir.path())
+        .run()
+        .status(0);
+    assert!(check.stdout.contains("no findings"), "{}", check.stdout);
+    let help = check
+        .then()
         .args([
             "--rules", "rules", "render", "help", "NS0200", "--format", "text",
         ])
-        .output()
-        .unwrap();
-    assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains(MESSAGE));
+        .run()
+        .status(0);
+    assert!(help.stdout.contains(MESSAGE));
     // The pasted message is recognised as the new code.
-    let diagnose = triage()
-        .current_dir(dir.path())
+    let diagnose = help
+        .then()
         .args(["--rules", "rules", "diagnose", MESSAGE, "--format", "json"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&diagnose.stdout).unwrap();
-    assert_eq!(json["code"], "NS0200");
+        .run();
+    assert_eq!(diagnose.json()["code"], "NS0200");
     // No temporary file is left beside it.
-    let names: Vec<String> = std::fs::read_dir(dir.path().join("rules/netsuite"))
+    let names: Vec<String> = std::fs::read_dir(diagnose.path().join("rules/netsuite"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -74,18 +59,15 @@ fn new_then_check_then_render_without_edits() {
 
 #[test]
 fn new_refuses_an_existing_code() {
-    let dir = rules_copy();
-    let file = dir.path().join("rules/netsuite/NS0901.yaml");
-    let before = std::fs::read_to_string(&file).unwrap();
-    assert_cmd_snapshot!(new_code(dir.path(), "ns0901"));
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+    let test = new_code("ns0901");
+    let before = test.read("rules/netsuite/NS0901.yaml");
+    assert_cmd_snapshot!(test.command());
+    assert_eq!(test.read("rules/netsuite/NS0901.yaml"), before);
 }
 
 #[test]
 fn new_refuses_an_unknown_integration() {
-    let dir = rules_copy();
-    let out = triage()
-        .current_dir(dir.path())
+    let out = Test::with_check_base()
         .args([
             "--rules",
             "rules",
@@ -95,10 +77,9 @@ fn new_refuses_an_unknown_integration() {
             "netsuit",
         ])
         .args(["--message", MESSAGE])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `netsuite`?"));
+        .run()
+        .status(2);
+    assert!(out.stderr.contains("did you mean `netsuite`?"));
 }
 
 #[test]

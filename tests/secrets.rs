@@ -4,9 +4,9 @@
 
 use std::process::Output;
 
+use crate::support::fake::{FakeNetSuite, Scenario};
 use proptest::prelude::*;
 use triage::probe::credentials::Credentials;
-use triage::probe::fake::{FakeNetSuite, Scenario};
 
 use crate::support::triage;
 

@@ -8,11 +8,6 @@
 pub use crate::rules::classify;
 pub mod client;
 pub mod credentials;
-// Public rather than `#[cfg(test)]`: the integration tests in `tests/` link this library as an
-// ordinary dependency, where `cfg(test)` is off, and a cargo feature would need the crate as its
-// own dev-dependency for `cargo test` to work from a clean clone. It only binds 127.0.0.1 and
-// nothing in the binary starts it.
-pub mod fake;
 pub mod run;
 pub mod sign;
 

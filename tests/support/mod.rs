@@ -1,4 +1,11 @@
-//! Shared test helpers: the binary under test and rule folders on disk.
+//! Shared test helpers: the binary under test and rule folders on disk;
+//! [`Test`], a run of the binary in a folder of its own; [`fake`], a fake
+//! NetSuite server for the probe.
+
+pub mod fake;
+pub mod test;
+
+pub use test::Test;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

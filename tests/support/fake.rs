@@ -1,4 +1,4 @@
-//! A fake NetSuite REST server on loopback for tests: verifies the OAuth header like NetSuite,
+//! A fake NetSuite REST server on loopback for the probe's tests: verifies the OAuth header like NetSuite,
 //! answers as NetSuite does, and keeps the login audit trail where only the test can read it.
 
 use std::collections::HashSet;
@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::credentials::Credentials;
-use super::sign;
+use triage::probe::client::{METADATA_CATALOG_PATH, SERVER_TIME_PATH};
+use triage::probe::credentials::Credentials;
+use triage::probe::sign;
 
 /// How the fake account behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,7 +295,7 @@ impl Account {
         }
         self.record("success");
         let path = request.target.split('?').next().unwrap_or_default();
-        let metadata = path == super::client::METADATA_CATALOG_PATH;
+        let metadata = path == METADATA_CATALOG_PATH;
         match self.scenario {
             Scenario::NoRestPermission => error_reply(
                 400,
@@ -323,7 +324,7 @@ impl Account {
             },
             Scenario::NoMetadataCatalog if metadata => not_found(),
             _ if metadata => json_reply(r#"{"items":[]}"#.into()),
-            _ if path == super::client::SERVER_TIME_PATH => {
+            _ if path == SERVER_TIME_PATH => {
                 let time = httpdate::fmt_http_date(now);
                 json_reply(serde_json::json!({ "serverTime": time }).to_string())
             }
