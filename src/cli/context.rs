@@ -169,3 +169,69 @@ fn unrecognised(base: &RuleBase, target: &str) -> Error {
     });
     Error::Unrecognised { near, truncated }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(rules: RuleSource) -> Context {
+        Context {
+            rules,
+            templates: TemplateSource::Embedded,
+        }
+    }
+
+    #[test]
+    fn resolve_gives_the_code_named_in_any_case() {
+        let ctx = context(RuleSource::Embedded);
+        let resolved = ctx.resolve(" ns0109 ").unwrap();
+        let (integration, code) = resolved.code();
+        assert_eq!(
+            (integration.id.as_str(), code.code.as_str()),
+            ("netsuite", "NS0109")
+        );
+        assert!(resolved.recognition.is_none());
+        let unknown = ctx.resolve("NS0108").err().unwrap();
+        assert!(matches!(unknown, Error::UnknownCode { .. }), "{unknown}");
+    }
+
+    #[test]
+    fn resolve_gives_the_code_a_message_shows() {
+        let ctx = context(RuleSource::Embedded);
+        let resolved = ctx
+            .resolve("NS0109 Sync Error: Failed to login to NetSuite.")
+            .unwrap();
+        assert_eq!(resolved.code().1.code, "NS0109");
+        assert!(resolved.recognition.is_some());
+    }
+
+    #[test]
+    fn rule_errors_keep_their_findings_until_shown() {
+        let ctx = context(RuleSource::Memory(vec![(
+            "broken/integration.yaml".into(),
+            "id: [unclosed".into(),
+        )]));
+        let Err(e) = ctx.load(&Selection::All) else {
+            panic!("a broken integration file loads")
+        };
+        let Error::Rules { sources, findings } = &e else {
+            panic!("not a rules error: {e}")
+        };
+        assert!(!findings.is_empty() && findings.iter().all(|f| f.is_error()));
+        let plain = e.to_string();
+        assert!(plain.starts_with(crate::error::RULES_HEADLINE), "{plain}");
+        assert!(
+            plain.contains("rules/broken/integration.yaml:1:"),
+            "{plain}"
+        );
+        let shown = crate::cli::exit::describe(&e, false);
+        assert_eq!(
+            shown,
+            format!(
+                "{}:\n{}",
+                crate::error::RULES_HEADLINE,
+                crate::diag::render::render_human(sources, findings, false)
+            )
+        );
+    }
+}
