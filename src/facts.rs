@@ -20,6 +20,8 @@ use serde_saphyr::Spanned;
 use crate::Error;
 use crate::diag::closest;
 use crate::engine::{Observations, Value};
+pub use crate::error::FactsError;
+use crate::error::Place;
 use crate::rules::{Code, Integration};
 
 /// A facts file is a few lines; anything much larger is not one.
@@ -49,22 +51,21 @@ pub struct FactSignal {
 }
 
 /// Reads and parses a facts file; refuses oversized or non-UTF-8 files.
-pub fn read(path: &Path) -> Result<Facts, Error> {
+pub fn read(path: &Path) -> Result<Facts, FactsError> {
     let name = path.display().to_string();
-    let io = |source| Error::Io {
+    let io = |source| FactsError::Io {
         path: name.clone(),
         source,
     };
     let Some(bytes) = crate::diag::read_bounded(path, MAX_FACTS_BYTES).map_err(io)? else {
-        return Err(Error::Input(format!(
-            "--facts {name}: over the {MAX_FACTS_BYTES} byte limit for a facts file"
-        )));
+        return Err(FactsError::TooLarge {
+            file: name,
+            limit: MAX_FACTS_BYTES,
+        });
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Error::Input(format!(
-            "--facts {name}: not valid UTF-8 (byte {}); save the file as UTF-8",
-            e.utf8_error().valid_up_to()
-        ))
+    let text = String::from_utf8(bytes).map_err(|e| FactsError::NotUtf8 {
+        file: name.clone(),
+        byte: e.utf8_error().valid_up_to(),
     })?;
     parse(&name, &text)
 }
@@ -82,35 +83,33 @@ fn is_json(name: &str, text: &str) -> bool {
 }
 
 /// Parses facts from text; `name` is used in messages and to tell the format.
-pub fn parse(name: &str, text: &str) -> Result<Facts, Error> {
+pub fn parse(name: &str, text: &str) -> Result<Facts, FactsError> {
     if is_json(name, text) {
         // JSON is checked by a JSON parser for its messages; the structure is
         // then read by the YAML reader (JSON is YAML), which keeps locations.
         serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).map_err(|e| {
-            Error::Input(format!(
-                "{name}:{}:{}: {}; a facts file is an object of signal: \"yes\"/\"no\"/\"unknown\"",
-                e.line(),
-                e.column(),
-                without_quoted(&json_message(&e))
-            ))
+            FactsError::Json {
+                file: name.to_string(),
+                line: e.line(),
+                column: e.column(),
+                message: without_quoted(&json_message(&e)),
+            }
         })?;
     }
     let raw: RawFacts =
         serde_saphyr::from_str_with_options(text, crate::rules::load::yaml_options()).map_err(
             |e| {
-                let at = e
-                    .location()
-                    .map(|l| format!("{}:{}:", l.line(), l.column()))
-                    .unwrap_or_default();
+                let at = e.location().map(|l| (l.line(), l.column()));
                 let message = e.without_snippet().to_string();
                 let message = message
                     .rfind(" at line ")
                     .map_or(message.as_str(), |i| &message[..i])
                     .to_string();
-                Error::Input(format!(
-                    "{name}:{at} {}; a facts file maps signals to yes, no or unknown",
-                    without_quoted(&message)
-                ))
+                FactsError::Yaml {
+                    file: name.to_string(),
+                    at,
+                    message: without_quoted(&message),
+                }
             },
         )?;
     let mut facts = Facts {
@@ -132,13 +131,19 @@ fn json_message(e: &serde_json::Error) -> String {
 }
 
 impl Facts {
-    fn take(&mut self, name: &str, key: Spanned<String>, value: Spanned<Raw>) -> Result<(), Error> {
+    fn take(
+        &mut self,
+        name: &str,
+        key: Spanned<String>,
+        value: Spanned<Raw>,
+    ) -> Result<(), FactsError> {
         let (line, column) = (key.referenced.line(), key.referenced.column());
-        let at = |what: &str| {
-            Error::Input(format!(
-                "{name}:{line}:{column}: {} {what}",
-                shown_key(&key.value)
-            ))
+        let at = |what: &str| FactsError::Value {
+            file: name.to_string(),
+            line,
+            column,
+            key: shown_key(&key.value),
+            problem: what.to_string(),
         };
         match key.value.as_str() {
             "message" | "attempted_at" | "report_id" => {
@@ -183,12 +188,12 @@ impl Facts {
         Ok(())
     }
 
-    /// `file:line:col: ` for a signal, or `file: ` when the location is unknown.
-    fn location(&self, s: &FactSignal) -> String {
-        if s.line == 0 {
-            format!("{}: ", self.path)
-        } else {
-            format!("{}:{}:{}: ", self.path, s.line, s.column)
+    /// Where the file names a signal (line 0 when it is not known).
+    fn place(&self, s: &FactSignal) -> Place {
+        Place {
+            file: self.path.clone(),
+            line: s.line,
+            column: s.column,
         }
     }
 }
@@ -377,9 +382,8 @@ pub fn observations(
 ) -> Result<Observations, Error> {
     let mut obs = Observations::default();
     for fact in facts.iter().flat_map(|f| &f.signals) {
-        check_signal(integration, code, &fact.signal).map_err(|e| {
-            let at = facts.map(|f| f.location(fact)).unwrap_or_default();
-            Error::Input(format!("{at}{e}"))
+        check_signal(integration, code, &fact.signal, || {
+            facts.map(|f| f.place(fact))
         })?;
         obs.set(fact.signal.clone(), fact.value);
     }
@@ -388,19 +392,25 @@ pub fn observations(
         .map(|s| (s, Value::Yes))
         .chain(no.iter().map(|s| (s, Value::No)));
     for (signal, value) in flags {
-        check_signal(integration, code, signal)?;
+        check_signal(integration, code, signal, || None)?;
         if yes.contains(signal) && no.contains(signal) {
-            return Err(Error::Input(format!(
-                "`{}` is given both --yes and --no; keep the one that holds",
-                crate::util::text::printable(signal, false)
-            )));
+            return Err(FactsError::YesAndNo {
+                signal: signal.clone(),
+            }
+            .into());
         }
         obs.set(signal.clone(), value);
     }
     Ok(obs)
 }
 
-fn check_signal(integration: &Integration, code: &Code, signal: &str) -> Result<(), Error> {
+/// `place`: where a facts file names the signal, for the error.
+fn check_signal(
+    integration: &Integration,
+    code: &Code,
+    signal: &str,
+    place: impl FnOnce() -> Option<Place>,
+) -> Result<(), Error> {
     if integration.signal(signal).is_some() {
         return Ok(());
     }
@@ -415,6 +425,7 @@ fn check_signal(integration: &Integration, code: &Code, signal: &str) -> Result<
             )
         });
     Err(Error::UnknownSignal {
+        place: place(),
         signal: shown_key_name(signal),
         code: code.code.clone(),
         suggestion: Some(suggestion),

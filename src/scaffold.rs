@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Error;
 use crate::diag::did_you_mean;
+pub use crate::error::ScaffoldError;
 use crate::recognize::{looks_like_code, normalize, strip_code_prefix};
 use crate::rules::raw::RawIntegration;
 use crate::rules::{Integration, Kind, RuleBase, RuleSource, Selection};
@@ -25,62 +26,56 @@ pub struct NewCode {
 pub fn create(rules: &Path, new: &NewCode) -> Result<PathBuf, Error> {
     let code = new.code.trim().to_ascii_uppercase();
     if !looks_like_code(&code) {
-        return Err(Error::Input(format!(
-            "`{}` is not a code: write letters then digits, e.g. NS0200",
-            crate::util::text::printable(&new.code, false)
-        )));
+        return Err(ScaffoldError::NotACode {
+            code: new.code.clone(),
+        }
+        .into());
     }
-    let kind = Kind::parse(new.kind.trim()).ok_or_else(|| {
-        Error::Input(format!(
-            "--kind `{}` is not a kind; use sync, export or connection",
-            crate::util::text::printable(&new.kind, false)
-        ))
+    let kind = Kind::parse(new.kind.trim()).ok_or_else(|| ScaffoldError::NotAKind {
+        kind: new.kind.clone(),
     })?;
     let message = new.message.trim();
     if message.is_empty() {
-        return Err(Error::Input(
-            "--message is empty: give the exact message as the product shows it".into(),
-        ));
+        return Err(ScaffoldError::EmptyMessage.into());
     }
     if message.contains(char::is_control) {
-        return Err(Error::Input(
-            "--message holds a line break or control character; give the message on one line"
-                .into(),
-        ));
+        return Err(ScaffoldError::MessageNotOneLine.into());
     }
     let source = RuleSource::Dir(rules.to_path_buf());
     let (base, _) = RuleBase::load(&source, &Selection::All)?;
-    let loaded = crate::rules::load::list(&source, &Selection::Code(String::new()))?;
+    let loaded = crate::rules::load::list(&source, &Selection::IntegrationsOnly)?;
     if let Some(existing) = loaded
         .code_names
         .iter()
         .find(|c| c.eq_ignore_ascii_case(&code))
     {
-        return Err(Error::Input(format!(
-            "code {existing} already exists; edit its file, or pick another code (`triage codes` lists them)"
-        )));
+        return Err(ScaffoldError::CodeExists {
+            code: existing.clone(),
+        }
+        .into());
     }
     let integration = base.integration(&new.integration).ok_or_else(|| {
-        let ids: Vec<&str> = base.integrations.iter().map(|i| i.id.as_str()).collect();
-        Error::Input(format!(
-            "unknown integration `{}` in {}; {}",
-            new.integration,
-            rules.display(),
-            did_you_mean(&new.integration, ids.iter().copied())
-                .unwrap_or_else(|| format!("known integrations: {}", ids.join(", ")))
-        ))
+        let ids = base.integrations.iter().map(|i| i.id.as_str());
+        ScaffoldError::UnknownIntegration {
+            id: new.integration.clone(),
+            rules: rules.to_path_buf(),
+            suggestion: did_you_mean(&new.integration, ids.clone()),
+            known: ids.map(str::to_string).collect(),
+        }
     })?;
     if !code.starts_with(&integration.prefix) {
-        return Err(Error::Input(format!(
-            "{code} does not start with {}'s prefix `{}`",
-            integration.name, integration.prefix
-        )));
+        return Err(ScaffoldError::WrongPrefix {
+            code,
+            integration: integration.name.clone(),
+            prefix: integration.prefix.clone(),
+        }
+        .into());
     }
     if integration.signals.is_empty() {
-        return Err(Error::Input(format!(
-            "{} has no signals yet: add one under `signals:` in its integration.yaml first",
-            integration.id
-        )));
+        return Err(ScaffoldError::NoSignals {
+            integration: integration.id.clone(),
+        }
+        .into());
     }
     // The validated model keeps no integration-level escalation: ask the file.
     let escalation = loaded
@@ -104,10 +99,10 @@ fn write_new(path: &Path, text: &str) -> Result<(), Error> {
         source,
     };
     if path.exists() {
-        return Err(Error::Input(format!(
-            "{} already exists; not overwriting it",
-            path.display()
-        )));
+        return Err(ScaffoldError::FileExists {
+            path: path.to_path_buf(),
+        }
+        .into());
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path

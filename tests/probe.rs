@@ -14,7 +14,7 @@ use triage::rules::{RuleBase, RuleSource, Selection};
 
 /// The classification table shipped in the NetSuite rules.
 fn table() -> ClassificationTable {
-    let (base, _) = RuleBase::load(&RuleSource::Embedded, &Selection::Code(String::new())).unwrap();
+    let (base, _) = RuleBase::load(&RuleSource::Embedded, &Selection::IntegrationsOnly).unwrap();
     let netsuite = base.integration("netsuite").unwrap();
     triage::probe::table(netsuite).unwrap().clone()
 }

@@ -6,7 +6,7 @@ use crate::Error;
 use crate::diag::did_you_mean;
 use crate::recognize::{self, Recognition};
 use crate::render::TemplateSource;
-use crate::rules::{RuleBase, RuleSource, Selection};
+use crate::rules::{Code, Integration, RuleBase, RuleSource, Selection};
 
 /// The nearest `rules/` folder holding an integration (`*/integration.yaml`),
 /// from `dir` up.
@@ -59,28 +59,24 @@ impl Context {
     pub fn load(&self, selection: &Selection) -> Result<RuleBase, Error> {
         let (base, findings) = RuleBase::load(&self.rules, selection)?;
         if findings.iter().any(|f| f.is_error()) {
-            let errors: Vec<_> = findings.into_iter().filter(|f| f.is_error()).collect();
-            return Err(Error::Rules(crate::diag::render::render_human(
-                &base.sources,
-                &errors,
-                crate::diag::render::stderr_color(),
-            )));
+            return Err(Error::Rules {
+                sources: Box::new(base.sources),
+                findings: findings.into_iter().filter(|f| f.is_error()).collect(),
+            });
         }
         Ok(base)
     }
 
-    /// The rule base holding the code named or recognised in `target`, the
-    /// code's id, and what recognising a pasted message found (`None` for a
-    /// bare code). A note goes to stderr when the text was too long to
-    /// examine whole.
-    pub fn resolve(&self, target: &str) -> Result<(RuleBase, String, Option<Recognition>), Error> {
+    /// The rule base holding the code named or recognised in `target`, with
+    /// what recognising a pasted message found (`None` for a bare code). A
+    /// note goes to stderr when the text was too long to examine whole.
+    pub fn resolve(&self, target: &str) -> Result<Resolved, Error> {
         if recognize::looks_like_code(target) {
             let base = self.load(&Selection::Code(target.trim().to_string()))?;
-            if let Some((_, code)) = base.code(target.trim()) {
-                let id = code.code.clone();
-                return Ok((base, id, None));
+            if let Some(resolved) = Resolved::new(base, target.trim(), None) {
+                return Ok(resolved);
             }
-            let loaded = crate::rules::load::list(&self.rules, &Selection::Code(String::new()))?;
+            let loaded = crate::rules::load::list(&self.rules, &Selection::IntegrationsOnly)?;
             return Err(Error::UnknownCode {
                 code: target.trim().to_string(),
                 suggestion: did_you_mean(
@@ -90,16 +86,17 @@ impl Context {
             });
         }
         let base = self.load(&Selection::All)?;
-        match recognize::recognize(&base, target) {
-            Some(r) => {
-                if r.truncated {
-                    eprintln!("{}", recognize::truncation_note(target.len()));
-                }
-                let code = r.code.clone();
-                Ok((base, code, Some(r)))
-            }
-            None => Err(unrecognised(&base, target)),
+        let Some(r) = recognize::recognize(&base, target) else {
+            return Err(unrecognised(&base, target));
+        };
+        if r.truncated {
+            eprintln!("{}", recognize::truncation_note(target.len()));
         }
+        let id = r.code.clone();
+        Resolved::new(base, &id, Some(r)).ok_or(Error::UnknownCode {
+            code: id,
+            suggestion: None,
+        })
     }
 
     /// The integration with every one of its codes, for leads, when `base`
@@ -123,25 +120,118 @@ impl Context {
     }
 }
 
+/// The rule base a command runs on, and the one code in it that the target
+/// named or a pasted message showed.
+pub struct Resolved {
+    pub base: RuleBase,
+    /// What recognising a pasted message found; `None` for a bare code.
+    pub recognition: Option<Recognition>,
+    /// Where the code is in `base`: `integrations[integration].codes[code]`.
+    integration: usize,
+    code: usize,
+}
+
+impl Resolved {
+    /// `None` when `base` has no code `id` (ignoring case).
+    fn new(base: RuleBase, id: &str, recognition: Option<Recognition>) -> Option<Resolved> {
+        let (integration, code) = base.integrations.iter().enumerate().find_map(|(i, int)| {
+            let c = int
+                .codes
+                .iter()
+                .position(|c| c.code.eq_ignore_ascii_case(id))?;
+            Some((i, c))
+        })?;
+        Some(Resolved {
+            base,
+            recognition,
+            integration,
+            code,
+        })
+    }
+
+    /// The code and its integration.
+    pub fn code(&self) -> (&Integration, &Code) {
+        // The indices were found in this base, which is never changed.
+        let integration = &self.base.integrations[self.integration];
+        (integration, &integration.codes[self.code])
+    }
+}
+
 /// No code matched: the nearest codes by message, or where to look.
 fn unrecognised(base: &RuleBase, target: &str) -> Error {
-    let near = recognize::nearest(base, target, 3);
-    let hint = if near.is_empty() {
-        "run `triage codes` to see the known codes, or `triage codes --search WORDS`".to_string()
-    } else {
-        let list: Vec<String> = near
-            .iter()
-            .map(|(c, m)| format!("{c} — {}", recognize::first_clause(m)))
-            .collect();
-        format!("did you mean {}?", list.join(", or "))
-    };
-    let cut = if recognize::examined(target).1 {
+    let near = recognize::nearest(base, target, 3)
+        .iter()
+        .map(|(c, m)| (c.to_string(), recognize::first_clause(m).to_string()))
+        .collect();
+    let truncated = recognize::examined(target).1.then(|| {
         let note = recognize::truncation_note(target.len());
-        format!(" ({})", note.trim_start_matches("note: "))
-    } else {
-        String::new()
-    };
-    Error::Input(format!(
-        "no known error message found in the text given{cut}; {hint}"
-    ))
+        note.trim_start_matches("note: ").to_string()
+    });
+    Error::Unrecognised { near, truncated }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(rules: RuleSource) -> Context {
+        Context {
+            rules,
+            templates: TemplateSource::Embedded,
+        }
+    }
+
+    #[test]
+    fn resolve_gives_the_code_named_in_any_case() {
+        let ctx = context(RuleSource::Embedded);
+        let resolved = ctx.resolve(" ns0109 ").unwrap();
+        let (integration, code) = resolved.code();
+        assert_eq!(
+            (integration.id.as_str(), code.code.as_str()),
+            ("netsuite", "NS0109")
+        );
+        assert!(resolved.recognition.is_none());
+        let unknown = ctx.resolve("NS0108").err().unwrap();
+        assert!(matches!(unknown, Error::UnknownCode { .. }), "{unknown}");
+    }
+
+    #[test]
+    fn resolve_gives_the_code_a_message_shows() {
+        let ctx = context(RuleSource::Embedded);
+        let resolved = ctx
+            .resolve("NS0109 Sync Error: Failed to login to NetSuite.")
+            .unwrap();
+        assert_eq!(resolved.code().1.code, "NS0109");
+        assert!(resolved.recognition.is_some());
+    }
+
+    #[test]
+    fn rule_errors_keep_their_findings_until_shown() {
+        let ctx = context(RuleSource::Memory(vec![(
+            "broken/integration.yaml".into(),
+            "id: [unclosed".into(),
+        )]));
+        let Err(e) = ctx.load(&Selection::All) else {
+            panic!("a broken integration file loads")
+        };
+        let Error::Rules { sources, findings } = &e else {
+            panic!("not a rules error: {e}")
+        };
+        assert!(!findings.is_empty() && findings.iter().all(|f| f.is_error()));
+        let plain = e.to_string();
+        assert!(plain.starts_with(crate::error::RULES_HEADLINE), "{plain}");
+        assert!(
+            plain.contains("rules/broken/integration.yaml:1:"),
+            "{plain}"
+        );
+        let shown = crate::cli::exit::describe(&e, false);
+        assert_eq!(
+            shown,
+            format!(
+                "{}:\n{}",
+                crate::error::RULES_HEADLINE,
+                crate::diag::render::render_human(sources, findings, false)
+            )
+        );
+    }
 }

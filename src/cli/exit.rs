@@ -6,6 +6,7 @@ use std::io::Write;
 
 use super::Cli;
 use crate::Error;
+use crate::diag::render::{render_human, stderr_color};
 
 /// Runs the command, prints any error once on stderr, returns the exit code.
 pub fn main(cli: &Cli) -> i32 {
@@ -39,7 +40,7 @@ pub fn main(cli: &Cli) -> i32 {
     };
     match result {
         Ok(code) => code,
-        Err(RunError::Triage(e)) => fail(&e, e.exit_code()),
+        Err(RunError::Triage(e)) => fail(&describe(&e, stderr_color()), e.exit_code()),
         Err(RunError::Probe(e)) => fail(&e, 2),
         Err(RunError::Import(e)) => fail(&e, 2),
         // A closed pipe (`triage codes | head`) is not a failure.
@@ -83,6 +84,20 @@ impl From<Error> for RunError {
 impl From<std::io::Error> for RunError {
     fn from(e: std::io::Error) -> Self {
         RunError::Output(e)
+    }
+}
+
+/// The error as the command line shows it: the findings of
+/// [`Error::Rules`] rendered with their labels (in colour when `color`),
+/// any other error as its message.
+pub fn describe(e: &Error, color: bool) -> String {
+    match e {
+        Error::Rules { sources, findings } => format!(
+            "{}:\n{}",
+            crate::error::RULES_HEADLINE,
+            render_human(sources, findings, color)
+        ),
+        e => e.to_string(),
     }
 }
 

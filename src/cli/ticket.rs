@@ -10,7 +10,7 @@ use crate::rules::Code;
 
 /// Reads `--facts FILE` if given.
 pub fn read_facts(path: Option<&std::path::Path>) -> Result<Option<Facts>, Error> {
-    path.map(crate::facts::read).transpose()
+    Ok(path.map(crate::facts::read).transpose()?)
 }
 
 /// The ticket's own inputs: flags, else the facts file, else what the pasted
@@ -79,33 +79,21 @@ pub fn ticket_input_from(
     tried_from: Option<&str>,
 ) -> Result<TicketInput, Error> {
     if let Some((t, facts_file)) = attempted_at {
-        input.attempted_at = Some(parse_time(t).map_err(|e| match facts_file {
-            None => e,
-            Some(path) => Error::Input(format!(
-                "{path}: attempted_at {}",
-                e.to_string().trim_start_matches("--attempted-at ")
-            )),
+        input.attempted_at = Some(parse_time(t).map_err(|_| Error::BadTime {
+            value: t.to_string(),
+            file: facts_file.map(str::to_string),
         })?);
     }
     for tried in &input.tried {
         if code.procedure(tried).is_none() {
             let ids = code.procedures.iter().map(|p| p.id.as_str());
-            return Err(Error::Input(format!(
-                "{}unknown fix `{}` for {}; {}",
-                tried_from
-                    .map(|p| format!("{p}: tried: "))
-                    .unwrap_or_default(),
-                crate::util::text::excerpt(tried, 60),
-                code.code,
-                did_you_mean(tried, ids).unwrap_or_else(|| format!(
-                    "its fixes are: {}",
-                    code.procedures
-                        .iter()
-                        .map(|p| p.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            )));
+            return Err(Error::UnknownFix {
+                fix: tried.clone(),
+                code: code.code.clone(),
+                file: tried_from.map(str::to_string),
+                suggestion: did_you_mean(tried, ids.clone()),
+                fixes: ids.map(str::to_string).collect(),
+            });
         }
     }
     if input.report_id.is_none() {
@@ -115,10 +103,10 @@ pub fn ticket_input_from(
 }
 
 pub fn parse_time(t: &str) -> Result<jiff::Timestamp, Error> {
-    t.trim().parse::<jiff::Timestamp>().map_err(|_| {
-        Error::Input(format!(
-            "--attempted-at `{}` is not an RFC 3339 time; write it like 2026-11-28T09:30:00Z or 2026-11-28T10:30:00+01:00",
-            crate::util::text::excerpt(t, 60)
-        ))
-    })
+    t.trim()
+        .parse::<jiff::Timestamp>()
+        .map_err(|_| Error::BadTime {
+            value: t.to_string(),
+            file: None,
+        })
 }

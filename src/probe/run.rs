@@ -120,7 +120,7 @@ fn requested(
 /// The report as JSON: `{"account_id", "base_url", "signals": [{"id", "value", "evidence"}],
 /// "notes", "advisories", "findings"}`.
 pub fn to_json<T: Serialize>(value: &T) -> Result<String, crate::Error> {
-    serde_json::to_string_pretty(value).map_err(|e| crate::Error::Input(e.to_string()))
+    serde_json::to_string_pretty(value).map_err(crate::Error::Json)
 }
 
 /// A diagnosis with the probe's report beside it, for `diagnose --format json`.

@@ -339,9 +339,8 @@ pub fn clock_offset(headers: &[(String, String)], now: SystemTime) -> Option<i64
 #[cfg(test)]
 pub(crate) fn shipped_netsuite_table() -> ClassificationTable {
     use crate::rules::{RuleBase, RuleSource, Selection};
-    // An empty code selection reads the integration files only.
     let (base, findings) =
-        RuleBase::load(&RuleSource::Embedded, &Selection::Code(String::new())).unwrap();
+        RuleBase::load(&RuleSource::Embedded, &Selection::IntegrationsOnly).unwrap();
     assert!(findings.iter().all(|f| !f.is_error()));
     let netsuite = base.integration("netsuite").unwrap();
     netsuite.probe.clone().unwrap()

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::Error;
 use crate::diag::FileId;
 use crate::diag::Finding;
+pub use crate::error::LoadError;
 
 /// The file every integration folder holds besides its code files.
 pub const INTEGRATION_FILE: &str = "integration.yaml";
@@ -37,6 +37,9 @@ pub enum Selection {
     All,
     /// One code (matched against file names, ignoring case).
     Code(String),
+    /// The integration files only, no code file: enough for what an
+    /// integration says (its signals, its probe).
+    IntegrationsOnly,
 }
 
 impl Selection {
@@ -44,6 +47,7 @@ impl Selection {
         match self {
             Selection::All => true,
             Selection::Code(code) => stem.eq_ignore_ascii_case(code),
+            Selection::IntegrationsOnly => false,
         }
     }
 }
@@ -72,7 +76,7 @@ impl RuleFile {
 }
 
 /// Lists and reads the files `selection` needs (folders read on all cores).
-pub fn list(source: &RuleSource, selection: &Selection) -> Result<Listing, Error> {
+pub fn list(source: &RuleSource, selection: &Selection) -> Result<Listing, LoadError> {
     let mut code_names = Vec::new();
     let files = match source {
         RuleSource::Embedded => {
@@ -127,7 +131,7 @@ fn dir_files(
     dir: &Path,
     selection: &Selection,
     code_names: &mut Vec<String>,
-) -> Result<Vec<RuleFile>, Error> {
+) -> Result<Vec<RuleFile>, LoadError> {
     let (found, stopped) = walk(dir, selection, code_names)?;
     let texts = crate::util::parallel::map(&found, || (), |_, f| read_text(&f.path));
     let mut files = Vec::with_capacity(found.len());
@@ -152,13 +156,12 @@ fn walk(
     dir: &Path,
     selection: &Selection,
     code_names: &mut Vec<String>,
-) -> Result<(Vec<Found>, Option<Error>), Error> {
+) -> Result<(Vec<Found>, Option<LoadError>), LoadError> {
     let meta = std::fs::metadata(dir).map_err(|e| io_error(dir, e))?;
     if !meta.is_dir() {
-        return Err(Error::Input(format!(
-            "{} is not a folder: --rules takes a folder of <integration>/ subfolders",
-            dir.display()
-        )));
+        return Err(LoadError::NotAFolder {
+            dir: dir.to_path_buf(),
+        });
     }
     let mut found = Vec::new();
     let stopped = walk_into(dir, selection, code_names, &mut found).err();
@@ -170,7 +173,7 @@ fn walk_into(
     selection: &Selection,
     code_names: &mut Vec<String>,
     found: &mut Vec<Found>,
-) -> Result<(), Error> {
+) -> Result<(), LoadError> {
     let mut seen = 0usize;
     for (integration_dir, link) in sorted_entries(dir).map_err(|e| io_error(dir, e))? {
         check_link(dir, &integration_dir, link)?;
@@ -183,10 +186,10 @@ fn walk_into(
         for (path, link) in entries {
             seen += 1;
             if seen > MAX_FILES {
-                return Err(Error::Input(format!(
-                    "{}: more than {MAX_FILES} files; split the rule base or point --rules at a smaller folder",
-                    dir.display()
-                )));
+                return Err(LoadError::TooManyFiles {
+                    dir: dir.to_path_buf(),
+                    limit: MAX_FILES,
+                });
             }
             check_link(dir, &path, link)?;
             let Some(stem) = yaml_stem(&file_name(&path)).map(str::to_string) else {
@@ -208,8 +211,8 @@ fn walk_into(
     Ok(())
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> Error {
-    Error::Io {
+fn io_error(path: &Path, source: std::io::Error) -> LoadError {
+    LoadError::Io {
         path: path.display().to_string(),
         source,
     }
@@ -227,25 +230,19 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
 
 /// Refuses symlinks that loop or lead outside the rules folder: a rule base
 /// from a pull request must not read files elsewhere on the machine.
-fn check_link(root: &Path, path: &Path, is_link: bool) -> Result<(), Error> {
+fn check_link(root: &Path, path: &Path, is_link: bool) -> Result<(), LoadError> {
     if !is_link {
         return Ok(());
     }
-    let target = std::fs::canonicalize(path).map_err(|e| {
-        Error::Input(format!(
-            "{}: symbolic link cannot be followed ({e}); replace it with the file itself",
-            path.display()
-        ))
+    let target = std::fs::canonicalize(path).map_err(|error| LoadError::LinkNotFollowed {
+        path: path.to_path_buf(),
+        error,
     })?;
-    let root = std::fs::canonicalize(root).map_err(|e| Error::Io {
-        path: root.display().to_string(),
-        source: e,
-    })?;
+    let root = std::fs::canonicalize(root).map_err(|e| io_error(root, e))?;
     if !target.starts_with(&root) {
-        return Err(Error::Input(format!(
-            "{}: symbolic link points outside the rules folder; rule files must live inside it",
-            path.display()
-        )));
+        return Err(LoadError::LinkOutside {
+            path: path.to_path_buf(),
+        });
     }
     Ok(())
 }
@@ -262,23 +259,18 @@ fn yaml_stem(name: &str) -> Option<&str> {
 }
 
 /// Reads a rule file as UTF-8, refusing oversized files before reading them.
-pub fn read_text(path: &Path) -> Result<String, Error> {
-    let io = |source| Error::Io {
-        path: path.display().to_string(),
-        source,
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
+    let Some(bytes) =
+        crate::diag::read_bounded(path, MAX_FILE_BYTES).map_err(|e| io_error(path, e))?
+    else {
+        return Err(LoadError::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_FILE_BYTES,
+        });
     };
-    let Some(bytes) = crate::diag::read_bounded(path, MAX_FILE_BYTES).map_err(io)? else {
-        return Err(Error::Input(format!(
-            "{}: over the {MAX_FILE_BYTES} byte limit for one rule file; split it or remove what does not belong",
-            path.display(),
-        )));
-    };
-    String::from_utf8(bytes).map_err(|e| {
-        Error::Input(format!(
-            "{}: not valid UTF-8 (byte {}); save the file as UTF-8",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
+    String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+        path: path.to_path_buf(),
+        byte: e.utf8_error().valid_up_to(),
     })
 }
 

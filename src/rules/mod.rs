@@ -21,7 +21,7 @@ use serde::Serialize;
 pub use block::{Block, Item, Variant};
 pub use condition::Condition;
 pub use layout::Layout;
-pub use load::{RuleSource, Selection};
+pub use load::{LoadError, RuleSource, Selection};
 pub use pattern::Pattern;
 pub use raw::SignalSource;
 
@@ -40,7 +40,7 @@ impl RuleBase {
     pub fn load(
         source: &RuleSource,
         selection: &Selection,
-    ) -> Result<(RuleBase, Vec<Finding>), crate::Error> {
+    ) -> Result<(RuleBase, Vec<Finding>), LoadError> {
         let loaded = pipeline::load(source, selection, &pipeline::NoLints)?;
         Ok((loaded.base, loaded.findings))
     }

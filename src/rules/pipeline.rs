@@ -10,7 +10,6 @@ use super::pattern::Checker;
 use super::raw::{FaqCase, RawCode, RawIntegration};
 use super::validate::{CodesSeen, Shared, Validator};
 use super::{Code, RuleBase};
-use crate::Error;
 use crate::diag::Finding;
 use crate::diag::{FileId, Sources, Span};
 
@@ -113,7 +112,7 @@ pub fn load<L: Lints>(
     source: &RuleSource,
     selection: &Selection,
     lints: &L,
-) -> Result<Loaded, Error> {
+) -> Result<Loaded, load::LoadError> {
     let lint = lints.enabled();
     let listing = load::list(source, selection)?;
     let mut sources = Sources::default();

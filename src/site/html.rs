@@ -191,7 +191,7 @@ pub fn search_index(integrations: &[IntegrationEntry]) -> Result<String, Error> 
             url: &c.url,
         })
         .collect();
-    let json = serde_json::to_string(&entries).map_err(|e| Error::Input(e.to_string()))?;
+    let json = serde_json::to_string(&entries).map_err(Error::Json)?;
     // "</" never occurs in the script, whatever the messages say.
     Ok(format!(
         "window.TRIAGE_SEARCH = {};\n",

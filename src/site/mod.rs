@@ -21,6 +21,7 @@ use output::Staging;
 pub use crate::render::index::{INDEX, IndexContext, article_path, index_path};
 use crate::render::index::{headline, index_title};
 use crate::util::url;
+pub use output::OutputError;
 
 /// Rule bases at least this large show a progress bar (on a terminal).
 const PROGRESS_FROM: usize = 100;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::Error;
+pub use crate::error::OutputError;
 
 /// The file that marks a folder `triage build` made, listing the files it wrote.
 pub const MARKER: &str = ".triage-build";
@@ -126,11 +127,12 @@ impl Staging {
                     // Written in the instant between the look and the swap: kept too.
                     let kept = visible_sibling(&self.out, "previous")?;
                     std::fs::rename(&old, &kept).map_err(io(&old))?;
-                    Err(Error::Input(format!(
-                        "the new build is in {}, but the previous output held {first}, which `triage build` did not write; it is kept, with that output, in {}",
-                        self.out.display(),
-                        kept.display()
-                    )))
+                    Err(OutputError::PreviousKept {
+                        out: self.out.clone(),
+                        first: first.clone(),
+                        kept,
+                    }
+                    .into())
                 } else {
                     remove_ours(&old)
                 }
@@ -149,18 +151,15 @@ impl Staging {
             return io(&kept)(e);
         }
         self.committed = true;
-        let out = self.out.display();
-        let what = match foreign_files(&self.out) {
-            Ok(files) if !files.is_empty() => format!(
-                "{} appeared in --out {out} (`triage build` did not write it)",
-                crate::util::text::excerpt(&files[0], 120)
-            ),
-            _ => format!("--out {out} changed"),
-        };
-        Error::Input(format!(
-            "while the build ran, {what}; {out} was left as it is and the new build is in {}: move your files out of {out}, then build again",
-            kept.display()
-        ))
+        let appeared = foreign_files(&self.out)
+            .ok()
+            .and_then(|files| files.into_iter().next());
+        OutputError::ChangedDuringBuild {
+            out: self.out.clone(),
+            appeared,
+            kept,
+        }
+        .into()
     }
 }
 
@@ -207,16 +206,12 @@ fn existing(out: &Path) -> Result<Existing, Error> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Nothing),
         Err(e) => return Err(io(out)(e)),
     };
-    let shown = out.display();
+    let out_path = || out.to_path_buf();
     if meta.file_type().is_symlink() {
-        return Err(Error::Input(format!(
-            "--out {shown} is a symbolic link; give the folder it points to"
-        )));
+        return Err(OutputError::Symlink { out: out_path() }.into());
     }
     if !meta.is_dir() {
-        return Err(Error::Input(format!(
-            "--out {shown} is a file, not a folder; give a new or empty folder"
-        )));
+        return Err(OutputError::NotAFolder { out: out_path() }.into());
     }
     let files = list_files(out)?;
     if files.is_empty() {
@@ -225,29 +220,29 @@ fn existing(out: &Path) -> Result<Existing, Error> {
         let mut entries = std::fs::read_dir(out).map_err(io(out))?;
         if let Some(entry) = entries.next() {
             let entry = entry.map_err(io(out))?;
-            return Err(Error::Input(format!(
-                "--out {shown} holds folders ({}/ …) but no files; give a new or empty folder, or remove the folders",
-                crate::util::text::excerpt(&entry.file_name().to_string_lossy(), 60)
-            )));
+            return Err(OutputError::OnlyFolders {
+                out: out_path(),
+                folder: entry.file_name().to_string_lossy().into_owned(),
+            }
+            .into());
         }
         return Ok(Existing::Empty);
     }
     if !files.contains(MARKER) {
-        return Err(Error::Input(format!(
-            "--out {shown} is not empty and was not made by `triage build` (no {MARKER} file); \
-             give a new or empty folder, so no file of yours is overwritten"
-        )));
+        return Err(OutputError::NotABuild {
+            out: out_path(),
+            marker: MARKER,
+        }
+        .into());
     }
     let foreign = foreign_files(out)?;
     if let Some(first) = foreign.first() {
-        let more = match foreign.len() {
-            1 => String::new(),
-            n => format!(" and {} more", n - 1),
-        };
-        return Err(Error::Input(format!(
-            "--out {shown} holds {first}{more}, which `triage build` did not write; \
-             move it out of the folder, then build again"
-        )));
+        return Err(OutputError::ForeignFiles {
+            out: out_path(),
+            first: first.clone(),
+            more: foreign.len() - 1,
+        }
+        .into());
     }
     Ok(Existing::Ours)
 }
@@ -282,11 +277,8 @@ fn parent_and_name(out: &Path) -> Result<(PathBuf, String), Error> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .filter(|n| n != "." && n != "..")
-        .ok_or_else(|| {
-            Error::Input(format!(
-                "--out {} names no folder; give a folder name, e.g. --out site",
-                out.display()
-            ))
+        .ok_or_else(|| OutputError::NoFolderName {
+            out: out.to_path_buf(),
         })?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

@@ -23,23 +23,16 @@ const MAX_STDIN_BYTES: u64 = 8 * 1024 * 1024;
 pub fn run(ctx: &Context, args: &DiagnoseArgs, out: &mut dyn Write) -> Result<i32, RunError> {
     let from_stdin = args.target.as_deref().map(str::trim) == Some("-");
     if args.interactive && from_stdin {
-        return Err(Error::Input(
-            "--interactive reads answers from stdin, so the message cannot come from there too; pass it as an argument or in --facts".into(),
-        )
-        .into());
+        return Err(Error::InteractiveFromStdin.into());
     }
     if args.interactive && !std::io::stdin().is_terminal() {
-        return Err(Error::Input(
-            "--interactive asks questions on a terminal, and stdin is not one; give what is known with --yes/--no or --facts FILE instead".into(),
-        )
-        .into());
+        return Err(Error::InteractiveWithoutTerminal.into());
     }
     let facts = read_facts(args.observed.facts.as_deref())?;
     let target = target(args.target.as_deref(), facts.as_ref())?;
-    let (base, id, recognition) = ctx.resolve(&target)?;
-    let (integration, code) = base
-        .code(&id)
-        .ok_or_else(|| Error::Input(format!("code {id} vanished")))?;
+    let resolved = ctx.resolve(&target)?;
+    let (base, recognition) = (&resolved.base, &resolved.recognition);
+    let (integration, code) = resolved.code();
     let obs = crate::facts::observations(
         integration,
         code,
@@ -61,7 +54,7 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, out: &mut dyn Write) -> Result<i3
         .iter()
         .any(|(s, v)| *v != engine::Value::Unknown && !read.contains(s.as_str()));
     let siblings = if outside {
-        ctx.siblings(&base, &integration.id)
+        ctx.siblings(base, &integration.id)
     } else {
         None
     };
@@ -120,11 +113,9 @@ fn target(arg: Option<&str>, facts: Option<&Facts>) -> Result<String, Error> {
             Ok(String::from_utf8_lossy(&bytes).into_owned())
         }
         Some(t) => Ok(t.to_string()),
-        None => facts.and_then(|f| f.message.clone()).ok_or_else(|| {
-            Error::Input(
-                "nothing to diagnose: give a code (NS0109) or the error message, `-` to read it from stdin, or a --facts file with `message:`".into(),
-            )
-        }),
+        None => facts
+            .and_then(|f| f.message.clone())
+            .ok_or(Error::NothingToDiagnose),
     }
 }
 

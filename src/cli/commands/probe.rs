@@ -8,8 +8,7 @@ use crate::rules::{Integration, RuleBase, Selection};
 
 /// `triage probe <integration>`: exits 0 whenever the probe ran, whatever it found.
 pub fn run(ctx: &Context, args: &ProbeCommandArgs, out: &mut dyn Write) -> Result<i32, RunError> {
-    // An empty code selection reads the integration files only.
-    let base = ctx.load(&Selection::Code(String::new()))?;
+    let base = ctx.load(&Selection::IntegrationsOnly)?;
     let integration = integration(&base, args.integration)?;
     let report = probe(integration, &args.options.settings())?;
     match args.format {
@@ -27,10 +26,8 @@ pub fn run(ctx: &Context, args: &ProbeCommandArgs, out: &mut dyn Write) -> Resul
 }
 
 fn integration(base: &RuleBase, target: ProbeTarget) -> Result<&Integration, crate::Error> {
-    base.integration(target.id()).ok_or_else(|| {
-        crate::Error::Input(format!(
-            "the rules have no integration `{}` to probe",
-            target.id()
-        ))
-    })
+    base.integration(target.id())
+        .ok_or_else(|| crate::Error::NoIntegrationToProbe {
+            id: target.id().to_string(),
+        })
 }

@@ -17,22 +17,20 @@ pub fn run(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32,
         Document::Faq if !recognize::looks_like_code(&args.target) => {
             let base = ctx.load(&Selection::All)?;
             let Some(integration) = base.integration(args.target.trim()) else {
-                let ids: Vec<&str> = base.integrations.iter().map(|i| i.id.as_str()).collect();
-                return Err(Error::Input(format!(
-                    "unknown integration `{}`; {}",
-                    crate::util::text::printable(&args.target, false),
-                    did_you_mean(&args.target, ids.iter().copied())
-                        .unwrap_or_else(|| format!("known integrations: {}", ids.join(", ")))
-                ))
+                let ids = base.integrations.iter().map(|i| i.id.as_str());
+                return Err(Error::UnknownIntegration {
+                    id: args.target.clone(),
+                    suggestion: did_you_mean(&args.target, ids.clone()),
+                    known: ids.map(str::to_string).collect(),
+                }
                 .into());
             };
             renderer.faq_integration(integration)?
         }
         document => {
-            let (base, id, recognition) = ctx.resolve(&args.target)?;
-            let (integration, code) = base
-                .code(&id)
-                .ok_or_else(|| Error::Input(format!("code {id} vanished")))?;
+            let resolved = ctx.resolve(&args.target)?;
+            let recognition = &resolved.recognition;
+            let (integration, code) = resolved.code();
             match document {
                 Document::Help => renderer.help(integration, code)?,
                 Document::Faq => renderer.faq(integration, code)?,

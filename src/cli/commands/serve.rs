@@ -40,11 +40,11 @@ const ACCEPT_POLL: Duration = Duration::from_millis(20);
 
 pub fn run(ctx: &Context, args: &ServeArgs) -> Result<i32, RunError> {
     let ctx = with_local_folders(ctx);
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, args.port)).map_err(|e| {
-        Error::Input(format!(
-            "cannot listen on 127.0.0.1:{}: {e}; choose another port with --port",
-            args.port
-        ))
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, args.port)).map_err(|source| {
+        Error::CannotListen {
+            port: args.port,
+            source,
+        }
     })?;
     let port = listener
         .local_addr()
@@ -170,11 +170,10 @@ fn refuse_out_inside(out: &Path, watched: &[PathBuf]) -> Result<(), Error> {
     let out_full = absolute(out);
     for folder in watched {
         if out_full.starts_with(absolute(folder)) {
-            return Err(Error::Input(format!(
-                "--out {} is inside {}, which serve watches: every build would start another; build somewhere else",
-                out.display(),
-                folder.display()
-            )));
+            return Err(Error::OutInsideWatched {
+                out: out.to_path_buf(),
+                folder: folder.to_path_buf(),
+            });
         }
     }
     Ok(())
@@ -237,8 +236,9 @@ impl Server {
                 *failure = None;
             }
             Err(e) => {
-                eprintln!("error: {e}");
-                *failure = Some(strip_ansi(&e.to_string()));
+                let shown = crate::cli::exit::describe(&e, crate::diag::render::stderr_color());
+                eprintln!("error: {shown}");
+                *failure = Some(strip_ansi(&shown));
             }
         }
         // After the pages and the failure are in place, so a reload sees them.
