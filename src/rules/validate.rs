@@ -22,6 +22,7 @@ use super::{
     Block, Cause, Code, Condition, Escalation, Faq, FrontMatter, Index, Integration, Kind, Layout,
     Placeholder, Procedure, Signal, Why,
 };
+use crate::diag;
 use crate::diag::{FileId, Sources, Span};
 use crate::diag::{Finding, did_you_mean};
 use crate::rules::classify::ClassificationTable;
@@ -63,10 +64,13 @@ impl CodesSeen {
         let key = code.to_ascii_uppercase();
         match self.0.get(&key) {
             Some(first) => Some(
-                Finding::error("R101", format!("code `{code}` is defined in two files"))
-                    .at(span, "defined again here")
-                    .also(first.clone(), "first defined here")
-                    .help("keep one file per code"),
+                Finding::new(
+                    diag::Code::R101,
+                    format!("code `{code}` is defined in two files"),
+                )
+                .at(span, "defined again here")
+                .also(first.clone(), "first defined here")
+                .help("keep one file per code"),
             ),
             None => {
                 self.0.insert(key, span);
@@ -91,8 +95,8 @@ impl<'a> Validator<'a> {
 
     /// R008: code files in a folder without an integration file.
     pub fn no_integration_file(dir: &str, first_code: FileId) -> Finding {
-        Finding::error(
-            "R008",
+        Finding::new(
+            diag::Code::R008,
             format!("folder `{dir}` has code files but no integration.yaml"),
         )
         .at(Span::new(first_code, 0..0), "this code has no integration")
@@ -108,8 +112,8 @@ impl<'a> Validator<'a> {
         self.findings.extend(markup);
         if raw.id.value != dir {
             self.push(
-                Finding::error(
-                    "R009",
+                Finding::new(
+                    diag::Code::R009,
                     format!(
                         "integration id `{}` does not match its folder `{dir}`",
                         raw.id.value
@@ -119,26 +123,41 @@ impl<'a> Validator<'a> {
                 .help(format!("rename the folder or set `id: {dir}`")),
             );
         }
-        let signals = self.unique(file, raw.signals.iter().map(|s| &s.id), "R103", "signal");
+        let signals = self.unique(
+            file,
+            raw.signals.iter().map(|s| &s.id),
+            diag::Code::R103,
+            "signal",
+        );
         let mut procedures = HashMap::new();
         for (id, span) in self.unique(
             file,
             raw.procedures.iter().map(|p| &p.id),
-            "R104",
+            diag::Code::R104,
             "procedure",
         ) {
             if let Some(p) = raw.procedures.iter().find(|p| p.id.value == id) {
                 procedures.insert(id, (span.file, p));
             }
         }
-        let snippet_ids = self.unique(file, raw.snippets.iter().map(|s| &s.id), "R106", "snippet");
+        let snippet_ids = self.unique(
+            file,
+            raw.snippets.iter().map(|s| &s.id),
+            diag::Code::R106,
+            "snippet",
+        );
         let snippets = raw
             .snippets
             .iter()
             .filter(|s| snippet_ids.contains_key(s.id.value.as_str()))
             .map(|s| (s.id.value.as_str(), s))
             .collect();
-        let variant_ids = self.unique(file, raw.variants.iter().map(|v| &v.id), "R106", "variant");
+        let variant_ids = self.unique(
+            file,
+            raw.variants.iter().map(|v| &v.id),
+            diag::Code::R106,
+            "variant",
+        );
         let variants = raw
             .variants
             .iter()
@@ -227,8 +246,8 @@ impl<'a> Validator<'a> {
                     "declare it under `signals:` with `source: probe` and a question".into()
                 });
             self.push(
-                Finding::error(
-                    "R208",
+                Finding::new(
+                    diag::Code::R208,
                     format!("unknown signal `{}` in the probe table", signal.value),
                 )
                 .at(
@@ -246,7 +265,7 @@ impl<'a> Validator<'a> {
         &mut self,
         file: FileId,
         ids: impl Iterator<Item = &'r Spanned<String>>,
-        code: &'static str,
+        code: diag::Code,
         what: &str,
     ) -> HashMap<&'r str, Span> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
@@ -255,7 +274,7 @@ impl<'a> Validator<'a> {
             let span = Span::of(file, id);
             if let Some(first) = seen.get(id.value.as_str()) {
                 self.push(
-                    Finding::error(code, format!("{what} `{}` is defined twice", id.value))
+                    Finding::new(code, format!("{what} `{}` is defined twice", id.value))
                         .at(span, "defined again here")
                         .also(first.clone(), "first defined here")
                         .help(format!(
@@ -284,8 +303,8 @@ impl<'a> Validator<'a> {
             .unwrap_or_default();
         if !stem.eq_ignore_ascii_case(&code_id) {
             self.push(
-                Finding::error(
-                    "R010",
+                Finding::new(
+                    diag::Code::R010,
                     format!(
                         "file `{stem}` holds code `{code_id}`: a code file is named after its code"
                     ),
@@ -299,8 +318,8 @@ impl<'a> Validator<'a> {
         let prefix = &shared.raw.prefix.value;
         if !code_id.starts_with(prefix.as_str()) {
             self.push(
-                Finding::warning(
-                    "R011",
+                Finding::new(
+                    diag::Code::R011,
                     format!(
                         "code `{code_id}` does not start with the integration prefix `{prefix}`"
                     ),
@@ -315,12 +334,15 @@ impl<'a> Validator<'a> {
                 let help = did_you_mean(&raw.kind.value, Kind::ALL.iter().map(|k| k.id()))
                     .unwrap_or_else(|| "use one of: sync, export, connection".into());
                 self.push(
-                    Finding::error("R007", format!("unknown kind `{}`", raw.kind.value))
-                        .at(
-                            self.value_span(file, &raw.kind),
-                            "expected sync, export or connection",
-                        )
-                        .help(help),
+                    Finding::new(
+                        diag::Code::R007,
+                        format!("unknown kind `{}`", raw.kind.value),
+                    )
+                    .at(
+                        self.value_span(file, &raw.kind),
+                        "expected sync, export or connection",
+                    )
+                    .help(help),
                 );
                 Kind::Sync
             }
@@ -341,7 +363,12 @@ impl<'a> Validator<'a> {
         let signal_ids: Vec<&str> = shared.signals.keys().copied().collect();
         let mut causes = Vec::new();
         // Only the duplicate findings matter here; causes are matched by position.
-        self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
+        self.unique(
+            file,
+            raw.causes.iter().map(|c| &c.id),
+            diag::Code::R102,
+            "cause",
+        );
         for cause in &raw.causes {
             if let Some(c) = self.cause(file, cause, &signal_ids, &listed, &vars) {
                 causes.push(c);
@@ -390,9 +417,12 @@ impl<'a> Validator<'a> {
                 > 1
             {
                 self.push(
-                    Finding::error("R016", "the cause list is printed twice in `why.body`")
-                        .at(code_span.clone(), "in this code")
-                        .help("keep one `causes` block; write other lists as `bullets`"),
+                    Finding::new(
+                        diag::Code::R016,
+                        "the cause list is printed twice in `why.body`",
+                    )
+                    .at(code_span.clone(), "in this code")
+                    .help("keep one `causes` block; write other lists as `bullets`"),
                 );
                 return None;
             }
@@ -507,8 +537,8 @@ impl<'a> Validator<'a> {
             let level = layout.body_level(p.title.is_some()) + depth(&p.body, headed);
             if level > 6 {
                 self.push(
-                    Finding::error(
-                        "R018",
+                    Finding::new(
+                        diag::Code::R018,
                         format!(
                             "procedure `{}` needs a heading of level {level} for its sub-sections",
                             p.id
@@ -547,14 +577,14 @@ impl<'a> Validator<'a> {
         let local = self.unique(
             file,
             raw.procedures.iter().map(|p| &p.id),
-            "R104",
+            diag::Code::R104,
             "procedure",
         );
         for (id, span) in &local {
             if let Some((shared_file, p)) = shared.procedures.get(id) {
                 self.push(
-                    Finding::error(
-                        "R104",
+                    Finding::new(
+                        diag::Code::R104,
                         format!("procedure `{id}` is already defined by the integration"),
                     )
                     .at(span.clone(), "defined again here")
@@ -595,7 +625,7 @@ impl<'a> Validator<'a> {
                         "define it under `procedures:` in this file or in integration.yaml".into()
                     });
                 self.push(
-                    Finding::error("R202", format!("unknown procedure `{id}`"))
+                    Finding::new(diag::Code::R202, format!("unknown procedure `{id}`"))
                         .at(span, "not defined here or in integration.yaml")
                         .help(help),
                 );
@@ -603,8 +633,8 @@ impl<'a> Validator<'a> {
             };
             if listed.contains(&id.as_str()) {
                 self.push(
-                    Finding::error(
-                        "R105",
+                    Finding::new(
+                        diag::Code::R105,
                         format!("procedure `{id}` is listed twice in `fix.procedures`"),
                     )
                     .at(span, "listed again here")
@@ -635,8 +665,8 @@ impl<'a> Validator<'a> {
         let use_ = raw.escalation.as_ref()?;
         let Some(base) = &shared.raw.escalation else {
             self.push(
-                Finding::error(
-                    "R206",
+                Finding::new(
+                    diag::Code::R206,
                     "this code asks for an escalation block but integration.yaml defines none",
                 )
                 .at(code_span.clone(), "in this code")
@@ -650,8 +680,8 @@ impl<'a> Validator<'a> {
             .or_else(|| base.include.get(kind.id()).cloned());
         let Some(include) = include else {
             self.push(
-                Finding::error(
-                    "R206",
+                Finding::new(
+                    diag::Code::R206,
                     format!(
                         "integration.yaml's escalation has no `include` list for kind `{}`",
                         kind.id()
@@ -685,8 +715,8 @@ impl<'a> Validator<'a> {
         for p in &raw.placeholders {
             if p.text.value.is_empty() || !raw.message.value.contains(&p.text.value) {
                 self.push(
-                    Finding::error(
-                        "R017",
+                    Finding::new(
+                        diag::Code::R017,
                         format!("placeholder `{}` is not in the message", p.text.value),
                     )
                     .at(self.value_span(file, &p.text), "not found in `message`")
@@ -701,7 +731,7 @@ impl<'a> Validator<'a> {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !shaped || out.iter().any(|o: &Placeholder| &o.name == name) {
                 self.push(
-                    Finding::error("R017", format!("placeholder name `{name}` is not usable"))
+                    Finding::new(diag::Code::R017, format!("placeholder name `{name}` is not usable"))
                         .at(self.value_span(file, &p.name), "here")
                         .help("name each placeholder once, in lower case letters, digits and `_`, starting with a letter"),
                 );
@@ -745,7 +775,7 @@ impl<'a> Validator<'a> {
                         .trim()
                         .to_string();
                     self.push(
-                        Finding::error("R301", format!("pattern does not compile: {last}"))
+                        Finding::new(diag::Code::R301, format!("pattern does not compile: {last}"))
                             .at(self.value_span(file, pattern), "this pattern")
                             .help("patterns are Rust regular expressions; escape `.`, `(` and `?` with `\\`"),
                     );
@@ -754,8 +784,8 @@ impl<'a> Validator<'a> {
         }
         if !out.is_empty() && !matched {
             self.push(
-                Finding::error(
-                    "R302",
+                Finding::new(
+                    diag::Code::R302,
                     "the exact message is not matched by any of the code's patterns",
                 )
                 .at(self.value_span(file, &raw.message), "this message")
@@ -786,8 +816,8 @@ impl<'a> Validator<'a> {
             }
             _ => {
                 self.push(
-                    Finding::error(
-                        "R012",
+                    Finding::new(
+                        diag::Code::R012,
                         format!("cause `{}` needs exactly one of `text` or `items`", raw.id.value),
                     )
                     .at(span, "this cause")
@@ -810,8 +840,8 @@ impl<'a> Validator<'a> {
                 let help = did_you_mean(&fix.value, procedures.iter().copied())
                     .unwrap_or_else(|| "a cause's fixes must be listed in `fix.procedures`".into());
                 self.push(
-                    Finding::error(
-                        "R202",
+                    Finding::new(
+                        diag::Code::R202,
                         format!("cause `{}` names procedure `{}`, which is not in this article's `fix.procedures`", raw.id.value, fix.value),
                     )
                     .at(self.value_span(file, fix), "unknown here")
@@ -844,9 +874,12 @@ impl<'a> Validator<'a> {
         match super::condition::parse(&text.value) {
             Err(e) => {
                 self.push(
-                    Finding::error("R204", format!("condition does not parse: {}", e.message))
-                        .at(at(e.range), "here")
-                        .help("write signal ids joined by `and`, `or`, `not` and parentheses"),
+                    Finding::new(
+                        diag::Code::R204,
+                        format!("condition does not parse: {}", e.message),
+                    )
+                    .at(at(e.range), "here")
+                    .help("write signal ids joined by `and`, `or`, `not` and parentheses"),
                 );
                 None
             }
@@ -860,7 +893,7 @@ impl<'a> Validator<'a> {
                                 "declare the signal under `signals:` in integration.yaml".into()
                             });
                         self.push(
-                            Finding::error("R201", format!("unknown signal `{name}`"))
+                            Finding::new(diag::Code::R201, format!("unknown signal `{name}`"))
                                 .at(at(range), "not in the integration's signals")
                                 .help(help),
                         );
@@ -929,8 +962,8 @@ impl<'a> Validator<'a> {
         };
         if !ok {
             self.push(
-                Finding::error(
-                    "R012",
+                Finding::new(
+                    diag::Code::R012,
                     format!(
                         "snippet `{}` needs `text` (with optional `bullets`) or `body`, not both",
                         s.id.value
@@ -965,7 +998,7 @@ impl<'a> Validator<'a> {
         self.findings.extend(markup);
         if text.trim().is_empty() {
             self.push(
-                Finding::error("R013", "this text is empty")
+                Finding::new(diag::Code::R013, "this text is empty")
                     .at(span.clone(), "in text here")
                     .help("an optional part is left out when absent; remove the key, or write its text"),
             );
@@ -975,7 +1008,7 @@ impl<'a> Validator<'a> {
             block_structure(text).or_else(|| substituted_structure(text, vars, words))
         {
             self.push(
-                Finding::error("R014", format!("a text holds block structure: {what}"))
+                Finding::new(diag::Code::R014, format!("a text holds block structure: {what}"))
                     .at(span.clone(), "in text here")
                     .help("a text is inline Markdown on one line; write each paragraph, list, table or heading as a block of its own (see docs/rules.md, \"Blocks\")"),
             );
@@ -988,7 +1021,7 @@ impl<'a> Validator<'a> {
             let after = &rest[start + 2..];
             let Some(end) = after.find('}') else {
                 self.push(
-                    Finding::error("R203", "unclosed placeholder `${`")
+                    Finding::new(diag::Code::R203, "unclosed placeholder `${`")
                         .at(span.clone(), "in text used here")
                         .help("write placeholders as `${name}`"),
                 );
@@ -1010,9 +1043,12 @@ impl<'a> Validator<'a> {
                         format!("known placeholders here: {}", known.join(", "))
                     });
                     self.push(
-                        Finding::error("R203", format!("unknown placeholder `${{{name}}}`"))
-                            .at(at, "not a known placeholder")
-                            .help(help),
+                        Finding::new(
+                            diag::Code::R203,
+                            format!("unknown placeholder `${{{name}}}`"),
+                        )
+                        .at(at, "not a known placeholder")
+                        .help(help),
                     );
                     return None;
                 }
