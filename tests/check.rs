@@ -112,3 +112,14 @@ fn missing_rules_folder_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere"));
 }
+
+#[test]
+fn explain_prints_a_code_from_the_registry() {
+    // Lower case is accepted; no rules are needed.
+    assert_cmd_snapshot!(triage().args(["check", "--explain", "r004"]));
+}
+
+#[test]
+fn explain_refuses_an_unknown_code_with_a_suggestion() {
+    assert_cmd_snapshot!(triage().args(["check", "--explain", "R0004"]));
+}
