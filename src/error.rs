@@ -62,6 +62,9 @@ pub enum Error {
         code: String,
         suggestion: Option<String>,
     },
+    /// `check --explain` of a code the finding registry lacks.
+    #[error("unknown finding code `{code}`: {hint}")]
+    UnknownFindingCode { code: String, hint: String },
     /// A signal the code's integration does not have; `place` is where a
     /// facts file named it (`None` for a flag).
     #[error("{}unknown signal `{signal}` for {code}{}", place_prefix(.place), suggestion_suffix(.suggestion))]
@@ -211,6 +214,7 @@ impl Error {
             | Error::Output(_)
             | Error::Rules { .. }
             | Error::UnknownCode { .. }
+            | Error::UnknownFindingCode { .. }
             | Error::UnknownSignal { .. }
             | Error::UnknownIntegration { .. }
             | Error::NoIntegrationToProbe { .. }

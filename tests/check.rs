@@ -81,3 +81,14 @@ fn missing_rules_folder_exits_2() {
         .status(2);
     assert!(out.stderr.contains("nowhere"), "{}", out.stderr);
 }
+
+#[test]
+fn explain_prints_a_code_from_the_registry() {
+    // Lower case is accepted; no rules are needed.
+    assert_cmd_snapshot!(triage().args(["check", "--explain", "r004"]));
+}
+
+#[test]
+fn explain_refuses_an_unknown_code_with_a_suggestion() {
+    assert_cmd_snapshot!(triage().args(["check", "--explain", "R0004"]));
+}

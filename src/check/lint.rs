@@ -10,6 +10,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde_saphyr::Spanned;
 
+use crate::diag::Code;
 use crate::diag::Finding;
 use crate::diag::{FileId, Sources, Span};
 use crate::engine::{self, Observations, Value};
@@ -165,8 +166,8 @@ impl Lint<'_> {
     fn draft_questions(&mut self, file: FileId, raw: &RawIntegration) {
         for signal in raw.signals.iter().filter(|s| s.draft) {
             self.findings.push(
-                Finding::warning(
-                    "R608",
+                Finding::new(
+                    Code::R608,
                     format!("the question of signal `{}` is a draft", signal.id.value),
                 )
                 .at(self.span(file, &signal.id), "drafted from its cause")
@@ -194,8 +195,8 @@ impl Lint<'_> {
                 }
             };
             self.findings.push(
-                Finding::warning(
-                    "R401",
+                Finding::new(
+                    Code::R401,
                     format!("signal `{}` is not read by any cause", signal.id.value),
                 )
                 .at(self.span(file, &signal.id), "defined here, never read")
@@ -233,9 +234,12 @@ impl Lint<'_> {
         for p in procedures {
             if !used.contains(p.id.value.as_str()) {
                 self.findings.push(
-                    Finding::warning("R402", format!("procedure `{}` is never used", p.id.value))
-                        .at(self.span(file, &p.id), why)
-                        .help("list it under `fix.procedures`, or remove it"),
+                    Finding::new(
+                        Code::R402,
+                        format!("procedure `{}` is never used", p.id.value),
+                    )
+                    .at(self.span(file, &p.id), why)
+                    .help("list it under `fix.procedures`, or remove it"),
                 );
             }
         }
@@ -253,7 +257,7 @@ impl Lint<'_> {
         for cause in &code.causes {
             if cause.fixes.is_empty() {
                 self.findings.push(
-                    Finding::error("R405", format!("cause `{}` has no fix", cause.id.value))
+                    Finding::new(Code::R405, format!("cause `{}` has no fix", cause.id.value))
                         .at(self.span(file, &cause.id), "this cause")
                         .help("name the procedures that address it in `fixes: [...]`"),
                 );
@@ -272,8 +276,8 @@ impl Lint<'_> {
             );
             match seen.iter().find(|(k, _)| *k == key) {
                 Some((_, first)) => self.findings.push(
-                    Finding::error(
-                        "R404",
+                    Finding::new(
+                        Code::R404,
                         format!(
                             "causes `{}` and `{}` have the same condition",
                             first.id.value, cause.id.value
@@ -330,8 +334,8 @@ impl Lint<'_> {
             return;
         }
         let finding = match (&cause.unless, when_possible) {
-            (Some(u), true) => Finding::error(
-                "R403",
+            (Some(u), true) => Finding::new(
+                Code::R403,
                 format!(
                     "cause `{}` can never be confirmed: `unless` holds whenever `when` does",
                     cause.id.value
@@ -340,8 +344,8 @@ impl Lint<'_> {
             .at(self.span(file, u), "always true when `when` is")
             .also(self.span(file, &cause.when), "when")
             .help("`unless` should name what rules the cause out, not a signal `when` requires"),
-            _ => Finding::error(
-                "R403",
+            _ => Finding::new(
+                Code::R403,
                 format!(
                     "the condition of cause `{}` can never be true",
                     cause.id.value

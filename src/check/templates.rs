@@ -7,6 +7,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::Error;
+use crate::diag;
 use crate::diag::Finding;
 use crate::diag::{FileId, Sources, Span};
 use crate::engine::{self, Observations};
@@ -35,7 +36,13 @@ pub fn check(
         seen: HashSet::new(),
     };
     for (name, err) in &broken {
-        check.report("R501", name, err, "template does not compile", None);
+        check.report(
+            diag::Code::R501,
+            name,
+            err,
+            "template does not compile",
+            None,
+        );
     }
     // A broken template makes every render that includes it fail too.
     let renders = |name: &str| !broken.iter().any(|(b, _)| b == name);
@@ -161,12 +168,18 @@ impl TemplateCheck<'_> {
             return;
         }
         let label = format!("while rendering {subject}");
-        self.report("R502", name, err, "template fails to render", Some(label));
+        self.report(
+            diag::Code::R502,
+            name,
+            err,
+            "template fails to render",
+            Some(label),
+        );
     }
 
     fn report(
         &mut self,
-        code: &'static str,
+        code: diag::Code,
         name: &str,
         err: &minijinja::Error,
         what: &str,
@@ -183,7 +196,7 @@ impl TemplateCheck<'_> {
         {
             return;
         }
-        let mut finding = Finding::error(code, format!("{what}: {detail}")).help(help(err));
+        let mut finding = Finding::new(code, format!("{what}: {detail}")).help(help(err));
         if let Some(file) = self.file(name) {
             // A range over several lines (an unclosed block) says less than its first line.
             let text = &self.sources.get(file).text;

@@ -50,7 +50,7 @@ pub enum Command {
     Probe(ProbeCommandArgs),
     /// Check the rules and templates: every problem at once, with its file:line:col
     #[command(
-        after_help = "Exit status: 0 clean (warnings allowed), 1 any error, 2 could not run.\n\nExamples:\n  triage check\n  triage check --rules rules --format json"
+        after_help = "Exit status: 0 clean (warnings allowed), 1 any error, 2 could not run.\n\nExamples:\n  triage check\n  triage check --rules rules --format json\n  triage check --explain R004"
     )]
     Check(CheckArgs),
     /// Import a help center's Markdown articles into rules, and prove they render back
@@ -127,6 +127,9 @@ pub struct CheckArgs {
     /// `text`: diagnostics with the source line; `json`: one object per line
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+    /// Explain a finding code (e.g. R004) instead of checking: what it means and how to fix it
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
 }
 
 // Every command names its formats alike: `text`, `md`, `json` (with `human`

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::diag::Span;
+use crate::diag::{Code, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -20,8 +20,8 @@ pub struct Label {
 
 #[derive(Debug, Clone)]
 pub struct Finding {
-    /// Stable code, e.g. `R201`; documented in docs/authoring.md.
-    pub code: &'static str,
+    /// Stable code, e.g. `R201`; see [`Code`] and docs/authoring.md.
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub primary: Option<Label>,
@@ -30,21 +30,15 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    /// A finding with the code's severity ([`Code::severity`]).
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Finding {
             code,
-            severity: Severity::Error,
+            severity: code.severity(),
             message: message.into(),
             primary: None,
             secondary: Vec::new(),
             help: None,
-        }
-    }
-
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Finding {
-            severity: Severity::Warning,
-            ..Finding::error(code, message)
         }
     }
 

@@ -77,7 +77,7 @@ fn diagnostic(f: &Finding) -> Diagnostic<FileId> {
         .chain(f.secondary.iter().map(|l| label(l, false)))
         .collect();
     Diagnostic::new(severity)
-        .with_code(f.code)
+        .with_code(f.code.as_str())
         .with_message(&f.message)
         .with_labels(labels)
         .with_notes(f.help.iter().map(|h| format!("help: {h}")).collect())
@@ -143,7 +143,7 @@ pub fn render_json(sources: &Sources, findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
         let json = JsonFinding {
-            code: f.code,
+            code: f.code.as_str(),
             severity: f.severity,
             message: &f.message,
             location: f.primary.as_ref().map(location),

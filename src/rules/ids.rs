@@ -6,6 +6,7 @@
 use serde_saphyr::Spanned;
 
 use super::validate::{span_within, value_span};
+use crate::diag::Code;
 use crate::diag::Finding;
 use crate::diag::{FileId, Sources};
 
@@ -84,7 +85,7 @@ pub fn check(
     let at = span_within(sources, &whole, &id.value, bad..end);
     let shown = crate::util::text::excerpt(&id.value, MAX_ID_LEN);
     Some(
-        Finding::error("R019", format!("{what} id `{shown}` is not a valid id"))
+        Finding::new(Code::R019, format!("{what} id `{shown}` is not a valid id"))
             .at(at, "not allowed in an id")
             .help(format!(
                 "{what} ids are {} (at most {MAX_ID_LEN} characters): they become file names and links",

@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use crate::diag::Code;
 use crate::diag::{FileId, Span};
 use crate::diag::{Finding, closest};
 
@@ -30,8 +31,8 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
         let (name, allowed) = unknown_field(rest);
         // `- This means: …` in a list of blocks: text holding `: ` read as a key.
         if name.contains(' ') {
-            return at(token, "here")(Finding::error(
-                "R001",
+            return at(token, "here")(Finding::new(
+                Code::R001,
                 "text containing `: ` must be quoted",
             ))
             .help("the text contains `: `, which YAML reads as a key; put the whole text in quotes (\"…\")");
@@ -43,23 +44,23 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
             ),
             None => format!("allowed here: {}", allowed.join(", ")),
         };
-        return at(token, "not a field here")(Finding::error(
-            "R003",
+        return at(token, "not a field here")(Finding::new(
+            Code::R003,
             format!("unknown field `{name}`"),
         ))
         .help(help);
     }
     if message.contains(crate::rules::raw::EMPTY_LIST) {
         let field = field_at(text, offset).unwrap_or_else(|| "this list".into());
-        return at(token, "empty here")(Finding::error(
-            "R013",
+        return at(token, "empty here")(Finding::new(
+            Code::R013,
             format!("{field} is an empty list"),
         ))
         .help("an optional part is left out when absent; remove the key, or fill it in");
     }
     if message.contains("unknown anchor") || message.contains("alias") {
-        return at(token, "here")(Finding::error(
-            "R001",
+        return at(token, "here")(Finding::new(
+            Code::R001,
             "text starting with `*` or `&` must be quoted",
         ))
         .help(
@@ -67,18 +68,18 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
         );
     }
     if message.starts_with("invalid value") {
-        return at(token, "here")(Finding::error("R006", message.clone()))
+        return at(token, "here")(Finding::new(Code::R006, message.clone()))
             .help("see docs/rules.md for what this key takes");
     }
     if message.starts_with("missing field") {
         let help = "add the field; docs/authoring.md lists what each file needs";
         return match parent_key(text, offset) {
-            Some((parent, range)) => at(range, "in this mapping")(Finding::error(
-                "R004",
+            Some((parent, range)) => at(range, "in this mapping")(Finding::new(
+                Code::R004,
                 format!("{message} in `{parent}`"),
             )),
             // Top level: the parser reports the end of the file, which says nothing.
-            None => at(0..0, "this file")(Finding::error("R004", message)),
+            None => at(0..0, "this file")(Finding::new(Code::R004, message)),
         }
         .help(help);
     }
@@ -90,7 +91,7 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
             .trim()
             .to_string();
         let mut f =
-            at(token, "again here")(Finding::error("R005", format!("duplicate key `{key}`")))
+            at(token, "again here")(Finding::new(Code::R005, format!("duplicate key `{key}`")))
                 .help("each key may appear once in a mapping; merge the two entries");
         if let Some(first) = first_occurrence(text, offset, &key) {
             f = f.also(Span::new(file, first), "first here");
@@ -99,8 +100,8 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
     }
     if message.contains("mapping values are not allowed") {
         // `summary: Retry: now`: the second `: ` starts a mapping YAML cannot place.
-        return at(token, "a second `: ` here")(Finding::error(
-            "R001",
+        return at(token, "a second `: ` here")(Finding::new(
+            Code::R001,
             "text containing `: ` must be quoted",
         ))
         .help("put the whole text in quotes (\"…\"), or reword it without `: `");
@@ -111,8 +112,8 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
         let tab = text[line_start..]
             .find('\t')
             .map_or(offset, |i| line_start + i);
-        return at(tab..(tab + 1).min(text.len()), "tab")(Finding::error(
-            "R002",
+        return at(tab..(tab + 1).min(text.len()), "tab")(Finding::new(
+            Code::R002,
             "tab character where YAML needs spaces",
         ))
         .help("indent with spaces, not tabs");
@@ -124,8 +125,8 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
             .is_some_and(|l| l.trim().is_empty());
     if message.contains("null into string") || (nothing && expected_type(&message).is_some()) {
         let field = field_at(text, offset).unwrap_or_else(|| "this field".into());
-        return at(offset..offset, "no value")(Finding::error(
-            "R004",
+        return at(offset..offset, "no value")(Finding::new(
+            Code::R004,
             format!("{field} has no value"),
         ))
         .help("write the text after the colon, or remove the line");
@@ -138,7 +139,7 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
         };
         // Text holding `: ` reads as a key and its value: the usual slip.
         let colon = expected == "text" && found == "a mapping";
-        return at(token, "here")(Finding::error("R006", message)).help(match expected {
+        return at(token, "here")(Finding::new(Code::R006, message)).help(match expected {
             "text" if colon => {
                 "the text contains `: `, which YAML reads as a key; put the whole text in quotes (\"…\")"
             }
@@ -146,7 +147,7 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
             _ => "see docs/authoring.md for the shape of each field",
         });
     }
-    at(token, "here")(Finding::error("R001", message))
+    at(token, "here")(Finding::new(Code::R001, message))
 }
 
 /// `x`, expected one of a, b, c` → ("x", [a, b, c]).

@@ -11,6 +11,7 @@ use aho_corasick::AhoCorasick;
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind};
 
 use super::{CodeFacts, Lint};
+use crate::diag::Code;
 use crate::diag::Finding;
 use crate::diag::{FileId, Sources, Span};
 use crate::rules::pattern;
@@ -72,8 +73,8 @@ pub fn ambiguous_patterns(codes: &[&CodeFacts]) -> Vec<Finding> {
         for m in others.into_iter().filter(|&m| re.is_match(messages[m])) {
             let other = entries[m];
             findings.push(
-                Finding::error(
-                    "R406",
+                Finding::new(
+                    Code::R406,
                     format!(
                         "pattern of {} also matches the message of {}",
                         entry.code, other.code

@@ -6,6 +6,7 @@ use std::ops::Range;
 use serde_saphyr::Spanned;
 
 use super::Lint;
+use crate::diag::Code;
 use crate::diag::Finding;
 use crate::diag::{FileId, Span};
 use crate::rules::raw::{FaqCase, RawCode, RawProcedure};
@@ -111,7 +112,7 @@ fn message_period(lint: &mut Lint, file: FileId, message: &Spanned<String>) {
         .last()
         .map_or(0..0, |(i, c)| i..i + c.len_utf8());
     lint.findings.push(
-        Finding::warning("R601", "the message does not end with a period")
+        Finding::new(Code::R601, "the message does not end with a period")
             .at(
                 span_in(lint, file, message, last),
                 "expected `.` after this",
@@ -136,8 +137,8 @@ fn message_prefix(lint: &mut Lint, file: FileId, code: &RawCode) {
     let head = message.split(": ").next().unwrap_or(message);
     let range = 0..head.len().min(message.len());
     lint.findings.push(
-        Finding::warning(
-            "R607",
+        Finding::new(
+            Code::R607,
             format!(
                 "the message does not start with `{}` or `{}`",
                 full.trim_end(),
@@ -165,7 +166,7 @@ fn internal_scope(lint: &mut Lint, file: FileId, scope: &Spanned<String>) {
         return; // R606 already says so.
     }
     lint.findings.push(
-        Finding::warning("R604", format!("`internal_scope` lacks {missing}"))
+        Finding::new(Code::R604, format!("`internal_scope` lacks {missing}"))
             .at(lint.span(file, scope), "here")
             .help(
                 "write three sentences, in order: \"Audience is …. Covers …. Does not cover ….\"",
@@ -178,7 +179,7 @@ fn faq_question(lint: &mut Lint, file: FileId, question: &Spanned<String>, case:
     if !text.ends_with('?') {
         let end = text.len();
         lint.findings.push(
-            Finding::warning("R603", "FAQ question does not end with \"?\"")
+            Finding::new(Code::R603, "FAQ question does not end with \"?\"")
                 .at(
                     span_in(lint, file, question, end.saturating_sub(1)..end),
                     "expected `?` here",
@@ -191,7 +192,7 @@ fn faq_question(lint: &mut Lint, file: FileId, question: &Spanned<String>, case:
     }
     if let Some(word) = first_lowercase_word(text) {
         lint.findings.push(
-            Finding::warning("R602", "FAQ question is not in Title Case")
+            Finding::new(Code::R602, "FAQ question is not in Title Case")
                 .at(span_in(lint, file, question, word), "capitalise this word")
                 .help(format!("write it as \"{}\"", title_case(text))),
         );
@@ -302,7 +303,7 @@ fn step_verb(lint: &mut Lint, file: FileId, step: &Spanned<RawItem>) {
         RawItem::Map(_) => lint.span(file, step),
     };
     lint.findings.push(
-        Finding::warning("R605", "fix step does not start with a verb")
+        Finding::new(Code::R605, "fix step does not start with a verb")
             .at(span, "not an instruction")
             .help("start each step with what to do: \"Click …\", \"Go to …\", \"Confirm …\""),
     );

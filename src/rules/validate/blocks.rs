@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_saphyr::Spanned;
 
 use super::{Validator, Vars};
+use crate::diag::Code;
 use crate::diag::{FileId, Span};
 use crate::diag::{Finding, did_you_mean};
 use crate::rules::block::{Block, Item, Variant};
@@ -88,7 +89,7 @@ impl Validator<'_> {
                 )
             };
             self.push(
-                Finding::error("R015", message)
+                Finding::new(Code::R015, message)
                     .at(span.clone(), "this block")
                     .help(format!(
                         "split it into one block per key; the keys are: {KEYS}"
@@ -169,7 +170,7 @@ impl Validator<'_> {
         if let Some(id) = &map.use_ {
             if map.text.is_some() || map.bullets.is_some() || map.body.is_some() {
                 self.push(
-                    Finding::error("R015", "an item with `use` holds nothing else")
+                    Finding::new(Code::R015, "an item with `use` holds nothing else")
                         .at(span.clone(), "this item")
                         .help("write the snippet's text in integration.yaml, or drop `use`"),
                 );
@@ -179,9 +180,12 @@ impl Validator<'_> {
         }
         let Some(text) = &map.text else {
             self.push(
-                Finding::error("R015", "a list item with nested content needs its `text`")
-                    .at(span.clone(), "this item")
-                    .help("add `text: …` for the item's own line"),
+                Finding::new(
+                    Code::R015,
+                    "a list item with nested content needs its `text`",
+                )
+                .at(span.clone(), "this item")
+                .help("add `text: …` for the item's own line"),
             );
             return None;
         };
@@ -217,8 +221,8 @@ impl Validator<'_> {
         }
         if let Some(n) = table.rows.iter().position(|r| r.len() != width) {
             self.push(
-                Finding::error(
-                    "R015",
+                Finding::new(
+                    Code::R015,
                     format!(
                         "row {} of the table has {} {}; the header has {width}",
                         n + 1,
@@ -258,7 +262,7 @@ impl Validator<'_> {
         let help = did_you_mean(&id.value, scope.variants.keys().copied())
             .unwrap_or_else(|| "declare it under `variants:` in integration.yaml".into());
         self.push(
-            Finding::error("R209", format!("unknown variant `{}`", id.value))
+            Finding::new(Code::R209, format!("unknown variant `{}`", id.value))
                 .at(
                     self.value_span(scope.file, id),
                     "not in integration.yaml's variants",
@@ -330,8 +334,8 @@ impl Validator<'_> {
         let span = self.value_span(scope.file, raw);
         let Some(causes) = scope.causes else {
             self.push(
-                Finding::error(
-                    "R016",
+                Finding::new(
+                    Code::R016,
                     "a `causes` block stands only directly in `why.body`",
                 )
                 .at(span, "here")
@@ -353,8 +357,8 @@ impl Validator<'_> {
                                 let help = did_you_mean(id, causes.iter().map(|(c, _)| c.as_str()))
                                     .unwrap_or_else(|| "name a cause of this code, or write `{text: …}` for an item that is no cause".into());
                                 self.push(
-                                    Finding::error(
-                                        "R210",
+                                    Finding::new(
+                                        Code::R210,
                                         format!("unknown cause `{id}` in the cause list"),
                                     )
                                     .at(item_span, "not a cause of this code")
@@ -386,7 +390,7 @@ impl Validator<'_> {
         let help = did_you_mean(&id.value, scope.snippets.keys().copied())
             .unwrap_or_else(|| "define it under `snippets:` in integration.yaml".into());
         self.push(
-            Finding::error("R207", format!("unknown snippet `{}`", id.value))
+            Finding::new(Code::R207, format!("unknown snippet `{}`", id.value))
                 .at(self.value_span(scope.file, id), "used here")
                 .help(help),
         );
@@ -398,8 +402,8 @@ impl Validator<'_> {
         let span = self.value_span(scope.file, id);
         let Some(text) = &snippet.text else {
             self.push(
-                Finding::error(
-                    "R207",
+                Finding::new(
+                    Code::R207,
                     format!("snippet `{}` holds blocks, not a list item", id.value),
                 )
                 .at(span, "used as a list item here")
@@ -424,8 +428,8 @@ impl Validator<'_> {
         let span = self.value_span(scope.file, id);
         let Some(body) = &snippet.body else {
             self.push(
-                Finding::error(
-                    "R207",
+                Finding::new(
+                    Code::R207,
                     format!("snippet `{}` is a list item, not blocks", id.value),
                 )
                 .at(span, "used as a block here")
@@ -466,7 +470,7 @@ fn set_keys(m: &RawBlockMap) -> Vec<&'static str> {
 
 /// R013: an empty list, where optional means absent.
 pub fn empty_list(span: Span, what: &str) -> Finding {
-    Finding::error("R013", format!("{what} is empty"))
+    Finding::new(Code::R013, format!("{what} is empty"))
         .at(span, "empty here")
         .help("an optional part is left out when absent; remove the key, or fill it in")
 }

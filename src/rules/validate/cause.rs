@@ -4,6 +4,7 @@
 use serde_saphyr::Spanned;
 
 use super::{InCode, Validator, Vars, blocks};
+use crate::diag::Code;
 use crate::diag::{FileId, Span};
 use crate::diag::{Finding, did_you_mean};
 use crate::rules::raw::RawCause;
@@ -22,7 +23,7 @@ impl<'a> Validator<'a> {
         let signal_ids: Vec<&str> = shared.signals.keys().copied().collect();
         let mut causes = Vec::new();
         // Only the duplicate findings matter here; causes are matched by position.
-        self.unique(file, raw.causes.iter().map(|c| &c.id), "R102", "cause");
+        self.unique(file, raw.causes.iter().map(|c| &c.id), Code::R102, "cause");
         for cause in &raw.causes {
             if let Some(c) = self.cause(file, cause, &signal_ids, listed, vars) {
                 causes.push(c);
@@ -53,8 +54,8 @@ impl<'a> Validator<'a> {
             }
             _ => {
                 self.push(
-                    Finding::error(
-                        "R012",
+                    Finding::new(
+                        Code::R012,
                         format!("cause `{}` needs exactly one of `text` or `items`", raw.id.value),
                     )
                     .at(span, "this cause")
@@ -77,8 +78,8 @@ impl<'a> Validator<'a> {
                 let help = did_you_mean(&fix.value, procedures.iter().copied())
                     .unwrap_or_else(|| "a cause's fixes must be listed in `fix.procedures`".into());
                 self.push(
-                    Finding::error(
-                        "R202",
+                    Finding::new(
+                        Code::R202,
                         format!("cause `{}` names procedure `{}`, which is not in this article's `fix.procedures`", raw.id.value, fix.value),
                     )
                     .at(self.value_span(file, fix), "unknown here")
@@ -111,9 +112,12 @@ impl<'a> Validator<'a> {
         match crate::rules::condition::parse(&text.value) {
             Err(e) => {
                 self.push(
-                    Finding::error("R204", format!("condition does not parse: {}", e.message))
-                        .at(at(e.range), "here")
-                        .help("write signal ids joined by `and`, `or`, `not` and parentheses"),
+                    Finding::new(
+                        Code::R204,
+                        format!("condition does not parse: {}", e.message),
+                    )
+                    .at(at(e.range), "here")
+                    .help("write signal ids joined by `and`, `or`, `not` and parentheses"),
                 );
                 None
             }
@@ -127,7 +131,7 @@ impl<'a> Validator<'a> {
                                 "declare the signal under `signals:` in integration.yaml".into()
                             });
                         self.push(
-                            Finding::error("R201", format!("unknown signal `{name}`"))
+                            Finding::new(Code::R201, format!("unknown signal `{name}`"))
                                 .at(at(range), "not in the integration's signals")
                                 .help(help),
                         );

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::blocks::BlockScope;
 use super::{InCode, Shared, Validator, Vars};
+use crate::diag;
 use crate::diag::{FileId, Span};
 use crate::diag::{Finding, did_you_mean};
 use crate::rules::ids;
@@ -25,10 +26,13 @@ impl CodesSeen {
         let key = code.to_ascii_uppercase();
         match self.0.get(&key) {
             Some(first) => Some(
-                Finding::error("R101", format!("code `{code}` is defined in two files"))
-                    .at(span, "defined again here")
-                    .also(first.clone(), "first defined here")
-                    .help("keep one file per code"),
+                Finding::new(
+                    diag::Code::R101,
+                    format!("code `{code}` is defined in two files"),
+                )
+                .at(span, "defined again here")
+                .also(first.clone(), "first defined here")
+                .help("keep one file per code"),
             ),
             None => {
                 self.0.insert(key, span);
@@ -122,8 +126,8 @@ impl<'a> Validator<'a> {
             .unwrap_or_default();
         if !stem.eq_ignore_ascii_case(code_id) {
             self.push(
-                Finding::error(
-                    "R010",
+                Finding::new(
+                    diag::Code::R010,
                     format!(
                         "file `{stem}` holds code `{code_id}`: a code file is named after its code"
                     ),
@@ -137,8 +141,8 @@ impl<'a> Validator<'a> {
         let prefix = &shared.raw.prefix.value;
         if !code_id.starts_with(prefix.as_str()) {
             self.push(
-                Finding::warning(
-                    "R011",
+                Finding::new(
+                    diag::Code::R011,
                     format!(
                         "code `{code_id}` does not start with the integration prefix `{prefix}`"
                     ),
@@ -156,12 +160,15 @@ impl<'a> Validator<'a> {
                 let help = did_you_mean(&raw.kind.value, Kind::ALL.iter().map(|k| k.id()))
                     .unwrap_or_else(|| "use one of: sync, export, connection".into());
                 self.push(
-                    Finding::error("R007", format!("unknown kind `{}`", raw.kind.value))
-                        .at(
-                            self.value_span(file, &raw.kind),
-                            "expected sync, export or connection",
-                        )
-                        .help(help),
+                    Finding::new(
+                        diag::Code::R007,
+                        format!("unknown kind `{}`", raw.kind.value),
+                    )
+                    .at(
+                        self.value_span(file, &raw.kind),
+                        "expected sync, export or connection",
+                    )
+                    .help(help),
                 );
                 Kind::Sync
             }
@@ -254,9 +261,12 @@ impl<'a> Validator<'a> {
             > 1
         {
             self.push(
-                Finding::error("R016", "the cause list is printed twice in `why.body`")
-                    .at(code_span.clone(), "in this code")
-                    .help("keep one `causes` block; write other lists as `bullets`"),
+                Finding::new(
+                    diag::Code::R016,
+                    "the cause list is printed twice in `why.body`",
+                )
+                .at(code_span.clone(), "in this code")
+                .help("keep one `causes` block; write other lists as `bullets`"),
             );
             return None;
         }
@@ -329,8 +339,8 @@ impl<'a> Validator<'a> {
         let use_ = raw.escalation.as_ref()?;
         let Some(base) = &shared.raw.escalation else {
             self.push(
-                Finding::error(
-                    "R206",
+                Finding::new(
+                    diag::Code::R206,
                     "this code asks for an escalation block but integration.yaml defines none",
                 )
                 .at(code_span.clone(), "in this code")
@@ -344,8 +354,8 @@ impl<'a> Validator<'a> {
             .or_else(|| base.include.get(kind.id()).cloned());
         let Some(include) = include else {
             self.push(
-                Finding::error(
-                    "R206",
+                Finding::new(
+                    diag::Code::R206,
                     format!(
                         "integration.yaml's escalation has no `include` list for kind `{}`",
                         kind.id()
@@ -379,8 +389,8 @@ impl<'a> Validator<'a> {
         for p in &raw.placeholders {
             if p.text.value.is_empty() || !raw.message.value.contains(&p.text.value) {
                 self.push(
-                    Finding::error(
-                        "R017",
+                    Finding::new(
+                        diag::Code::R017,
                         format!("placeholder `{}` is not in the message", p.text.value),
                     )
                     .at(self.value_span(file, &p.text), "not found in `message`")
@@ -395,7 +405,7 @@ impl<'a> Validator<'a> {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !shaped || out.iter().any(|o: &Placeholder| &o.name == name) {
                 self.push(
-                    Finding::error("R017", format!("placeholder name `{name}` is not usable"))
+                    Finding::new(diag::Code::R017, format!("placeholder name `{name}` is not usable"))
                         .at(self.value_span(file, &p.name), "here")
                         .help("name each placeholder once, in lower case letters, digits and `_`, starting with a letter"),
                 );
@@ -439,7 +449,7 @@ impl<'a> Validator<'a> {
                         .trim()
                         .to_string();
                     self.push(
-                        Finding::error("R301", format!("pattern does not compile: {last}"))
+                        Finding::new(diag::Code::R301, format!("pattern does not compile: {last}"))
                             .at(self.value_span(file, pattern), "this pattern")
                             .help("patterns are Rust regular expressions; escape `.`, `(` and `?` with `\\`"),
                     );
@@ -448,8 +458,8 @@ impl<'a> Validator<'a> {
         }
         if !out.is_empty() && !matched {
             self.push(
-                Finding::error(
-                    "R302",
+                Finding::new(
+                    diag::Code::R302,
                     "the exact message is not matched by any of the code's patterns",
                 )
                 .at(self.value_span(file, &raw.message), "this message")

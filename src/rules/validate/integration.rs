@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_saphyr::Spanned;
 
 use super::{Validator, markup};
+use crate::diag;
 use crate::diag::{FileId, Span};
 use crate::diag::{Finding, did_you_mean};
 use crate::rules::classify::ClassificationTable;
@@ -35,8 +36,8 @@ impl Shared<'_> {
 impl<'a> Validator<'a> {
     /// R008: code files in a folder without an integration file.
     pub fn no_integration_file(dir: &str, first_code: FileId) -> Finding {
-        Finding::error(
-            "R008",
+        Finding::new(
+            diag::Code::R008,
             format!("folder `{dir}` has code files but no integration.yaml"),
         )
         .at(Span::new(first_code, 0..0), "this code has no integration")
@@ -52,8 +53,8 @@ impl<'a> Validator<'a> {
         self.findings.extend(markup);
         if raw.id.value != dir {
             self.push(
-                Finding::error(
-                    "R009",
+                Finding::new(
+                    diag::Code::R009,
                     format!(
                         "integration id `{}` does not match its folder `{dir}`",
                         raw.id.value
@@ -63,26 +64,41 @@ impl<'a> Validator<'a> {
                 .help(format!("rename the folder or set `id: {dir}`")),
             );
         }
-        let signals = self.unique(file, raw.signals.iter().map(|s| &s.id), "R103", "signal");
+        let signals = self.unique(
+            file,
+            raw.signals.iter().map(|s| &s.id),
+            diag::Code::R103,
+            "signal",
+        );
         let mut procedures = HashMap::new();
         for (id, span) in self.unique(
             file,
             raw.procedures.iter().map(|p| &p.id),
-            "R104",
+            diag::Code::R104,
             "procedure",
         ) {
             if let Some(p) = raw.procedures.iter().find(|p| p.id.value == id) {
                 procedures.insert(id, (span.file, p));
             }
         }
-        let snippet_ids = self.unique(file, raw.snippets.iter().map(|s| &s.id), "R106", "snippet");
+        let snippet_ids = self.unique(
+            file,
+            raw.snippets.iter().map(|s| &s.id),
+            diag::Code::R106,
+            "snippet",
+        );
         let snippets = raw
             .snippets
             .iter()
             .filter(|s| snippet_ids.contains_key(s.id.value.as_str()))
             .map(|s| (s.id.value.as_str(), s))
             .collect();
-        let variant_ids = self.unique(file, raw.variants.iter().map(|v| &v.id), "R106", "variant");
+        let variant_ids = self.unique(
+            file,
+            raw.variants.iter().map(|v| &v.id),
+            diag::Code::R106,
+            "variant",
+        );
         let variants = raw
             .variants
             .iter()
@@ -171,8 +187,8 @@ impl<'a> Validator<'a> {
                     "declare it under `signals:` with `source: probe` and a question".into()
                 });
             self.push(
-                Finding::error(
-                    "R208",
+                Finding::new(
+                    diag::Code::R208,
                     format!("unknown signal `{}` in the probe table", signal.value),
                 )
                 .at(
@@ -194,8 +210,8 @@ impl<'a> Validator<'a> {
         };
         if !ok {
             self.push(
-                Finding::error(
-                    "R012",
+                Finding::new(
+                    diag::Code::R012,
                     format!(
                         "snippet `{}` needs `text` (with optional `bullets`) or `body`, not both",
                         s.id.value

@@ -3,6 +3,7 @@
 use serde_saphyr::Spanned;
 
 use super::Validator;
+use crate::diag::Code;
 use crate::diag::FileId;
 use crate::diag::Finding;
 use crate::rules::layout::{self, Layout, Levels};
@@ -47,7 +48,7 @@ impl Validator<'_> {
             Ok(level @ 1..=6) => Some(level),
             _ => {
                 self.push(
-                    Finding::error("R018", format!("`{key}: {n}` is not a heading level"))
+                    Finding::new(Code::R018, format!("`{key}: {n}` is not a heading level"))
                         .at(self.value_span(file, at), "expected 1 to 6")
                         .help("Markdown has headings `#` (1) to `######` (6)"),
                 );

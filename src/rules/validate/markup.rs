@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, Parser, Tag};
 use regex::Regex;
 
+use crate::diag::Code;
 use crate::diag::Finding;
 use crate::diag::{Sources, Span};
 use crate::rules::locate::locate;
@@ -47,8 +48,8 @@ pub fn findings(sources: &Sources, span: &Span, text: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some((i, c)) = text.char_indices().find(|(_, c)| is_control(*c)) {
         out.push(
-            Finding::error(
-                "R020",
+            Finding::new(
+                Code::R020,
                 format!("control character U+{:04X} in rule text", c as u32),
             )
             .at(at(i..i + c.len_utf8()), "here")
@@ -58,7 +59,7 @@ pub fn findings(sources: &Sources, span: &Span, text: &str) -> Vec<Finding> {
     let outside_code = without_code_spans(text);
     if let Some(m) = HTML.find(&outside_code) {
         out.push(
-            Finding::error("R021", "raw HTML in rule text")
+            Finding::new(Code::R021, "raw HTML in rule text")
                 .at(at(m.range()), "the help site would render this as HTML")
                 .help("write it as text: put it in `backticks`, or describe it in words (Setup > Users, not <b>Setup</b>)"),
         );
@@ -70,7 +71,7 @@ pub fn findings(sources: &Sources, span: &Span, text: &str) -> Vec<Finding> {
         .or_else(|| unsafe_link(text));
     if let Some(range) = script {
         out.push(
-            Finding::error("R022", "a link that is not http, https, mailto or relative")
+            Finding::new(Code::R022, "a link that is not http, https, mailto or relative")
                 .at(at(range), "this link")
                 .help("link to an https page; `javascript:` and `data:` links run in the reader's browser"),
         );
@@ -152,7 +153,7 @@ fn unsafe_link(text: &str) -> Option<Range<usize>> {
 mod tests {
     use super::*;
 
-    fn codes(text: &str) -> Vec<&'static str> {
+    fn codes(text: &str) -> Vec<Code> {
         let mut sources = Sources::default();
         let file = sources.add("t.yaml", text);
         findings(&sources, &Span::new(file, 0..text.len()), text)
@@ -169,24 +170,30 @@ mod tests {
             "Missing data: the report has no rows.\nA second line.",
             "Mail <help@example.com> or see [this](../Sync-Errors/A.md#faq).",
         ] {
-            assert_eq!(codes(text), Vec::<&str>::new(), "{text}");
+            assert_eq!(codes(text), Vec::<Code>::new(), "{text}");
         }
     }
 
     #[test]
     fn controls_html_and_script_links_are_found() {
-        assert_eq!(codes("a\rlayout: evil"), ["R020"]);
-        assert_eq!(codes("a\u{2028}b"), ["R020"]);
-        assert_eq!(codes("a\u{85}b"), ["R020"]);
-        assert_eq!(codes("Hi <script>alert(1)</script>"), ["R021"]);
-        assert_eq!(codes("<img src=x onerror=alert(1)>"), ["R021"]);
-        assert_eq!(codes("<!-- hidden -->"), ["R021"]);
-        assert_eq!(codes("[x](y){: onclick=\"alert(1)\"}"), ["R021"]);
-        assert_eq!(codes("[x](javascript:alert(1))"), ["R022"]);
-        assert_eq!(codes("[x](JaVaScRiPt:alert(1))"), ["R022"]);
-        assert_eq!(codes("[x](java\tscript:alert(1))"), ["R020", "R022"]);
-        assert_eq!(codes("[x](data:text/html;base64,PHNjcmlwdD4=)"), ["R022"]);
-        assert_eq!(codes("[x][r]\n\n[r]: vbscript:msgbox"), ["R022"]);
-        assert_eq!(codes("<javascript:alert(1)>"), ["R022"]);
+        assert_eq!(codes("a\rlayout: evil"), [Code::R020]);
+        assert_eq!(codes("a\u{2028}b"), [Code::R020]);
+        assert_eq!(codes("a\u{85}b"), [Code::R020]);
+        assert_eq!(codes("Hi <script>alert(1)</script>"), [Code::R021]);
+        assert_eq!(codes("<img src=x onerror=alert(1)>"), [Code::R021]);
+        assert_eq!(codes("<!-- hidden -->"), [Code::R021]);
+        assert_eq!(codes("[x](y){: onclick=\"alert(1)\"}"), [Code::R021]);
+        assert_eq!(codes("[x](javascript:alert(1))"), [Code::R022]);
+        assert_eq!(codes("[x](JaVaScRiPt:alert(1))"), [Code::R022]);
+        assert_eq!(
+            codes("[x](java\tscript:alert(1))"),
+            [Code::R020, Code::R022]
+        );
+        assert_eq!(
+            codes("[x](data:text/html;base64,PHNjcmlwdD4=)"),
+            [Code::R022]
+        );
+        assert_eq!(codes("[x][r]\n\n[r]: vbscript:msgbox"), [Code::R022]);
+        assert_eq!(codes("<javascript:alert(1)>"), [Code::R022]);
     }
 }

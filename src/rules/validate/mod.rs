@@ -32,7 +32,7 @@ use super::ids;
 use super::pattern::Checker;
 use super::raw::RawCode;
 use super::raw_block::RawBlocks;
-use crate::diag::Finding;
+use crate::diag::{Code, Finding};
 use crate::diag::{FileId, Sources, Span};
 
 /// Validates one integration's files, or one code of it, collecting findings.
@@ -61,7 +61,7 @@ impl<'a> Validator<'a> {
         &mut self,
         file: FileId,
         ids: impl Iterator<Item = &'r Spanned<String>>,
-        code: &'static str,
+        code: Code,
         what: &str,
     ) -> HashMap<&'r str, Span> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
@@ -70,7 +70,7 @@ impl<'a> Validator<'a> {
             let span = Span::of(file, id);
             if let Some(first) = seen.get(id.value.as_str()) {
                 self.push(
-                    Finding::error(code, format!("{what} `{}` is defined twice", id.value))
+                    Finding::new(code, format!("{what} `{}` is defined twice", id.value))
                         .at(span, "defined again here")
                         .also(first.clone(), "first defined here")
                         .help(format!(

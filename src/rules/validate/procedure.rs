@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::blocks::BlockScope;
 use super::{InCode, Validator};
+use crate::diag::Code;
 use crate::diag::{FileId, Span};
 use crate::diag::{Finding, did_you_mean};
 use crate::rules::raw::{RawProcedure, RawProcedureUse};
@@ -34,8 +35,8 @@ impl<'a> Validator<'a> {
             let level = layout.body_level(p.title.is_some()) + depth(&p.body, headed);
             if level > 6 {
                 self.push(
-                    Finding::error(
-                        "R018",
+                    Finding::new(
+                        Code::R018,
                         format!(
                             "procedure `{}` needs a heading of level {level} for its sub-sections",
                             p.id
@@ -87,7 +88,7 @@ impl<'a> Validator<'a> {
                         "define it under `procedures:` in this file or in integration.yaml".into()
                     });
                 self.push(
-                    Finding::error("R202", format!("unknown procedure `{id}`"))
+                    Finding::new(Code::R202, format!("unknown procedure `{id}`"))
                         .at(span, "not defined here or in integration.yaml")
                         .help(help),
                 );
@@ -95,8 +96,8 @@ impl<'a> Validator<'a> {
             };
             if listed.contains(&id.as_str()) {
                 self.push(
-                    Finding::error(
-                        "R105",
+                    Finding::new(
+                        Code::R105,
                         format!("procedure `{id}` is listed twice in `fix.procedures`"),
                     )
                     .at(span, "listed again here")
@@ -126,14 +127,14 @@ impl<'a> Validator<'a> {
         let local = self.unique(
             file,
             raw.procedures.iter().map(|p| &p.id),
-            "R104",
+            Code::R104,
             "procedure",
         );
         for (id, span) in &local {
             if let Some((shared_file, p)) = shared.procedures.get(id) {
                 self.push(
-                    Finding::error(
-                        "R104",
+                    Finding::new(
+                        Code::R104,
                         format!("procedure `{id}` is already defined by the integration"),
                     )
                     .at(span.clone(), "defined again here")

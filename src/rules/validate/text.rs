@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{Validator, Vars, markup};
+use crate::diag::Code;
 use crate::diag::Span;
 use crate::diag::{Finding, did_you_mean};
 
@@ -33,7 +34,7 @@ impl<'a> Validator<'a> {
         self.findings.extend(markup);
         if text.trim().is_empty() {
             self.push(
-                Finding::error("R013", "this text is empty")
+                Finding::new(Code::R013, "this text is empty")
                     .at(span.clone(), "in text here")
                     .help("an optional part is left out when absent; remove the key, or write its text"),
             );
@@ -43,7 +44,7 @@ impl<'a> Validator<'a> {
             block_structure(text).or_else(|| substituted_structure(text, vars, words))
         {
             self.push(
-                Finding::error("R014", format!("a text holds block structure: {what}"))
+                Finding::new(Code::R014, format!("a text holds block structure: {what}"))
                     .at(span.clone(), "in text here")
                     .help("a text is inline Markdown on one line; write each paragraph, list, table or heading as a block of its own (see docs/rules.md, \"Blocks\")"),
             );
@@ -68,7 +69,7 @@ impl<'a> Validator<'a> {
             let after = &rest[start + 2..];
             let Some(end) = after.find('}') else {
                 self.push(
-                    Finding::error("R203", "unclosed placeholder `${`")
+                    Finding::new(Code::R203, "unclosed placeholder `${`")
                         .at(span.clone(), "in text used here")
                         .help("write placeholders as `${name}`"),
                 );
@@ -91,7 +92,7 @@ impl<'a> Validator<'a> {
                         format!("known placeholders here: {}", known.join(", "))
                     });
                     self.push(
-                        Finding::error("R203", format!("unknown placeholder `${{{name}}}`"))
+                        Finding::new(Code::R203, format!("unknown placeholder `${{{name}}}`"))
                             .at(at, "not a known placeholder")
                             .help(help),
                     );
