@@ -4,6 +4,7 @@
 
 pub mod lint;
 pub mod templates;
+pub mod undefined;
 
 use crate::Error;
 use crate::diag::{Finding, Sources};

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use super::undefined::Undefined;
 use crate::Error;
 use crate::diag;
 use crate::diag::Finding;
@@ -16,6 +17,7 @@ use crate::render::{
     TemplateSource, TicketInput, TicketPage, template_files,
 };
 use crate::rules::{Code, Integration, RuleBase};
+use minijinja::Value;
 
 /// Adds the template files to `sources` and returns the findings about them.
 pub fn check(
@@ -73,17 +75,12 @@ pub fn check(
             Work::Integration(integration) => page_templates
                 .iter()
                 .filter_map(|name| {
-                    let result = match *name {
-                        FAQ_INTEGRATION => {
-                            render(&renderer, name, &IntegrationPage::new(integration))
-                        }
-                        _ => render(
-                            &renderer,
-                            name,
-                            &crate::render::index::IndexContext::new(integration),
-                        ),
+                    let ctx = match *name {
+                        FAQ_INTEGRATION => value(&IntegrationPage::new(integration)),
+                        _ => value(&crate::render::index::IndexContext::new(integration)),
                     };
-                    result.err().map(|e| (*name, e))
+                    let result = renderer.try_render(name, &ctx);
+                    result.err().map(|e| Failure::new(&renderer, name, e, &ctx))
                 })
                 .collect(),
         },
@@ -93,23 +90,19 @@ pub fn check(
     for (work, errors) in work.iter().zip(failures) {
         match work {
             Work::Code(_, code) => {
-                for (name, err) in errors {
-                    check.result(name, &err, &code.code, all_compiled);
+                for failure in errors {
+                    check.result(&failure, &code.code, all_compiled);
                 }
             }
             Work::Integration(integration) => {
-                pages.extend(
-                    errors
-                        .into_iter()
-                        .map(|(name, e)| (name, e, &integration.id)),
-                );
+                pages.extend(errors.into_iter().map(|f| (f, &integration.id)));
             }
         }
     }
     // All integrations' FAQ pages, then all their index pages.
     for name in page_templates {
-        for (_, err, id) in pages.iter().filter(|(n, _, _)| *n == name) {
-            check.result(name, err, id, all_compiled);
+        for (failure, id) in pages.iter().filter(|(f, _)| f.name == name) {
+            check.result(failure, id, all_compiled);
         }
     }
     Ok(check.findings)
@@ -127,30 +120,56 @@ fn render_code<'t>(
     integration: &Integration,
     code: &Code,
     input: &TicketInput,
-) -> Vec<(&'t str, minijinja::Error)> {
+) -> Vec<Failure<'t>> {
     let obs = Observations::default();
     let diagnosis = engine::diagnose(integration, code, &obs);
     let article = value(&ArticleContext::new(integration, code));
     templates
         .iter()
         .filter_map(|name| {
-            let result = if *name == TICKET {
-                let page = TicketPage::new(integration, code, &diagnosis, &obs, input);
-                renderer.try_render(name, &value(&page))
+            let (result, ctx) = if *name == TICKET {
+                let page = value(&TicketPage::new(integration, code, &diagnosis, &obs, input));
+                (renderer.try_render(name, &page), page)
             } else {
-                renderer.try_render(name, &article)
+                (renderer.try_render(name, &article), article.clone())
             };
-            result.err().map(|e| (*name, e))
+            result.err().map(|e| Failure::new(renderer, name, e, &ctx))
         })
         .collect()
 }
 
-fn value<T: Serialize>(ctx: &T) -> minijinja::Value {
-    minijinja::Value::from(minijinja::value::Serde(ctx))
+/// A template that failed to render, with the names it lacked when that was why.
+struct Failure<'t> {
+    name: &'t str,
+    error: minijinja::Error,
+    undefined: Vec<Undefined>,
 }
 
-fn render<T: Serialize>(r: &Renderer, name: &str, ctx: &T) -> Result<(), minijinja::Error> {
-    r.try_render(name, &value(ctx))
+impl<'t> Failure<'t> {
+    fn new(renderer: &Renderer, name: &'t str, error: minijinja::Error, ctx: &Value) -> Self {
+        let undefined = match (error.kind(), error.line()) {
+            (minijinja::ErrorKind::UndefinedError, Some(line)) => {
+                // The failing line may be in an included template.
+                let failing = error.name().unwrap_or(name);
+                renderer
+                    .undeclared(failing)
+                    .map(|(text, names, globals)| {
+                        super::undefined::all(&text, line, &names, ctx, &globals)
+                    })
+                    .unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
+        Failure {
+            name,
+            error,
+            undefined,
+        }
+    }
+}
+
+fn value<T: Serialize>(ctx: &T) -> minijinja::Value {
+    minijinja::Value::from(minijinja::value::Serde(ctx))
 }
 
 struct TemplateCheck<'a> {
@@ -162,19 +181,52 @@ struct TemplateCheck<'a> {
 }
 
 impl TemplateCheck<'_> {
-    fn result(&mut self, name: &str, err: &minijinja::Error, subject: &str, all_compiled: bool) {
+    fn result(&mut self, failure: &Failure, subject: &str, all_compiled: bool) {
+        let err = &failure.error;
         // An import of a template that did not compile is reported as R501.
         if !all_compiled && err.kind() == minijinja::ErrorKind::TemplateNotFound {
             return;
         }
         let label = format!("while rendering {subject}");
+        if !failure.undefined.is_empty() {
+            return self.undefined(failure, label);
+        }
         self.report(
             diag::Code::R502,
-            name,
+            failure.name,
             err,
             "template fails to render",
             Some(label),
         );
+    }
+
+    /// An undefined value, named, at its place, with the nearest name the
+    /// context has: one finding per name.
+    fn undefined(&mut self, failure: &Failure, label: String) {
+        let name = failure.error.name().unwrap_or(failure.name);
+        for u in &failure.undefined {
+            if !self
+                .seen
+                .insert((name.to_string(), failure.error.line(), u.path.clone()))
+            {
+                continue;
+            }
+            let help = match &u.suggestion {
+                Some(near) => format!(
+                    "did you mean `{near}`? templates see only the fields listed in docs/authoring.md"
+                ),
+                None => help(&failure.error),
+            };
+            let mut finding = Finding::new(
+                diag::Code::R502,
+                format!("template fails to render: `{}` is undefined", u.path),
+            )
+            .help(help);
+            if let Some(file) = self.file(name) {
+                finding = finding.at(Span::new(file, u.range.clone()), label.clone());
+            }
+            self.findings.push(finding);
+        }
     }
 
     fn report(

@@ -324,6 +324,17 @@ impl Renderer {
         self.env.get_template(name)?.render(ctx.clone()).map(drop)
     }
 
+    /// What `check` needs to name an undefined value: the template's text, the
+    /// dotted names it reads without setting them, and the environment's
+    /// globals (which a context never holds).
+    pub fn undeclared(&self, name: &str) -> Option<(String, Vec<String>, Vec<String>)> {
+        let template = self.env.get_template(name).ok()?;
+        let mut names: Vec<String> = template.undeclared_variables(true).into_iter().collect();
+        names.sort();
+        let globals = self.env.globals().map(|(n, _)| n.to_string()).collect();
+        Some((template.source().to_string(), names, globals))
+    }
+
     pub fn help(&self, integration: &Integration, code: &Code) -> Result<String, Error> {
         self.render(HELP, &ArticleContext::new(integration, code))
     }
