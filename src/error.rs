@@ -65,6 +65,9 @@ pub enum Error {
     /// `check --explain` of a code the finding registry lacks.
     #[error("unknown finding code `{code}`: {hint}")]
     UnknownFindingCode { code: String, hint: String },
+    /// `--deny` of an error's code: errors are errors already.
+    #[error("--deny {code}: {code} is an error already; --deny takes `warnings` or a lint's code")]
+    NotALint { code: String },
     /// A signal the code's integration does not have; `place` is where a
     /// facts file named it (`None` for a flag).
     #[error("{}unknown signal `{signal}` for {code}{}", place_prefix(.place), suggestion_suffix(.suggestion))]
@@ -215,6 +218,7 @@ impl Error {
             | Error::Rules { .. }
             | Error::UnknownCode { .. }
             | Error::UnknownFindingCode { .. }
+            | Error::NotALint { .. }
             | Error::UnknownSignal { .. }
             | Error::UnknownIntegration { .. }
             | Error::NoIntegrationToProbe { .. }

@@ -57,6 +57,39 @@ impl crate::rules::pipeline::Lints for Lints {
     }
 }
 
+/// The lint `text` names, or an R023 finding at `at`: unknown codes get the
+/// nearest one; an error cannot be a lint.
+pub fn check_lint_code(text: &str, at: Span, findings: &mut Vec<Finding>) -> Option<Code> {
+    let shown = crate::util::text::printable(text, false);
+    match Code::parse(text) {
+        Some(code) if code.severity() == crate::diag::Severity::Warning => Some(code),
+        Some(code) => {
+            findings.push(
+                Finding::new(Code::R023, format!("{code} is an error, not a lint"))
+                    .at(at, "cannot be allowed or given a level")
+                    .help("only warnings have levels; an error means the rules are broken: fix it"),
+            );
+            None
+        }
+        None => {
+            let lints: Vec<&str> = Code::all()
+                .iter()
+                .filter(|c| c.severity() == crate::diag::Severity::Warning)
+                .map(|c| c.as_str())
+                .collect();
+            findings.push(
+                Finding::new(Code::R023, format!("`{shown}` is not a lint's code"))
+                    .at(at, "unknown")
+                    .help(
+                        crate::diag::did_you_mean(text, lints.iter().copied())
+                            .unwrap_or_else(|| format!("the lints are {}", lints.join(", "))),
+                    ),
+            );
+            None
+        }
+    }
+}
+
 /// Is a heading in Title Case, as R602 reads it?
 pub fn is_title_case(text: &str) -> bool {
     conventions::first_lowercase_word(text).is_none()
@@ -123,6 +156,13 @@ pub fn integration(
     }
     conventions::procedures(&mut lint, file, &raw.procedures);
     lint.draft_questions(file, raw);
+    let allowed = lint.allowed(file, raw);
+    // A finding about a signal whose `allow:` names its code is silenced.
+    lint.findings.retain(|f| {
+        !f.primary
+            .as_ref()
+            .is_some_and(|p| allowed.contains(&(p.span.range.clone(), f.code)))
+    });
     lint.findings
 }
 
@@ -174,6 +214,33 @@ impl Lint<'_> {
                 .help("read the question as an admin would be asked it, edit it, then remove `draft: true`"),
             );
         }
+    }
+
+    /// Each signal's `allow:` entries, checked: (the signal id's range, the lint).
+    fn allowed(
+        &mut self,
+        file: FileId,
+        raw: &RawIntegration,
+    ) -> Vec<(std::ops::Range<usize>, Code)> {
+        let mut out = Vec::new();
+        for signal in &raw.signals {
+            for allow in &signal.allow {
+                let at = self.span(file, &allow.lint);
+                let Some(code) = check_lint_code(&allow.lint.value, at, &mut self.findings) else {
+                    continue;
+                };
+                if allow.reason.value.trim().is_empty() {
+                    self.findings.push(
+                        Finding::new(Code::R023, format!("`allow: {code}` gives no reason"))
+                            .at(self.span(file, &allow.reason), "empty")
+                            .help("say why the lint does not apply here, for the next writer"),
+                    );
+                    continue;
+                }
+                out.push((self.span(file, &signal.id).range, code));
+            }
+        }
+        out
     }
 
     fn unused_signals(&mut self, file: FileId, raw: &RawIntegration, codes: &[&CodeFacts]) {

@@ -2,6 +2,7 @@
 //! lints ([`lint`]) on top of what loading finds, then every template rendered
 //! for every valid code ([`templates`]). Presenting findings is [`crate::diag`]'s.
 
+pub mod config;
 pub mod lint;
 pub mod templates;
 pub mod undefined;
@@ -38,6 +39,16 @@ impl Report {
 /// (phase 2), then renders every template for every valid code (phase 3).
 /// Only I/O problems and unreadable files are errors; the rest are findings.
 pub fn check(rules: &RuleSource, templates: &TemplateSource) -> Result<Report, Error> {
+    check_with(rules, templates, &config::Deny::default())
+}
+
+/// [`check`] with lint levels from the command line (`--deny`) over those
+/// of the rule base's `triage.yaml`.
+pub fn check_with(
+    rules: &RuleSource,
+    templates: &TemplateSource,
+    deny: &config::Deny,
+) -> Result<Report, Error> {
     let loaded = pipeline::load(rules, &Selection::All, &lint::Lints)?;
     let mut findings = loaded.lints;
     findings.extend(loaded.findings);
@@ -48,6 +59,10 @@ pub fn check(rules: &RuleSource, templates: &TemplateSource) -> Result<Report, E
         templates,
         &mut sources,
     )?);
+    let (levels, config_findings) = config::Levels::read(rules, deny, &mut sources);
+    findings.extend(config_findings);
+    let findings = levels.apply(findings);
+    let mut findings = findings;
     findings.sort_by_key(|f| {
         f.primary
             .as_ref()

@@ -130,6 +130,10 @@ pub struct CheckArgs {
     /// Explain a finding code (e.g. R004) instead of checking: what it means and how to fix it
     #[arg(long, value_name = "CODE")]
     pub explain: Option<String>,
+    /// Make lints errors, for CI: `warnings` (all of them) or a lint's code (repeatable);
+    /// over the levels in rules/triage.yaml
+    #[arg(long, value_name = "warnings|CODE")]
+    pub deny: Vec<String>,
 }
 
 // Every command names its formats alike: `text`, `md`, `json` (with `human`

@@ -198,6 +198,12 @@ codes! {
          `javascript:`, `data:` and `vbscript:` links run in the reader's browser and are \
          refused, also when written with mixed case, tabs or control characters inside \
          (`java\\tscript:`). Fix: link to an https page.";
+    R023 => Error, "a lint level or `allow:` that names no warning",
+        "A lint's level is set in `rules/triage.yaml` (`lints: { R605: allow, R401: deny }`) \
+         and a lint is silenced for one signal with `allow: [{lint: R401, reason: \"…\"}]`. \
+         The code must be a lint, that is a warning: an error cannot be allowed, since the \
+         rules would be broken; the level must be `allow`, `warn` or `deny`; an `allow:` \
+         needs a reason. Fix: use a warning's code, with a level or a reason.";
     // R1xx — duplicates
     R101 => Error, "one code defined in two files",
         "Each code is defined once across the rule base; two files both saying \

@@ -258,6 +258,22 @@ pub struct RawSignal {
     /// `check` warns until a writer has read and edited it.
     #[serde(default)]
     pub draft: bool,
+    /// Lints silenced for this signal, each with its reason, as
+    /// `#[allow(...)]` on an item: `allow: [{lint: R401, reason: "…"}]`.
+    #[serde(default)]
+    pub allow: Vec<RawAllow>,
+}
+
+/// One lint silenced where it is written, and why.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAllow {
+    /// The lint's code, e.g. `R401`; only warnings can be allowed.
+    #[schemars(with = "String")]
+    pub lint: Spanned<String>,
+    /// Why it does not apply here, for the next writer.
+    #[schemars(with = "String")]
+    pub reason: Spanned<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize, JsonSchema)]

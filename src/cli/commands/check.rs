@@ -11,7 +11,8 @@ pub fn run(ctx: &Context, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, 
         write!(out, "{}", explain(code)?)?;
         return Ok(0);
     }
-    let report = crate::check::check(&ctx.rules, &ctx.templates)?;
+    let deny = deny(&args.deny)?;
+    let report = crate::check::check_with(&ctx.rules, &ctx.templates, &deny)?;
     match args.format {
         CheckFormat::Json => write!(
             out,
@@ -29,6 +30,36 @@ pub fn run(ctx: &Context, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, 
         }
     }
     Ok(report.exit_code())
+}
+
+/// `--deny warnings` and `--deny R605`: every value a lint or `warnings`.
+fn deny(values: &[String]) -> Result<crate::check::config::Deny, Error> {
+    let mut deny = crate::check::config::Deny::default();
+    for value in values {
+        if value.trim().eq_ignore_ascii_case("warnings") {
+            deny.warnings = true;
+            continue;
+        }
+        match Code::parse(value) {
+            Some(code) if code.severity() == Severity::Warning => deny.lints.push(code),
+            Some(code) => {
+                return Err(Error::NotALint {
+                    code: code.to_string(),
+                });
+            }
+            None => {
+                let shown = crate::util::text::printable(value, false);
+                let lints = Code::all()
+                    .iter()
+                    .filter(|c| c.severity() == Severity::Warning)
+                    .map(|c| c.as_str());
+                let hint = crate::diag::did_you_mean(value.trim(), lints.chain(["warnings"]))
+                    .unwrap_or_else(|| "--deny takes `warnings` or a lint's code".into());
+                return Err(Error::UnknownFindingCode { code: shown, hint });
+            }
+        }
+    }
+    Ok(deny)
 }
 
 /// A finding code's entry in the registry, as text; an unknown code is bad input.
