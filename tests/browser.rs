@@ -428,7 +428,7 @@ fn the_troubleshooter_agrees_with_the_engine_on_every_code_and_many_answers() {
     let (base, _) = RuleBase::load(&RuleSource::Embedded, &Selection::All).unwrap();
     let dir = build_shipped();
     let html = dir.path().join("site/html");
-    let mut random = Random(0x7269_6167_6531_37);
+    let mut random = Random(0x0072_6961_6765_3137);
     let mut cases = Vec::new();
     let mut expectations = Vec::new();
     for (integration, code) in base.codes() {
