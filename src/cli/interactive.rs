@@ -323,7 +323,8 @@ mod tests {
 
     #[test]
     fn yes_confirms_and_stops() {
-        let (obs, out) = session_run("y\nn\n");
+        // y confirms; n declines to keep checking; n declines the ticket.
+        let (obs, out) = session_run("y\nn\nn\n");
         assert_eq!(obs.get("b"), Value::Yes);
         assert!(
             out.contains("[3 of 3 causes still possible] Is b so?"),

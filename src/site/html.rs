@@ -278,6 +278,16 @@ mod tests {
     }
 
     #[test]
+    fn procedure_headings_get_their_anchor_once() {
+        let anchors = [("Retry the Sync".to_string(), "fix-retry_sync".to_string())];
+        let html = markdown_to_html_anchored("### Retry the Sync\n\n## Retry the Sync\n", &anchors);
+        assert_eq!(
+            html,
+            "<h3 id=\"fix-retry_sync\">Retry the Sync</h3>\n<h2>Retry the Sync</h2>\n"
+        );
+    }
+
+    #[test]
     fn links_to_markdown_pages_become_links_to_previews() {
         assert_eq!(md_to_html_link("Sync-Errors/A.md"), "Sync-Errors/A.html");
         assert_eq!(md_to_html_link("../B.md#faq"), "../B.html#faq");
