@@ -278,6 +278,21 @@ mod tests {
     }
 
     #[test]
+    fn the_troubleshooter_data_cannot_close_its_script_element() {
+        let t = Troubleshooter {
+            code: "XX0001".into(),
+            questions: [("a".to_string(), "Is it </script><!-- so?".to_string())].into(),
+            probe: Vec::new(),
+            causes: Vec::new(),
+            procedures: Vec::new(),
+        };
+        let json = script_json(&t).unwrap();
+        assert!(!json.contains('<'), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["questions"]["a"], "Is it </script><!-- so?");
+    }
+
+    #[test]
     fn procedure_headings_get_their_anchor_once() {
         let anchors = [("Retry the Sync".to_string(), "fix-retry_sync".to_string())];
         let html = markdown_to_html_anchored("### Retry the Sync\n\n## Retry the Sync\n", &anchors);
