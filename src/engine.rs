@@ -3,6 +3,7 @@
 //! ([`choose`]) which question to ask next.
 
 mod choose;
+pub mod export;
 
 pub use choose::{next_question, next_question_among_possible};
 

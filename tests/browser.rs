@@ -1,6 +1,8 @@
 //! The HTML preview in headless Chromium, from `file://` as a writer opens it:
 //! the article's headings and numbered steps, search, no console errors, and a
-//! screenshot under `target/browser/` for people to look at.
+//! screenshot under `target/browser/` for people to look at; the
+//! troubleshooter panel (templates/troubleshoot.js) agreeing with the Rust
+//! engine on every shipped code.
 //!
 //! Skipped (saying so) when Chromium is absent; under CI (`CI` set) it must run.
 
@@ -117,8 +119,13 @@ fn the_preview_reads_well_and_searches_in_chromium() {
     for line in markdown.lines() {
         let level = line.bytes().take_while(|&b| b == b'#').count();
         if (1..=3).contains(&level) && line.as_bytes().get(level) == Some(&b' ') {
-            let heading = format!("<h{level}>{}</h{level}>", &line[level + 1..]);
-            assert!(dom.contains(&heading), "{heading} is on the page");
+            // Procedure headings carry the anchor the troubleshooter's plan links to.
+            let heading = format!(
+                r#"<h{level}( id="[a-z0-9_-]+")?>{}</h{level}>"#,
+                regex::escape(&line[level + 1..])
+            );
+            let found = regex::Regex::new(&heading).unwrap().is_match(&dom);
+            assert!(found, "{heading} is on the page");
         }
     }
     let numbered = markdown
@@ -208,4 +215,300 @@ fn count_nested_bullets(list: &str) -> usize {
                 .count()
         })
         .sum()
+}
+
+fn browser_or_skip(test: &str) -> Option<Browser> {
+    let Some(program) = find_chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the browser test: install Chromium (apt-get install -y chromium)"
+        );
+        eprintln!("SKIPPED {test}: Chromium not found (apt-get install -y chromium to run it)");
+        return None;
+    };
+    Some(Browser {
+        program,
+        profile: tempfile::tempdir().unwrap(),
+    })
+}
+
+/// The `<section id="troubleshoot" …>…</section>` element of a dumped DOM.
+fn panel_in(dom: &str) -> &str {
+    let start = dom
+        .find(r#"<section id="troubleshoot""#)
+        .expect("the article has the troubleshooter panel");
+    let len = dom[start..].find("</section>").unwrap() + "</section>".len();
+    &dom[start..start + len]
+}
+
+/// The values of `attr="…"` in order of appearance.
+fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    let re = regex::Regex::new(&format!(r#"{attr}="([^"]*)""#)).unwrap();
+    re.captures_iter(html).map(|c| c[1].to_string()).collect()
+}
+
+#[test]
+fn the_troubleshooter_applies_a_deep_link_as_the_cli_diagnoses() {
+    let Some(browser) = browser_or_skip("the_troubleshooter_applies_a_deep_link") else {
+        return;
+    };
+    let dir = build_shipped();
+    let page = dir.path().join("site/html").join(format!("{ARTICLE}.html"));
+    let url = format!("{}#yes=token_revoked&no=role_disabled", file_url(&page));
+    let dom = browser.dom(&url);
+    let panel = panel_in(&dom);
+    assert!(
+        panel.contains(r#"data-cause="token_revoked_or_expired" data-status="confirmed""#),
+        "{panel}"
+    );
+    assert!(panel.contains(r#"data-cause="role_disabled" data-status="ruled_out""#));
+    assert!(panel.contains(r#"data-escalate="false""#));
+    assert!(
+        !panel.contains("data-question="),
+        "no question once confirmed"
+    );
+
+    let out = crate::support::triage()
+        .args([
+            "diagnose",
+            "NS0109",
+            "--yes",
+            "token_revoked",
+            "--no",
+            "role_disabled",
+        ])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fixes: Vec<String> = cli["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fixes, ["new_access_token", "retry_sync"]);
+    assert_eq!(attr_values(panel, "data-fix"), fixes);
+    for id in &fixes {
+        let link = format!(r##"href="#fix-{id}""##);
+        assert!(panel.contains(&link), "the plan links to {id}'s section");
+        assert!(
+            dom.contains(&format!(r#"id="fix-{id}""#)),
+            "the section of {id}"
+        );
+    }
+
+    // Without a fragment it asks the first question; without JavaScript the
+    // panel stays empty and hidden
+    let dom = browser.dom(&file_url(&page));
+    assert_eq!(attr_values(panel_in(&dom), "data-question").len(), 1);
+    // (Chromium dumps no DOM with scripts off: the page as served is what it shows.)
+    let served = std::fs::read_to_string(&page).unwrap();
+    assert!(served.contains(
+        r#"<section id="troubleshoot" class="troubleshoot" aria-labelledby="troubleshoot-title" hidden></section>"#
+    ));
+    assert!(served.contains("<h1>NS0109 Sync Error in NetSuite Integration</h1>"));
+
+    browser.screenshot(
+        &format!("{}#no=token_revoked", file_url(&page)),
+        &screenshot_dir().join("ns0109-troubleshooter.png"),
+    );
+}
+
+/// SplitMix64: the answer sets are the same on every run.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const SETS_PER_CODE: usize = 300;
+
+/// Answer sets over the signals a code's causes read (probe-only ones too):
+/// none, each signal alone with each answer, then random ones of varying density.
+fn answer_sets(signals: &[String], random: &mut Random) -> Vec<Vec<(String, &'static str)>> {
+    const VALUES: [&str; 3] = ["yes", "no", "unknown"];
+    let mut sets = vec![Vec::new()];
+    for s in signals {
+        for v in VALUES {
+            sets.push(vec![(s.clone(), v)]);
+        }
+    }
+    while sets.len() < SETS_PER_CODE {
+        let density = 1 + random.below(10);
+        let mut set = Vec::new();
+        for s in signals {
+            if random.below(10) < density {
+                // "yes" less often than the others, or most sets stop at a confirmed cause.
+                let v = match random.below(7) {
+                    0 | 1 => "yes",
+                    2..=4 => "no",
+                    _ => "unknown",
+                };
+                set.push((s.clone(), v));
+            }
+        }
+        // Any order: the panel reads the answers as given.
+        for i in (1..set.len()).rev() {
+            set.swap(i, random.below(i as u64 + 1) as usize);
+        }
+        sets.push(set);
+    }
+    sets
+}
+
+/// What the panel shows, as the Rust engine decides it, in the script's shape.
+fn expected(
+    integration: &triage::rules::Integration,
+    code: &triage::rules::Code,
+    set: &[(String, &str)],
+) -> serde_json::Value {
+    use triage::engine::{Observations, Value};
+    let mut obs = Observations::default();
+    let mut skipped = std::collections::BTreeSet::new();
+    for (signal, value) in set {
+        match *value {
+            "yes" => obs.set(signal.clone(), Value::Yes),
+            "no" => obs.set(signal.clone(), Value::No),
+            _ => {
+                skipped.insert(signal.clone());
+            }
+        }
+    }
+    let d = triage::engine::diagnose(integration, code, &obs);
+    let next = triage::engine::next_question(integration, code, &obs, &skipped);
+    let status = |c: &triage::engine::CauseVerdict| serde_json::to_value(c.status).unwrap();
+    serde_json::json!({
+        "causes": d.causes.iter().map(|c| serde_json::json!([
+            c.id,
+            status(c),
+            c.because.iter().map(|r| [r.signal.as_str(), r.value.as_str()]).collect::<Vec<_>>(),
+        ])).collect::<Vec<_>>(),
+        "fixes": d.fixes.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
+        "questions": d.questions.iter().map(|q| q.signal.as_str()).collect::<Vec<_>>(),
+        "next": next.map(|q| q.signal),
+        "escalate": d.escalate,
+    })
+}
+
+/// The runner of the differential page: every answer set of every code through
+/// the shipped script, the results as JSON in `<pre id="out">`.
+const RUNNER: &str = r#"
+var out = CASES.map(function (c) {
+  return c.sets.map(function (answers) {
+    var r = TriageTroubleshoot.run(c.data, answers);
+    return {
+      causes: r.causes.map(function (v) { return [v.id, v.status, v.because]; }),
+      fixes: r.fixes.map(function (f) { return f.id; }),
+      questions: r.questions,
+      next: r.next,
+      escalate: r.escalate
+    };
+  });
+});
+document.getElementById("out").textContent = JSON.stringify(out);
+"#;
+
+#[test]
+fn the_troubleshooter_agrees_with_the_engine_on_every_code_and_many_answers() {
+    use triage::rules::{RuleBase, RuleSource, Selection};
+    let Some(browser) = browser_or_skip("the_troubleshooter_agrees_with_the_engine") else {
+        return;
+    };
+    let (base, _) = RuleBase::load(&RuleSource::Embedded, &Selection::All).unwrap();
+    let dir = build_shipped();
+    let html = dir.path().join("site/html");
+    let mut random = Random(0x0072_6961_6765_3137);
+    let mut cases = Vec::new();
+    let mut expectations = Vec::new();
+    for (integration, code) in base.codes() {
+        // The data exactly as the built article carries it.
+        let md_rel = triage::site::article_path(integration, code);
+        let site = dir.path().join("site");
+        let page =
+            std::fs::read_to_string(site.join(triage::site::html::html_path(&md_rel))).unwrap();
+        let start = r#"<script type="application/json" id="troubleshoot-data">"#;
+        let data = page
+            .split_once(start)
+            .and_then(|(_, rest)| rest.split_once("</script>"))
+            .map(|(d, _)| d)
+            .unwrap_or_else(|| panic!("{} carries its troubleshooter data", code.code));
+        let mut signals: Vec<String> = Vec::new();
+        for cause in &code.causes {
+            for s in triage::engine::read_signals(cause) {
+                if !signals.iter().any(|x| x == s) {
+                    signals.push(s.to_string());
+                }
+            }
+        }
+        let sets = answer_sets(&signals, &mut random);
+        expectations.push(
+            sets.iter()
+                .map(|set| expected(integration, code, set))
+                .collect::<Vec<_>>(),
+        );
+        let sets_json = serde_json::to_string(&sets).unwrap();
+        cases.push(format!("{{\"data\":{data},\"sets\":{sets_json}}}"));
+    }
+    let total: usize = expectations.iter().map(Vec::len).sum();
+    assert!(total >= 1000, "{total} answer sets");
+    std::fs::write(
+        html.join("differential.js"),
+        format!("var CASES = [{}];\n{RUNNER}", cases.join(",\n")),
+    )
+    .unwrap();
+    std::fs::write(
+        html.join("differential.html"),
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>differential</title></head>\
+         <body><pre id=\"out\"></pre><script src=\"troubleshoot.js\"></script>\
+         <script src=\"differential.js\"></script></body></html>\n",
+    )
+    .unwrap();
+    let dom = browser.dom(&file_url(&html.join("differential.html")));
+    let out = dom
+        .split_once(r#"<pre id="out">"#)
+        .and_then(|(_, rest)| rest.split_once("</pre>"))
+        .map(|(o, _)| {
+            o.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .expect("the runner wrote its results");
+    let actual: Vec<Vec<serde_json::Value>> =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out:.500}"));
+    let codes: Vec<&str> = base.codes().map(|(_, c)| c.code.as_str()).collect();
+    assert_eq!(actual.len(), expectations.len());
+    let mut compared = 0;
+    for ((code, want), got) in codes.iter().zip(&expectations).zip(&actual) {
+        assert_eq!(want.len(), got.len(), "{code}");
+        for (i, (w, g)) in want.iter().zip(got).enumerate() {
+            assert_eq!(
+                w, g,
+                "{code}, answer set {i}: the script disagrees with the engine"
+            );
+            compared += 1;
+        }
+    }
+    // The sets reach every kind of ending, not only "confirmed".
+    let all: Vec<&serde_json::Value> = expectations.iter().flatten().collect();
+    let asking = all.iter().filter(|e| !e["next"].is_null()).count();
+    let escalating = all.iter().filter(|e| e["escalate"] == true).count();
+    assert!(
+        asking > total / 10 && escalating > total / 20,
+        "{asking} ask, {escalating} escalate"
+    );
+    eprintln!(
+        "{compared} answer sets over {} codes agree ({asking} ask a question, {escalating} escalate)",
+        codes.len()
+    );
 }

@@ -6,6 +6,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
+use crate::engine::export::Troubleshooter;
 use crate::render::Renderer;
 
 pub const PAGE: &str = "page.html.j2";
@@ -14,6 +15,8 @@ pub const ERROR: &str = "error.html.j2";
 pub const CSS: &str = "site.css";
 pub const SCRIPT: &str = "search.js";
 pub const SEARCH_INDEX: &str = "search-index.js";
+/// The troubleshooter panel's script, once in `html/`; each article carries its data.
+pub const TROUBLESHOOT: &str = "troubleshoot.js";
 /// The preview's folder inside the output folder.
 pub const DIR: &str = "html";
 
@@ -32,6 +35,8 @@ struct PageContext<'a> {
     description: Option<&'a str>,
     body: &'a str,
     root: &'a str,
+    /// The troubleshooter's data as JSON, safe inside a `<script>` element.
+    troubleshoot: Option<String>,
 }
 
 /// Where a Markdown page's preview goes: `a/b.md` → `html/a/b.html`.
@@ -44,8 +49,15 @@ fn root_of(rel_inside_html: &str) -> String {
     "../".repeat(rel_inside_html.matches('/').count())
 }
 
-/// The preview page of one Markdown page (`md_rel` is its path in the output).
-pub fn page(renderer: &Renderer, md_rel: &str, markdown: &str) -> Result<String, Error> {
+/// The preview page of one Markdown page (`md_rel` is its path in the output);
+/// an article page gets its code's troubleshooter panel, and its procedures'
+/// headings the anchors the panel's plan links to.
+pub fn page(
+    renderer: &Renderer,
+    md_rel: &str,
+    markdown: &str,
+    troubleshooter: Option<&Troubleshooter>,
+) -> Result<String, Error> {
     let (front_matter, body) = crate::util::text::split_front_matter(markdown);
     let meta: PageMeta =
         serde_saphyr::from_str_with_options(front_matter, crate::rules::load::yaml_options())
@@ -56,10 +68,27 @@ pub fn page(renderer: &Renderer, md_rel: &str, markdown: &str) -> Result<String,
         &PageContext {
             title: meta.title.as_deref().unwrap_or(fallback),
             description: meta.description.as_deref(),
-            body: &markdown_to_html(body),
+            body: &markdown_to_html_anchored(body, &anchors(troubleshooter)),
             root: &root_of(md_rel),
+            troubleshoot: troubleshooter.map(script_json).transpose()?,
         },
     )
+}
+
+/// Heading text → id, for the procedures that print a heading.
+fn anchors(troubleshooter: Option<&Troubleshooter>) -> Vec<(String, String)> {
+    troubleshooter
+        .iter()
+        .flat_map(|t| &t.procedures)
+        .filter_map(|p| Some((p.title.clone(), p.anchor.clone()?)))
+        .collect()
+}
+
+/// JSON that cannot end or comment out the `<script>` element holding it:
+/// `<` only occurs inside strings, where `\u003c` means the same.
+fn script_json(t: &Troubleshooter) -> Result<String, Error> {
+    let json = serde_json::to_string(t).map_err(Error::Json)?;
+    Ok(json.replace('<', "\\u003c"))
 }
 
 /// The page `triage serve` shows while the build fails.
@@ -84,7 +113,38 @@ pub fn error_page(renderer: &Renderer, diagnostics: &str) -> Result<String, Erro
 
 /// Markdown to HTML, links to sibling `.md` pages turned into links to their previews.
 pub fn markdown_to_html(markdown: &str) -> String {
-    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
+    markdown_to_html_anchored(markdown, &[])
+}
+
+/// [`markdown_to_html`], and each heading whose plain text is one of `anchors`'
+/// texts gets the paired id (the first such heading only).
+fn markdown_to_html_anchored(markdown: &str, anchors: &[(String, String)]) -> String {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, Options::ENABLE_TABLES).collect();
+    let mut used = vec![false; anchors.len()];
+    for start in 0..events.len() {
+        if !matches!(events[start], Event::Start(Tag::Heading { .. })) {
+            continue;
+        }
+        let mut text = String::new();
+        for event in &events[start + 1..] {
+            match event {
+                Event::End(pulldown_cmark::TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
+            }
+        }
+        let found = anchors
+            .iter()
+            .enumerate()
+            .find(|(i, (t, _))| !used[*i] && *t == text.trim());
+        if let Some((i, (_, anchor))) = found
+            && let Event::Start(Tag::Heading { id, .. }) = &mut events[start]
+        {
+            used[i] = true;
+            *id = Some(CowStr::from(anchor.clone()));
+        }
+    }
+    let events = events.into_iter().map(|event| match event {
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -215,6 +275,31 @@ mod tests {
         );
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn the_troubleshooter_data_cannot_close_its_script_element() {
+        let t = Troubleshooter {
+            code: "XX0001".into(),
+            questions: [("a".to_string(), "Is it </script><!-- so?".to_string())].into(),
+            probe: Vec::new(),
+            causes: Vec::new(),
+            procedures: Vec::new(),
+        };
+        let json = script_json(&t).unwrap();
+        assert!(!json.contains('<'), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["questions"]["a"], "Is it </script><!-- so?");
+    }
+
+    #[test]
+    fn procedure_headings_get_their_anchor_once() {
+        let anchors = [("Retry the Sync".to_string(), "fix-retry_sync".to_string())];
+        let html = markdown_to_html_anchored("### Retry the Sync\n\n## Retry the Sync\n", &anchors);
+        assert_eq!(
+            html,
+            "<h3 id=\"fix-retry_sync\">Retry the Sync</h3>\n<h2>Retry the Sync</h2>\n"
+        );
     }
 
     #[test]

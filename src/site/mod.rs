@@ -158,15 +158,25 @@ impl Site<'_> {
     /// Renders one code's article and writes its Markdown and its preview.
     fn write_code(&self, integration: &Integration, code: &Code) -> Result<(), Error> {
         let markdown = self.renderer.help(integration, code)?;
-        self.write_page(&article_path(integration, code), &markdown)
+        let troubleshooter = crate::engine::export::troubleshooter(integration, code);
+        self.write_page(
+            &article_path(integration, code),
+            &markdown,
+            Some(&troubleshooter),
+        )
     }
 
-    fn write_page(&self, md_rel: &str, markdown: &str) -> Result<(), Error> {
+    fn write_page(
+        &self,
+        md_rel: &str,
+        markdown: &str,
+        troubleshooter: Option<&crate::engine::export::Troubleshooter>,
+    ) -> Result<(), Error> {
         if self.options.markdown {
             self.staging.write(md_rel, markdown.as_bytes())?;
         }
         if self.options.html {
-            let page = html::page(self.renderer, md_rel, markdown)?;
+            let page = html::page(self.renderer, md_rel, markdown, troubleshooter)?;
             self.staging
                 .write(&html::html_path(md_rel), page.as_bytes())?;
         }
@@ -179,7 +189,7 @@ impl Site<'_> {
         let markdown = self
             .renderer
             .render(INDEX, &IndexContext::new(integration))?;
-        self.write_page(&index_rel, &markdown)?;
+        self.write_page(&index_rel, &markdown, None)?;
         let mut codes: Vec<&Code> = integration.codes.iter().collect();
         codes.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(html::IntegrationEntry {
@@ -210,7 +220,7 @@ impl Site<'_> {
         let index = html::search_index(integrations)?;
         let index_rel = format!("{dir}/{}", html::SEARCH_INDEX);
         self.staging.write(&index_rel, index.as_bytes())?;
-        for name in [html::CSS, html::SCRIPT] {
+        for name in [html::CSS, html::SCRIPT, html::TROUBLESHOOT] {
             let text = self.renderer.source(name)?;
             self.staging
                 .write(&format!("{dir}/{name}"), text.as_bytes())?;
