@@ -75,6 +75,34 @@ pub fn check_with(
     })
 }
 
+/// The opening line of a human report: what is checked, named once, so a
+/// writer sees at once whether it is the folder being edited.
+pub fn heading(rules: &RuleSource, templates: &TemplateSource, files: usize) -> String {
+    let folder = |p: &std::path::Path| {
+        let shown = p.display().to_string();
+        if shown.ends_with('/') {
+            shown
+        } else {
+            format!("{shown}/")
+        }
+    };
+    let plural = if files == 1 { "" } else { "s" };
+    let what = match (rules, templates) {
+        (RuleSource::Dir(r), TemplateSource::Dir(t)) => format!("{} and {}", folder(r), folder(t)),
+        (RuleSource::Dir(r), TemplateSource::Embedded) => {
+            format!("{} with the embedded templates", folder(r))
+        }
+        (RuleSource::Embedded, TemplateSource::Embedded) => {
+            "the embedded rules and templates".to_string()
+        }
+        (RuleSource::Embedded, TemplateSource::Dir(t)) => {
+            format!("the embedded rules with {}", folder(t))
+        }
+        (RuleSource::Memory(_), _) => "the rules given".to_string(),
+    };
+    format!("checking {what} ({files} file{plural})\n")
+}
+
 /// The closing line of a human report.
 pub fn summary(report: &Report) -> String {
     let (errors, warnings) = (report.errors(), report.warnings());

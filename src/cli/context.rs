@@ -8,6 +8,22 @@ use crate::recognize::{self, Recognition};
 use crate::render::TemplateSource;
 use crate::rules::{Code, Integration, RuleBase, RuleSource, Selection};
 
+/// `found` (the cwd or an ancestor of it, joined with `rules`) as a path
+/// relative to `cwd`, as a writer would type it: `rules`, `../rules`.
+fn relative_to(found: &std::path::Path, cwd: &std::path::Path) -> std::path::PathBuf {
+    let Some(base) = found.parent() else {
+        return found.to_path_buf();
+    };
+    match cwd.strip_prefix(base) {
+        Ok(down) => {
+            let mut path: std::path::PathBuf = down.components().map(|_| "..").collect();
+            path.push(found.file_name().unwrap_or_default());
+            path
+        }
+        Err(_) => found.to_path_buf(),
+    }
+}
+
 /// The nearest `rules/` folder holding an integration (`*/integration.yaml`),
 /// from `dir` up.
 pub fn find_rules(dir: &std::path::Path) -> Option<std::path::PathBuf> {
@@ -34,7 +50,9 @@ impl Context {
     pub fn new(cli: &Cli) -> Context {
         let found = match &cli.rules {
             Some(_) => None,
-            None => std::env::current_dir().ok().and_then(|d| find_rules(&d)),
+            None => std::env::current_dir()
+                .ok()
+                .and_then(|d| find_rules(&d).map(|r| relative_to(&r, &d))),
         };
         let beside = found
             .as_ref()
@@ -173,6 +191,18 @@ fn unrecognised(base: &RuleBase, target: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn found_rules_are_shown_as_a_writer_types_them() {
+        use std::path::Path;
+        let rel = |found: &str, cwd: &str| relative_to(Path::new(found), Path::new(cwd));
+        assert_eq!(rel("/c/rules", "/c"), Path::new("rules"));
+        assert_eq!(
+            rel("/c/rules", "/c/rules/netsuite"),
+            Path::new("../../rules")
+        );
+        assert_eq!(rel("/c/rules", "/elsewhere"), Path::new("/c/rules"));
+    }
 
     fn context(rules: RuleSource) -> Context {
         Context {

@@ -21,6 +21,12 @@ pub fn run(ctx: &Context, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, 
         )?,
         CheckFormat::Text => {
             let color = crate::diag::render::stdout_color();
+            let files = report.sources.files().len();
+            write!(
+                out,
+                "{}",
+                crate::check::heading(&ctx.rules, &ctx.templates, files)
+            )?;
             write!(
                 out,
                 "{}",
