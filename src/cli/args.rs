@@ -71,9 +71,18 @@ pub enum Command {
         after_help = "Example:\n  triage completions bash > ~/.local/share/bash-completion/completions/triage"
     )]
     Completions(CompletionsArgs),
-    /// Print the man page (roff)
-    #[command(after_help = "Example:\n  triage man > triage.1 && man ./triage.1")]
-    Man,
+    /// Print the man page (roff) of triage, or of one subcommand
+    #[command(
+        after_help = "Examples:\n  triage man > triage.1 && man ./triage.1\n  triage man diagnose > triage-diagnose.1"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print, e.g. diagnose (default: the page of triage)
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ pub mod check;
 pub mod codes;
 pub mod diagnose;
 pub mod import;
+pub mod man;
 pub mod new;
 pub mod probe;
 pub mod render;
@@ -32,10 +33,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32, RunError> {
             clap_complete::generate(args.shell, &mut command, "triage", out);
             Ok(0)
         }
-        Command::Man => {
-            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)?;
-            Ok(0)
-        }
+        Command::Man(args) => man::run(args, out),
         Command::Build(args) => build::run(&ctx, args),
         Command::Serve(args) => serve::run(&ctx, args),
     }
