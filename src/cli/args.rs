@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -160,10 +161,10 @@ pub struct CodesArgs {
 #[derive(Debug, Args)]
 pub struct Observed {
     /// A signal that was observed (repeatable), e.g. token_revoked
-    #[arg(long = "yes", value_name = "SIGNAL")]
+    #[arg(long = "yes", value_name = "SIGNAL", add = ArgValueCompleter::new(super::complete::signals))]
     pub yes: Vec<String>,
     /// A signal known not to hold (repeatable)
-    #[arg(long = "no", value_name = "SIGNAL")]
+    #[arg(long = "no", value_name = "SIGNAL", add = ArgValueCompleter::new(super::complete::signals))]
     pub no: Vec<String>,
     /// What is known, from a YAML or JSON file: signal: yes/no/unknown, and
     /// message, attempted_at, tried, report_id; flags win over it
@@ -175,7 +176,7 @@ pub struct Observed {
 pub struct DiagnoseArgs {
     /// An error code (NS0109), the error message as pasted, or - to read it
     /// from stdin (default: the facts file's `message`)
-    #[arg(value_name = "CODE|MESSAGE")]
+    #[arg(value_name = "CODE|MESSAGE", add = ArgValueCompleter::new(super::complete::codes))]
     pub target: Option<String>,
     #[command(flatten)]
     pub observed: Observed,
@@ -226,7 +227,7 @@ pub struct RenderArgs {
     #[arg(value_enum)]
     pub document: Document,
     /// An error code, or an integration (for `faq`)
-    #[arg(value_name = "CODE|INTEGRATION")]
+    #[arg(value_name = "CODE|INTEGRATION", add = ArgValueCompleter::new(super::complete::codes))]
     pub target: String,
     #[arg(long, value_enum, default_value_t = RenderFormat::Md)]
     pub format: RenderFormat,

@@ -30,7 +30,11 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32, RunError> {
         Command::Import(args) => import::run(&ctx, args, out),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut command, "triage", out);
+            // Into a buffer first: `generate` panics when a write fails, as
+            // it does on a closed pipe (`triage completions bash | head`).
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "triage", &mut script);
+            out.write_all(&script)?;
             Ok(0)
         }
         Command::Man(args) => man::run(args, out),
