@@ -62,6 +62,12 @@ pub enum Error {
         code: String,
         suggestion: Option<String>,
     },
+    /// `man NAME` of a subcommand triage does not have.
+    #[error("no subcommand `{name}` for a man page{}", suggestion_suffix(.suggestion))]
+    UnknownSubcommand {
+        name: String,
+        suggestion: Option<String>,
+    },
     /// `check --explain` of a code the finding registry lacks.
     #[error("unknown finding code `{code}`: {hint}")]
     UnknownFindingCode { code: String, hint: String },
@@ -219,6 +225,7 @@ impl Error {
             | Error::UnknownCode { .. }
             | Error::UnknownFindingCode { .. }
             | Error::NotALint { .. }
+            | Error::UnknownSubcommand { .. }
             | Error::UnknownSignal { .. }
             | Error::UnknownIntegration { .. }
             | Error::NoIntegrationToProbe { .. }

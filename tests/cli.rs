@@ -91,6 +91,67 @@ fn diagnose_markdown() {
     ]));
 }
 
+/// The Markdown plan is a numbered list of procedures, and each procedure
+/// item holds its steps as a nested ordered list, as the article prints them.
+#[test]
+fn diagnose_markdown_plan_steps_are_an_ordered_list() {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let out = triage()
+        .args([
+            "diagnose",
+            "NS0109",
+            "--yes",
+            "token_revoked",
+            "--format",
+            "md",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    let plan = &md[md.find("## Fix plan").expect("a fix plan")..];
+    let plan = &plan[..plan.find("\n## Open questions").unwrap_or(plan.len())];
+    // (depth of list nesting, ordered start) for every list, and the texts
+    // directly in the nested lists.
+    let mut lists = Vec::new();
+    let mut depth = 0;
+    let mut step_items = 0;
+    let mut paragraphs_in_items = Vec::new();
+    let mut text = String::new();
+    for event in Parser::new(plan) {
+        match event {
+            Event::Start(Tag::List(start)) => {
+                depth += 1;
+                lists.push((depth, start));
+            }
+            Event::End(TagEnd::List(_)) => depth -= 1,
+            Event::Start(Tag::Item) if depth == 2 => step_items += 1,
+            Event::Start(Tag::Paragraph) => text.clear(),
+            Event::Text(t) => text.push_str(&t),
+            Event::End(TagEnd::Paragraph) if depth == 1 => paragraphs_in_items.push(text.clone()),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        lists,
+        [(1, Some(1)), (2, Some(1)), (2, Some(1))],
+        "the plan, then one ordered list of steps under each procedure:\n{plan}"
+    );
+    assert_eq!(step_items, 7 + 4, "{plan}");
+    assert!(
+        paragraphs_in_items
+            .iter()
+            .any(|p| p == "If the credentials appear correct but the error persists:"),
+        "the lead is a paragraph of the procedure item: {paragraphs_in_items:?}"
+    );
+    assert!(
+        paragraphs_in_items
+            .iter()
+            .any(|p| p == "If the credentials are valid, syncing should resume successfully."),
+        "the closing is a paragraph of the procedure item: {paragraphs_in_items:?}"
+    );
+}
+
 #[test]
 fn diagnose_pasted_message() {
     assert_cmd_snapshot!(triage().args([

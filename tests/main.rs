@@ -5,6 +5,7 @@ mod articles;
 mod browser;
 mod check;
 mod cli;
+mod completion;
 mod content;
 mod diagnosis;
 mod hostile;

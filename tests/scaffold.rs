@@ -108,4 +108,50 @@ fn completions_and_man_page() {
     }
     let head: String = text.lines().take(12).collect::<Vec<_>>().join("\n");
     insta::assert_snapshot!("man_head", head);
+    for section in ["EXIT STATUS", "ENVIRONMENT", "FILES"] {
+        assert!(text.contains(section), "man page lacks {section}");
+    }
+}
+
+/// `triage man diagnose` is the page of `triage-diagnose`, with the sections
+/// every page shares; the snapshot holds its title, name and section headers.
+#[test]
+fn man_page_of_a_subcommand() {
+    let out = Test::new().args(["man", "diagnose"]).run().status(0);
+    let shape: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with(".TH") || l.starts_with(".SH"))
+        .collect();
+    let name = out.stdout.lines().skip_while(|l| *l != ".SH NAME").nth(1);
+    insta::assert_snapshot!(
+        "man_diagnose_sections",
+        format!("{}\n{}", shape.join("\n"), name.unwrap_or_default())
+    );
+    for variable in [
+        "NETSUITE_ACCOUNT_ID",
+        "NETSUITE_CONSUMER_KEY",
+        "NETSUITE_CONSUMER_SECRET",
+        "NETSUITE_TOKEN_ID",
+        "NETSUITE_TOKEN_SECRET",
+        "NO_COLOR",
+    ] {
+        assert!(
+            out.stdout.contains(variable),
+            "ENVIRONMENT lacks {variable}"
+        );
+    }
+    assert!(out.stdout.contains(r"rules/<integration>/<CODE>.yaml"));
+    assert!(out.stdout.contains(r"\fBtriage diagnose\fR"), "synopsis");
+}
+
+#[test]
+fn man_page_of_an_unknown_subcommand_suggests_the_nearest() {
+    let out = Test::new().args(["man", "diagnos"]).run().status(2);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("did you mean `diagnose`?"),
+        "{}",
+        out.stderr
+    );
 }

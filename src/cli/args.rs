@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -71,9 +72,18 @@ pub enum Command {
         after_help = "Example:\n  triage completions bash > ~/.local/share/bash-completion/completions/triage"
     )]
     Completions(CompletionsArgs),
-    /// Print the man page (roff)
-    #[command(after_help = "Example:\n  triage man > triage.1 && man ./triage.1")]
-    Man,
+    /// Print the man page (roff) of triage, or of one subcommand
+    #[command(
+        after_help = "Examples:\n  triage man > triage.1 && man ./triage.1\n  triage man diagnose > triage-diagnose.1"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print, e.g. diagnose (default: the page of triage)
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -155,10 +165,10 @@ pub struct CodesArgs {
 #[derive(Debug, Args)]
 pub struct Observed {
     /// A signal that was observed (repeatable), e.g. token_revoked
-    #[arg(long = "yes", value_name = "SIGNAL")]
+    #[arg(long = "yes", value_name = "SIGNAL", add = ArgValueCompleter::new(super::complete::signals))]
     pub yes: Vec<String>,
     /// A signal known not to hold (repeatable)
-    #[arg(long = "no", value_name = "SIGNAL")]
+    #[arg(long = "no", value_name = "SIGNAL", add = ArgValueCompleter::new(super::complete::signals))]
     pub no: Vec<String>,
     /// What is known, from a YAML or JSON file: signal: yes/no/unknown, and
     /// message, attempted_at, tried, report_id; flags win over it
@@ -170,7 +180,7 @@ pub struct Observed {
 pub struct DiagnoseArgs {
     /// An error code (NS0109), the error message as pasted, or - to read it
     /// from stdin (default: the facts file's `message`)
-    #[arg(value_name = "CODE|MESSAGE")]
+    #[arg(value_name = "CODE|MESSAGE", add = ArgValueCompleter::new(super::complete::codes))]
     pub target: Option<String>,
     #[command(flatten)]
     pub observed: Observed,
@@ -221,7 +231,7 @@ pub struct RenderArgs {
     #[arg(value_enum)]
     pub document: Document,
     /// An error code, or an integration (for `faq`)
-    #[arg(value_name = "CODE|INTEGRATION")]
+    #[arg(value_name = "CODE|INTEGRATION", add = ArgValueCompleter::new(super::complete::codes))]
     pub target: String,
     #[arg(long, value_enum, default_value_t = RenderFormat::Md)]
     pub format: RenderFormat,

@@ -48,7 +48,15 @@ impl Context {
     /// templates likewise: `--templates`, else `templates/` beside the rules
     /// found, else the embedded ones.
     pub fn new(cli: &Cli) -> Context {
-        let found = match &cli.rules {
+        Context::from_dirs(cli.rules.clone(), cli.templates.clone())
+    }
+
+    /// [`Context::new`] from the `--rules` and `--templates` folders given.
+    pub fn from_dirs(
+        rules: Option<std::path::PathBuf>,
+        templates: Option<std::path::PathBuf>,
+    ) -> Context {
+        let found = match &rules {
             Some(_) => None,
             None => std::env::current_dir()
                 .ok()
@@ -60,14 +68,10 @@ impl Context {
             .map(|p| p.join("templates"))
             .filter(|t| t.is_dir());
         Context {
-            rules: cli
-                .rules
-                .clone()
+            rules: rules
                 .or(found)
                 .map_or(RuleSource::Embedded, RuleSource::Dir),
-            templates: cli
-                .templates
-                .clone()
+            templates: templates
                 .or(beside)
                 .map_or(TemplateSource::Embedded, TemplateSource::Dir),
         }

@@ -4,6 +4,7 @@
 
 mod args;
 pub mod commands;
+pub mod complete;
 pub mod context;
 pub mod exit;
 pub mod interactive;

@@ -99,7 +99,7 @@ fn render(code: &Code, d: &Diagnosis, view: View, style: Style) -> String {
         }
     }
     confirmed_and_leads(&mut s, d, style);
-    plan_and_questions(&mut s, d, view, style);
+    plan_and_questions(&mut s, code, d, view, style);
     if view.explain {
         style.heading(&mut s, "Why, cause by cause");
         for c in &d.causes {
@@ -156,13 +156,19 @@ fn confirmed_and_leads(s: &mut String, d: &Diagnosis, style: Style) {
     }
 }
 
-fn plan_and_questions(s: &mut String, d: &Diagnosis, view: View, style: Style) {
+fn plan_and_questions(s: &mut String, code: &Code, d: &Diagnosis, view: View, style: Style) {
     style.heading(s, plan_heading(d));
     for (i, fix) in d.fixes.iter().enumerate() {
         let title = style.strong(&fix.title);
         match style {
             Style::Text => s.push_str(&format!("  {}. {title}\n", i + 1)),
             Style::Markdown => s.push_str(&format!("{}. {title}\n", i + 1)),
+        }
+        if style == Style::Markdown
+            && let Some(p) = code.procedure(&fix.id)
+        {
+            procedure_markdown(s, code, p, i + 1, i + 1 < d.fixes.len());
+            continue;
         }
         if let Some(lead) = &fix.lead {
             style.sub(s, None, lead);
@@ -203,6 +209,35 @@ fn plan_and_questions(s: &mut String, d: &Diagnosis, view: View, style: Style) {
                 &format!("{}{gap}({})", q.question, style.code(&q.signal)),
             );
         }
+    }
+}
+
+/// A procedure's body under its numbered item of the Markdown plan, as the
+/// article prints it (lead paragraph, numbered steps, closing paragraph,
+/// nested lists), indented to the item's text so CommonMark nests it.
+fn procedure_markdown(
+    s: &mut String,
+    code: &Code,
+    p: &crate::rules::Procedure,
+    n: usize,
+    more: bool,
+) {
+    let layout = &code.layout;
+    let body = crate::rules::block::markdown(&p.body, layout.body_level(p.title.is_some()), layout);
+    if body.trim().is_empty() {
+        return;
+    }
+    let indent = " ".repeat(format!("{n}. ").len());
+    s.push('\n');
+    for line in body.lines() {
+        if line.is_empty() {
+            s.push('\n');
+        } else {
+            s.push_str(&format!("{indent}{line}\n"));
+        }
+    }
+    if more {
+        s.push('\n');
     }
 }
 

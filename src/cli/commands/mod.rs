@@ -6,6 +6,7 @@ pub mod check;
 pub mod codes;
 pub mod diagnose;
 pub mod import;
+pub mod man;
 pub mod new;
 pub mod probe;
 pub mod render;
@@ -29,13 +30,14 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32, RunError> {
         Command::Import(args) => import::run(&ctx, args, out),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut command, "triage", out);
+            // Into a buffer first: `generate` panics when a write fails, as
+            // it does on a closed pipe (`triage completions bash | head`).
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "triage", &mut script);
+            out.write_all(&script)?;
             Ok(0)
         }
-        Command::Man => {
-            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)?;
-            Ok(0)
-        }
+        Command::Man(args) => man::run(args, out),
         Command::Build(args) => build::run(&ctx, args),
         Command::Serve(args) => serve::run(&ctx, args),
     }
