@@ -71,6 +71,11 @@ pub enum Error {
     /// `check --explain` of a code the finding registry lacks.
     #[error("unknown finding code `{code}`: {hint}")]
     UnknownFindingCode { code: String, hint: String },
+    /// A ticket's `--message` is another code's message: the ticket would contradict itself.
+    #[error(
+        "the message given is {other}'s, not {code}'s: a ticket for {code} quoting it would contradict itself; render the ticket of {other} (`triage render ticket {other}`), or keep the message with --force"
+    )]
+    MessageOfAnotherCode { code: String, other: String },
     /// `--deny` of an error's code: errors are errors already.
     #[error("--deny {code}: {code} is an error already; --deny takes `warnings` or a lint's code")]
     NotALint { code: String },
@@ -225,6 +230,7 @@ impl Error {
             | Error::UnknownCode { .. }
             | Error::UnknownFindingCode { .. }
             | Error::NotALint { .. }
+            | Error::MessageOfAnotherCode { .. }
             | Error::UnknownSubcommand { .. }
             | Error::UnknownSignal { .. }
             | Error::UnknownIntegration { .. }

@@ -344,3 +344,26 @@ fn every_command_names_its_formats_alike_and_takes_the_aliases() {
         assert_eq!(run(name), run(alias), "{alias:?} is {name:?}");
     }
 }
+
+#[test]
+fn a_ticket_message_of_another_code_is_refused_unless_forced() {
+    let other = "NS0739 Sync Error: Unexpected error when logging in with tokens.";
+    let out = triage()
+        .args(["render", "ticket", "NS0109", "--message", other])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no ticket is printed");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("the message given is NS0739's, not NS0109's")
+            && stderr.contains("--force"),
+        "{stderr}"
+    );
+    let forced = triage()
+        .args(["render", "ticket", "NS0109", "--force", "--message", other])
+        .output()
+        .unwrap();
+    assert_eq!(forced.status.code(), Some(0));
+    assert!(String::from_utf8(forced.stdout).unwrap().contains(other));
+}

@@ -258,6 +258,9 @@ pub struct TicketArgs {
     /// message with the values it carries
     #[arg(long)]
     pub include_raw_message: bool,
+    /// Ticket: keep a --message that is recognised as another code's message
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub observed: Observed,
     #[command(flatten)]

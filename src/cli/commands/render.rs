@@ -48,6 +48,9 @@ pub fn run(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32,
                         probe::diagnose(integration, code, obs, &args.ticket.probe.request())?;
                     let input =
                         ticket_input(code, &args.ticket, facts.as_ref(), recognition.as_ref())?;
+                    if !args.ticket.force {
+                        other_codes_message(ctx, code, input.message.as_deref())?;
+                    }
                     renderer.ticket(integration, code, &diagnosis, &obs, &input)?
                 }
             }
@@ -58,4 +61,24 @@ pub fn run(ctx: &Context, args: &RenderArgs, out: &mut dyn Write) -> Result<i32,
         RenderFormat::Text => write!(out, "{}", crate::util::text::markdown_to_text(&markdown))?,
     }
     Ok(0)
+}
+
+/// Refuses a ticket message recognised as another code's: "confirmed NS0109"
+/// under an NS0739 message contradicts itself.
+fn other_codes_message(
+    ctx: &Context,
+    code: &crate::rules::Code,
+    message: Option<&str>,
+) -> Result<(), Error> {
+    let Some(message) = message else {
+        return Ok(());
+    };
+    let all = ctx.load(&Selection::All)?;
+    match recognize::recognize(&all, message) {
+        Some(r) if !r.code.eq_ignore_ascii_case(&code.code) => Err(Error::MessageOfAnotherCode {
+            code: code.code.clone(),
+            other: r.code,
+        }),
+        _ => Ok(()),
+    }
 }
