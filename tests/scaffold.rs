@@ -34,7 +34,24 @@ fn new_then_check_then_render_without_edits() {
         .args(["--rules", "rules", "check"])
         .run()
         .status(0);
-    assert!(check.stdout.contains("no findings"), "{}", check.stdout);
+    // It passes, with a warning at each placeholder sentence until it is replaced…
+    assert!(
+        check.stdout.contains("ok: 0 errors, 7 warnings"),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(
+        check.stdout.matches("warning[R609]").count(),
+        7,
+        "{}",
+        check.stdout
+    );
+    // …and CI, which denies warnings, refuses to publish it.
+    let check = check
+        .then()
+        .args(["--rules", "rules", "check", "--deny", "warnings"])
+        .run()
+        .status(1);
     let help = check
         .then()
         .args([

@@ -90,6 +90,53 @@ pub fn check_lint_code(text: &str, at: Span, findings: &mut Vec<Finding>) -> Opt
     }
 }
 
+/// The sentences `triage new` writes for a writer to replace (its scaffold
+/// uses these very words); R609 finds them until they are replaced.
+pub const SCAFFOLD_PLACEHOLDERS: &[&str] = &[
+    "Replace this sentence with what the error means.",
+    "Replace this answer.",
+    "Replace this step with the first action.",
+    "in one sentence.",
+];
+
+/// R609: each placeholder sentence left from the scaffold, where it is.
+fn scaffold_placeholders(sources: &Sources, file: FileId, findings: &mut Vec<Finding>) {
+    let text = &sources.get(file).text;
+    for line_start in text.split_inclusive('\n').scan(0, |at, l| {
+        let start = *at;
+        *at += l.len();
+        Some((start, l))
+    }) {
+        let (start, line) = line_start;
+        // Comments are the scaffold's notes to the writer, not article text.
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let Some((at, len)) = SCAFFOLD_PLACEHOLDERS.iter().find_map(|p| {
+            let at = line.find(p)?;
+            // "Describe cause 1 in one sentence.": from the sentence's start.
+            let from = if *p == "in one sentence." {
+                line[..at].rfind("Describe ")?
+            } else {
+                at
+            };
+            Some((from, at + p.len() - from))
+        }) else {
+            continue;
+        };
+        findings.push(
+            Finding::new(
+                Code::R609,
+                "a placeholder sentence from `triage new` is still here",
+            )
+            .at(Span::new(file, start + at..start + at + len), "replace it")
+            .help(
+                "write the real sentence in its place; the article must not be published with it",
+            ),
+        );
+    }
+}
+
 /// Is a heading in Title Case, as R602 reads it?
 pub fn is_title_case(text: &str) -> bool {
     conventions::first_lowercase_word(text).is_none()
@@ -122,6 +169,7 @@ pub fn code(
         findings: Vec::new(),
     };
     lint.code(file, code, faq_case);
+    scaffold_placeholders(sources, file, &mut lint.findings);
     let facts = CodeFacts {
         signals_read: code
             .causes
@@ -155,6 +203,7 @@ pub fn integration(
         lint.unused_shared_procedures(file, raw, codes);
     }
     conventions::procedures(&mut lint, file, &raw.procedures);
+    conventions::snippets(&mut lint, file, &raw.snippets);
     lint.draft_questions(file, raw);
     let allowed = lint.allowed(file, raw);
     // A finding about a signal whose `allow:` names its code is silenced.

@@ -352,6 +352,11 @@ codes! {
         "`triage import` drafts a signal's question from the cause's sentence and marks it \
          `draft: true`; such a question may read oddly when asked. Fix: read the question \
          as an admin would be asked it, edit it, then remove `draft: true`.";
+    R609 => Warning, "a placeholder sentence from `triage new` is still there",
+        "`triage new` writes a code file whose sentences say what to write (\"Describe cause 1 \
+         in one sentence.\", \"Replace this answer.\"); the file passes `check`, but an \
+         article with them must not be published, so each is a warning until replaced (and an \
+         error under `check --deny warnings`). Fix: write the real sentence in its place.";
 }
 
 #[cfg(test)]

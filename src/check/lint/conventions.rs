@@ -9,7 +9,7 @@ use super::Lint;
 use crate::diag::Code;
 use crate::diag::Finding;
 use crate::diag::{FileId, Span};
-use crate::rules::raw::{FaqCase, RawCode, RawProcedure};
+use crate::rules::raw::{FaqCase, RawCode, RawProcedure, RawSnippet};
 use crate::rules::raw_block::{RawBlock, RawBlocks, RawItem};
 use crate::rules::validate::span_within;
 
@@ -261,36 +261,13 @@ fn step_verb(lint: &mut Lint, file: FileId, step: &Spanned<RawItem>) {
         RawItem::Text(t) => t.as_str(),
         RawItem::Map(m) => match &m.text {
             Some(t) => t.as_str(),
-            // A shared snippet is checked where it is defined.
+            // A shared snippet is checked where it is defined ([`snippets`]).
             None => return,
         },
     };
-    // A placeholder (`${Click}`) stands for a verb chosen per variant.
-    if text.trim_start().starts_with("${") {
-        return;
-    }
-    // "In **Sage Intacct**, go to …": a step may open with where it happens;
-    // the instruction is the first word after that place's comma.
-    let first = words(text).into_iter().next();
-    let opens_with_place = first
-        .clone()
-        .is_some_and(|r| PLACE_WORDS.contains(&text[r].to_lowercase().as_str()));
-    let range = match (opens_with_place, text.find(", ")) {
-        (true, Some(comma)) => words(&text[comma..])
-            .into_iter()
-            .next()
-            .map(|r| comma + r.start..comma + r.end),
-        _ => first,
-    };
-    let Some(range) = range else {
+    let Some(range) = not_a_verb(text) else {
         return;
     };
-    let word = text[range.clone()].to_lowercase();
-    let participle = (word.ends_with("ed") || word.ends_with("ing"))
-        && !VERBS_LIKE_PARTICIPLES.contains(&word.as_str());
-    if !NOT_VERBS.contains(&word.as_str()) && !participle {
-        return;
-    }
     let span = match &step.value {
         RawItem::Text(t) => {
             let spanned = Spanned {
@@ -307,6 +284,61 @@ fn step_verb(lint: &mut Lint, file: FileId, step: &Spanned<RawItem>) {
             .at(span, "not an instruction")
             .help("start each step with what to do: \"Click …\", \"Go to …\", \"Confirm …\""),
     );
+}
+
+/// R605 for the snippets an integration shares: their text is printed as a
+/// step wherever `- use: <id>` stands in a list, and their blocks' steps too.
+pub(super) fn snippets(lint: &mut Lint, file: FileId, snippets: &[RawSnippet]) {
+    for snippet in snippets {
+        if let Some(text) = &snippet.text
+            && let Some(range) = not_a_verb(text)
+        {
+            let word = text[range].to_string();
+            lint.findings.push(
+                Finding::new(
+                    Code::R605,
+                    "snippet text, printed as a step, does not start with a verb",
+                )
+                .at(
+                    lint.span(file, &snippet.id),
+                    format!("its text opens with `{word}`"),
+                )
+                .help("start it with what to do: \"Click …\", \"Go to …\", \"Confirm …\""),
+            );
+        }
+        if let Some(body) = &snippet.body {
+            steps_in(lint, file, body);
+        }
+    }
+}
+
+/// The first word of a step's text when it is not an instruction (R605).
+fn not_a_verb(text: &str) -> Option<Range<usize>> {
+    // A placeholder (`${Click}`) stands for a verb chosen per variant.
+    if text.trim_start().starts_with("${") {
+        return None;
+    }
+    // "In **Sage Intacct**, go to …": a step may open with where it happens;
+    // the instruction is the first word after that place's comma.
+    let first = words(text).into_iter().next();
+    let opens_with_place = first
+        .clone()
+        .is_some_and(|r| PLACE_WORDS.contains(&text[r].to_lowercase().as_str()));
+    let range = match (opens_with_place, text.find(", ")) {
+        (true, Some(comma)) => words(&text[comma..])
+            .into_iter()
+            .next()
+            .map(|r| comma + r.start..comma + r.end),
+        _ => first,
+    };
+    let range = range?;
+    let word = text[range.clone()].to_lowercase();
+    let participle = (word.ends_with("ed") || word.ends_with("ing"))
+        && !VERBS_LIKE_PARTICIPLES.contains(&word.as_str());
+    if !NOT_VERBS.contains(&word.as_str()) && !participle {
+        return None;
+    }
+    Some(range)
 }
 
 #[cfg(test)]
