@@ -281,7 +281,124 @@
     return answers;
   }
 
-  window.TriageTroubleshoot = { diagnose: diagnose, nextQuestion: nextQuestion, run: run };
+  // The Concierge ticket draft, worded and ordered as `triage render ticket
+  // --format text` words it (templates/ticket.md.j2 through markdown_to_text):
+  // plain text, nothing typed by the reader but a validated time and report ID.
+  // `input`: { attemptedAt: Date or null, reportId: string or null,
+  // tried: procedure ids, now: Date }.
+  function utc(date) {
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return date.getUTCFullYear() + "-" + two(date.getUTCMonth() + 1) + "-" + two(date.getUTCDate()) +
+      " " + two(date.getUTCHours()) + ":" + two(date.getUTCMinutes()) + " UTC";
+  }
+
+  function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  function ticket(data, answers, input) {
+    var t = data.ticket;
+    var d = run(data, answers);
+    var lines = [];
+    function section(title) { lines.push(title, ""); }
+    function bullets(items) {
+      items.forEach(function (item) { lines.push("  \u2022 " + item); });
+      lines.push("");
+    }
+    lines.push("Subject: " + data.code + " " + t.kind_title + " Error in " + t.product, "");
+    lines.push("Hello Concierge,", "");
+    lines.push("We are seeing the " + data.code + " " + t.kind_title + " Error in our " + t.product +
+      " integration and need help.", "");
+    var facts = [
+      "Full error message: " + t.message,
+      "Confirmation: we are seeing " + data.code + ".",
+      "Approximate time of the " + t.kind + " attempt: " + (input.attemptedAt
+        ? utc(input.attemptedAt)
+        : utc(input.now) + " (not given; time of this draft)")
+    ];
+    if (input.reportId) facts.push("Report ID: " + input.reportId);
+    else if (t.needs_report_id) {
+      facts.push("Report ID: missing. Please add the report ID of the report that failed to export.");
+    }
+    bullets(facts);
+    var checked = t.checks.filter(function (c) {
+      return get(d.obs, c[0]) !== "unknown";
+    }).map(function (c) {
+      return c[1] + " " + (d.obs[c[0]] === "yes" ? "Yes." : "No.");
+    });
+    if (checked.length) {
+      section("What we checked");
+      bullets(checked);
+    }
+    section("Likely causes");
+    function texts(status) {
+      return d.causes.filter(function (v) { return v.status === status; })
+        .map(function (v) { return v.text; });
+    }
+    var confirmed = texts("confirmed");
+    if (confirmed.length) {
+      lines.push("Confirmed:", "");
+      bullets(confirmed);
+    } else {
+      lines.push("No cause is confirmed yet.", "");
+    }
+    var ruledOut = texts("ruled_out");
+    if (ruledOut.length) {
+      lines.push("Ruled out:", "");
+      bullets(ruledOut);
+    }
+    var possible = texts("possible");
+    if (possible.length) {
+      lines.push("Not yet checked:", "");
+      bullets(possible);
+    }
+    section("Already tried");
+    var tried = (input.tried || []).map(function (id) {
+      var found = data.procedures.filter(function (p) { return p.id === id; })[0];
+      return found ? found.title : null;
+    }).filter(function (title) { return title !== null; });
+    bullets(tried.length ? tried : ["Nothing yet."]);
+    lines.push("Thank you.");
+    return lines.join("\n");
+  }
+
+  // The report ID: letters, digits and dashes, at most 40 characters.
+  var REPORT_ID = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,39})$/;
+
+  function checkReportId(raw) {
+    var v = raw.trim();
+    if (v === "") return { value: null };
+    if (!REPORT_ID.test(v)) {
+      return { error: "A report ID is letters, digits and dashes (at most 40 characters): this one is not added." };
+    }
+    return { value: v };
+  }
+
+  // An <input type="datetime-local"> value, the reader's local time.
+  var LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?$/;
+
+  function checkTime(raw, now) {
+    if (raw === "") return { value: null };
+    var m = LOCAL_TIME.exec(raw);
+    if (!m) return { error: "The time is not a date and time: it is not added." };
+    var date = new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
+    if (isNaN(date.getTime()) || date.getMonth() !== +m[2] - 1 || date.getDate() !== +m[3]) {
+      return { error: "The time is not a date and time: it is not added." };
+    }
+    if (date.getTime() > now.getTime() + 60 * 1000) {
+      return { error: "The time is in the future: it is not added." };
+    }
+    return { value: date };
+  }
+
+  window.TriageTroubleshoot = {
+    diagnose: diagnose,
+    nextQuestion: nextQuestion,
+    run: run,
+    ticket: ticket,
+    checkReportId: checkReportId,
+    checkTime: checkTime
+  };
 
   var panel = document.getElementById("troubleshoot");
   var source = document.getElementById("troubleshoot-data");
@@ -291,6 +408,8 @@
 
   var answers = fromFragment(data, window.location.hash);
   var history = [];
+  // The ticket draft's inputs outlive each render of the panel.
+  var draft = { shown: false, time: "", reportId: "", tried: [] };
 
   var LABELS = { confirmed: "Confirmed", possible: "Possible", ruled_out: "Ruled out" };
   var VALUES = { yes: "yes", no: "no", unknown: "don't know" };
@@ -332,6 +451,120 @@
       var q = data.questions[r[0]];
       return (q ? "“" + q + "”" : r[0]) + ": " + VALUES[r[1]];
     }).join("; ");
+  }
+
+  var uid = 0;
+
+  function field(label, control) {
+    var id = "troubleshoot-field-" + (++uid);
+    control.id = id;
+    var wrap = el("p", { "class": "troubleshoot-field" });
+    wrap.appendChild(el("label", { "for": id }, label));
+    wrap.appendChild(document.createTextNode(" "));
+    wrap.appendChild(control);
+    return wrap;
+  }
+
+  // "Show the ticket draft", the draft's few inputs, the draft and Copy.
+  function ticketSection(d) {
+    var section = el("div", { "class": "troubleshoot-ticket" });
+    if (d.escalate) {
+      section.appendChild(el("p", {}, "Send Concierge the ticket draft below: it says what you answered."));
+    }
+    var shown = draft.shown || d.escalate;
+    var toggle = button(shown ? "Hide the ticket draft" : "Show the ticket draft", function () {
+      draft.shown = !shown;
+      render(false);
+      var again = panel.querySelector("[data-ticket-toggle]");
+      if (again) again.focus();
+    }, { "data-ticket-toggle": "", "aria-expanded": shown ? "true" : "false", "aria-controls": "troubleshoot-draft" });
+    section.appendChild(toggle);
+    var box = el("div", { id: "troubleshoot-draft", "class": "troubleshoot-draft" });
+    box.hidden = !shown;
+
+    var planIds = d.fixes.map(function (f) { return f.id; });
+    if (d.fixes.length) {
+      var tried = el("fieldset", { "class": "troubleshoot-tried" });
+      tried.appendChild(el("legend", {}, "Fixes already tried"));
+      d.fixes.forEach(function (f) {
+        var check = el("input", { type: "checkbox", "data-tried": f.id });
+        check.checked = draft.tried.indexOf(f.id) >= 0;
+        check.addEventListener("change", function () {
+          draft.tried = draft.tried.filter(function (id) { return id !== f.id; });
+          if (check.checked) draft.tried.push(f.id);
+          update();
+        });
+        var label = el("label", {});
+        label.appendChild(check);
+        label.appendChild(document.createTextNode(" I already tried this: " + f.title));
+        tried.appendChild(el("div", {})).appendChild(label);
+      });
+      box.appendChild(tried);
+    }
+    var time = el("input", { type: "datetime-local", "data-ticket-time": "" });
+    time.value = draft.time;
+    box.appendChild(field("Time of the attempt (your local time; optional)", time));
+    var report = el("input", {
+      type: "text", "data-ticket-report-id": "", maxlength: "40", autocomplete: "off",
+      spellcheck: "false", pattern: "[A-Za-z0-9][A-Za-z0-9-]{0,39}"
+    });
+    report.value = draft.reportId;
+    box.appendChild(field("Report ID (optional)", report));
+    var problems = el("p", { "class": "troubleshoot-error", role: "alert", "data-ticket-error": "" });
+    box.appendChild(problems);
+    var text = el("textarea", {
+      readonly: "", rows: "20", cols: "80", "data-ticket": "", "aria-label": "The ticket draft"
+    });
+    box.appendChild(text);
+    var status = el("span", { "class": "troubleshoot-copied", "aria-live": "polite" });
+    var copyButton = button("Copy", function () {
+      var done = function () { status.textContent = " Copied."; };
+      var failed = function () {
+        text.focus();
+        text.select();
+        status.textContent = " Selected: press Ctrl+C (\u2318C) to copy.";
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text.value).then(done, failed);
+      } else {
+        text.select();
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        if (ok) done();
+        else failed();
+      }
+    }, { "data-ticket-copy": "" });
+    var actions = el("p", {});
+    actions.appendChild(copyButton);
+    actions.appendChild(status);
+    box.appendChild(actions);
+    section.appendChild(box);
+
+    function update() {
+      var now = new Date();
+      draft.time = time.value;
+      draft.reportId = report.value;
+      var t = checkTime(time.value, now);
+      var r = checkReportId(report.value);
+      var errors = [t.error, r.error].filter(function (e) { return e; });
+      problems.textContent = errors.join(" ");
+      time.setAttribute("aria-invalid", t.error ? "true" : "false");
+      report.setAttribute("aria-invalid", r.error ? "true" : "false");
+      text.value = ticket(data, answers, {
+        attemptedAt: t.value || null,
+        reportId: r.value || null,
+        // In plan order, as far as the plan still shows them.
+        tried: planIds.filter(function (id) { return draft.tried.indexOf(id) >= 0; }),
+        now: now
+      });
+      text.textContent = text.value;
+      status.textContent = "";
+    }
+    time.addEventListener("input", update);
+    time.addEventListener("change", update);
+    report.addEventListener("input", update);
+    update();
+    return section;
   }
 
   function render(moveFocus) {
@@ -384,6 +617,7 @@
     });
     verdict.appendChild(plan);
     panel.appendChild(verdict);
+    panel.appendChild(ticketSection(d));
     panel.hidden = false;
     if (moveFocus) focus.focus();
   }

@@ -36,6 +36,8 @@ struct Browser {
 impl Browser {
     fn run(&self, args: &[&str], url: &str) -> (String, String) {
         let mut cmd = Command::new(&self.program);
+        // The ticket draft's times are the reader's local time: UTC here, as the CLI's.
+        cmd.env("TZ", "UTC");
         cmd.args([
             "--headless",
             "--no-sandbox",
@@ -312,6 +314,137 @@ fn the_troubleshooter_applies_a_deep_link_as_the_cli_diagnoses() {
     browser.screenshot(
         &format!("{}#no=token_revoked", file_url(&page)),
         &screenshot_dir().join("ns0109-troubleshooter.png"),
+    );
+}
+
+/// Drives the ticket draft of a copy of the deep-linked NS0109 article the way a
+/// reader would (`ticket-test.js` after the panel's script): shows it, types a
+/// bad report ID, then a good one, a time, ticks a tried fix.
+const TICKET_RUNNER: &str = r##"
+(function () {
+  var panel = document.getElementById("troubleshoot");
+  var q = function (sel) { return panel.querySelector(sel); };
+  var draft = function () { return q("[data-ticket]").value; };
+  var set = function (input, value) {
+    input.value = value;
+    input.dispatchEvent(new Event("input"));
+  };
+  var out = { initial: draft(), hidden: q("#troubleshoot-draft").hidden };
+  q("[data-ticket-toggle]").click();
+  out.shown = !q("#troubleshoot-draft").hidden;
+  set(q("[data-ticket-report-id]"), "R-1 <b>token=abc");
+  out.refused = q("[data-ticket-error]").textContent;
+  out.refusedDraft = draft();
+  set(q("[data-ticket-report-id]"), "R-20261128-7");
+  set(q("[data-ticket-time]"), "2026-11-28T09:30");
+  q('[data-tried="new_access_token"]').click();
+  out.error = q("[data-ticket-error]").textContent;
+  out.draft = draft();
+  var pre = document.createElement("pre");
+  pre.id = "ticket-test-out";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+"##;
+
+/// A copy of a built page beside it with `script` run after the panel's
+/// script, and `head` added to its head; the URL of the copy.
+fn instrumented_copy(page: &Path, name: &str, script: &str, head: &str) -> PathBuf {
+    let dir = page.parent().unwrap();
+    std::fs::write(dir.join(format!("{name}.js")), script).unwrap();
+    let html = std::fs::read_to_string(page).unwrap();
+    let tag = r#"troubleshoot.js"></script>"#;
+    assert!(html.contains(tag));
+    let html = html
+        .replacen(
+            tag,
+            &format!(r#"{tag}<script src="{name}.js"></script>"#),
+            1,
+        )
+        .replacen(
+            "<meta charset=\"utf-8\">",
+            &format!("<meta charset=\"utf-8\">{head}"),
+            1,
+        );
+    let copy = dir.join(format!("{name}.html"));
+    std::fs::write(&copy, html).unwrap();
+    copy
+}
+
+/// The JSON a runner left in `<pre id="…">`.
+fn runner_output(dom: &str, id: &str) -> serde_json::Value {
+    let out = dom
+        .split_once(&format!(r#"<pre id="{id}">"#))
+        .and_then(|(_, rest)| rest.split_once("</pre>"))
+        .map(|(o, _)| {
+            o.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+        })
+        .unwrap_or_else(|| panic!("the runner wrote its results: {dom:.2000}"));
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out:.500}"))
+}
+
+#[test]
+fn the_troubleshooter_drafts_the_ticket_as_the_cli_does() {
+    let Some(browser) = browser_or_skip("the_troubleshooter_drafts_the_ticket") else {
+        return;
+    };
+    let dir = build_shipped();
+    let page = dir.path().join("site/html").join(format!("{ARTICLE}.html"));
+    let fragment = "#yes=token_revoked&no=role_disabled";
+
+    // The draft is in the page from the start (hidden until asked for).
+    let dom = browser.dom(&format!("{}{fragment}", file_url(&page)));
+    let panel = panel_in(&dom);
+    let start = panel.find("data-ticket=").expect("the draft element");
+    let element = &panel[start..];
+    let text = &element[..element.find("</textarea>").unwrap()];
+    assert!(
+        text.contains("Confirmed:\n\n  • The access token was revoked or expired."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Was the NetSuite access token used by the integration revoked? Yes."),
+        "{text}"
+    );
+    assert!(text.contains("(not given; time of this draft)"), "{text}");
+    assert!(
+        !text.contains("**"),
+        "no Markdown markup in the text draft: {text}"
+    );
+
+    let copy = instrumented_copy(&page, "ticket-test", TICKET_RUNNER, "");
+    let dom = browser.dom(&format!("{}{fragment}", file_url(&copy)));
+    let out = runner_output(&dom, "ticket-test-out");
+    assert_eq!(
+        out["hidden"], true,
+        "hidden until asked for (nothing escalates here)"
+    );
+    assert_eq!(out["shown"], true);
+    let refused = out["refused"].as_str().unwrap();
+    assert!(
+        refused.contains("report ID"),
+        "an invalid report ID is refused: {out}"
+    );
+    let refused_draft = out["refusedDraft"].as_str().unwrap();
+    assert!(!refused_draft.contains("R-1") && !refused_draft.contains("token=abc"));
+    assert_eq!(out["error"], "", "{out}");
+
+    let cli = crate::support::triage()
+        .args(["render", "ticket", "NS0109", "--format", "text"])
+        .args(["--yes", "token_revoked", "--no", "role_disabled"])
+        .args(["--attempted-at", "2026-11-28T09:30:00Z"])
+        .args(["--tried", "new_access_token", "--report-id", "R-20261128-7"])
+        .output()
+        .unwrap();
+    assert!(cli.status.success());
+    let cli = String::from_utf8(cli.stdout).unwrap();
+    assert_eq!(
+        out["draft"].as_str().unwrap(),
+        cli.trim_end(),
+        "the draft is the CLI's ticket"
     );
 }
 
