@@ -448,6 +448,166 @@ fn the_troubleshooter_drafts_the_ticket_as_the_cli_does() {
     );
 }
 
+const CSP: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'";
+
+#[test]
+fn the_preview_panel_works_under_a_strict_csp_from_file() {
+    let Some(browser) = browser_or_skip("the_preview_panel_works_under_a_strict_csp") else {
+        return;
+    };
+    let dir = build_shipped();
+    let page = dir.path().join("site/html").join(format!("{ARTICLE}.html"));
+    // An inline script too, to show the policy is enforced from file://.
+    let head = format!(
+        r#"<meta http-equiv="Content-Security-Policy" content="{CSP}"><script>document.documentElement.setAttribute("data-inline-ran", "")</script>"#
+    );
+    let copy = instrumented_copy(&page, "csp-test", TICKET_RUNNER, &head);
+    let url = format!("{}#yes=token_revoked&no=role_disabled", file_url(&copy));
+    let (dom, log) = browser.run(&["--dump-dom"], &url);
+    assert!(
+        !dom.contains(r#"data-inline-ran="""#) && log.contains("Executing inline script violates"),
+        "the policy refuses the inline script: {log}"
+    );
+    // Nothing else is refused or logged: the panel's script and style are 'self'.
+    let others: String = log
+        .lines()
+        .filter(|l| !l.contains("Executing inline script violates"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_no_console_messages(&others, &url);
+    let panel = panel_in(&dom);
+    assert!(panel.contains(r#"data-cause="token_revoked_or_expired" data-status="confirmed""#));
+    assert_eq!(
+        attr_values(panel, "data-fix"),
+        ["new_access_token", "retry_sync"]
+    );
+    let out = runner_output(&dom, "ticket-test-out");
+    assert!(
+        out["draft"]
+            .as_str()
+            .unwrap()
+            .contains("Report ID: R-20261128-7")
+    );
+}
+
+/// A static file server on loopback for `root`, as a help site would serve
+/// its pages; its port. It serves until the test process ends.
+fn serve_static(root: PathBuf) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request.split(' ').nth(1).unwrap_or("/");
+            let path = path.split(['?', '#']).next().unwrap_or("");
+            let file = (!path.contains(".."))
+                .then(|| root.join(path.trim_start_matches('/')))
+                .and_then(|f| std::fs::read(f).ok());
+            let kind = match path.rsplit('.').next() {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript",
+                Some("json") => "application/json",
+                Some("css") => "text/css",
+                _ => "application/octet-stream",
+            };
+            let head = match &file {
+                Some(body) => format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                ),
+                None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_string(),
+            };
+            let _ = stream.write_all(head.as_bytes());
+            if let Some(body) = file {
+                let _ = stream.write_all(&body);
+            }
+        }
+    });
+    port
+}
+
+#[test]
+fn the_drop_in_works_under_a_strict_csp_over_http() {
+    let Some(browser) = browser_or_skip("the_drop_in_works_under_a_strict_csp") else {
+        return;
+    };
+    let dir = build_shipped();
+    let site = dir.path().join("site");
+    // A help site's page: its own layout, the article's HTML, the snippet.
+    let preview =
+        std::fs::read_to_string(site.join("html").join(format!("{ARTICLE}.html"))).unwrap();
+    let article = preview
+        .split_once("<article>")
+        .and_then(|(_, rest)| rest.split_once("</article>"))
+        .map(|(a, _)| a)
+        .unwrap();
+    // The help site's own heading ids, as its Markdown renderer makes them.
+    let article = article.replace(
+        r#"<h3 id="fix-new_access_token">"#,
+        r#"<h3 id="generate-a-new-token">"#,
+    );
+    let snippet =
+        std::fs::read_to_string(site.join("troubleshoot/netsuite/NS0109.snippet.html")).unwrap();
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\"><title>NS0109</title></head>\
+         <body>{snippet}<main>{article}</main></body></html>\n"
+    );
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("help")).unwrap();
+    std::fs::write(root.path().join("help/NS0109.html"), page).unwrap();
+    let copy = |from: &Path, to: &Path| {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    };
+    copy(
+        &site.join("troubleshoot/troubleshoot.js"),
+        &root.path().join("troubleshoot/troubleshoot.js"),
+    );
+    copy(
+        &site.join("troubleshoot/netsuite/NS0109.json"),
+        &root.path().join("troubleshoot/netsuite/NS0109.json"),
+    );
+    let port = serve_static(root.path().to_path_buf());
+    let url =
+        format!("http://127.0.0.1:{port}/help/NS0109.html#yes=token_revoked&no=role_disabled");
+    let (dom, log) = browser.run(&["--dump-dom", "--virtual-time-budget=5000"], &url);
+    assert_no_console_messages(&log, &url);
+    let start = dom
+        .find("data-triage-troubleshoot=")
+        .expect("the snippet's element");
+    let panel = &dom[start..];
+    let panel = &panel[..panel.find("</div><script").unwrap_or(panel.len())];
+    assert!(
+        panel.contains(r#"data-cause="token_revoked_or_expired" data-status="confirmed""#),
+        "the panel filled from the fetched data: {panel:.2000}"
+    );
+    assert!(panel.contains(r#"data-escalate="false""#));
+    assert_eq!(
+        attr_values(panel, "data-fix"),
+        ["new_access_token", "retry_sync"]
+    );
+    // The plan links to the site's own heading id, or gives the heading one.
+    assert!(
+        panel.contains(r##"href="#generate-a-new-token""##),
+        "{panel:.3000}"
+    );
+    assert!(panel.contains(r##"href="#fix-retry_sync""##));
+    assert!(dom.contains(r#"id="fix-retry_sync""#));
+}
+
 /// SplitMix64: the answer sets are the same on every run.
 struct Random(u64);
 
