@@ -68,8 +68,13 @@ impl Browser {
     }
 
     fn screenshot(&self, url: &str, path: &Path) {
+        self.screenshot_sized(url, path, "1200,1600");
+    }
+
+    fn screenshot_sized(&self, url: &str, path: &Path, size: &str) {
         let shot = format!("--screenshot={}", path.display());
-        let (_, log) = self.run(&[&shot, "--window-size=1200,1600"], url);
+        let size = format!("--window-size={size}");
+        let (_, log) = self.run(&[&shot, &size], url);
         assert_no_console_messages(&log, url);
         let png = std::fs::read(path).unwrap();
         assert!(png.starts_with(b"\x89PNG"), "{} is a PNG", path.display());
@@ -314,6 +319,12 @@ fn the_troubleshooter_applies_a_deep_link_as_the_cli_diagnoses() {
     browser.screenshot(
         &format!("{}#no=token_revoked", file_url(&page)),
         &screenshot_dir().join("ns0109-troubleshooter.png"),
+    );
+    // The panel mid-way, small (docs/troubleshooter.png is a copy of one).
+    browser.screenshot_sized(
+        &format!("{}#no=token_revoked,role_disabled", file_url(&page)),
+        &screenshot_dir().join("ns0109-troubleshooter-midway.png"),
+        "1000,900",
     );
 }
 
