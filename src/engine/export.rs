@@ -145,7 +145,7 @@ pub fn troubleshooter(integration: &Integration, code: &Code) -> Troubleshooter 
             kind: code.kind.id(),
             kind_title: code.kind.title(),
             product: integration.name.clone(),
-            message: crate::render::clean_pasted(&code.message),
+            message: crate::recognize::clean_pasted(&code.message),
             needs_report_id: code.kind == crate::rules::Kind::Export,
             checks: integration
                 .signals

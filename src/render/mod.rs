@@ -397,7 +397,7 @@ impl<'a> TicketPage<'a> {
             .collect();
         // Pasted text: credentials out, and nothing that could drive a terminal.
         // Line breaks of a multi-line paste fold into spaces first.
-        let clean = clean_pasted;
+        let clean = crate::recognize::clean_pasted;
         let message = clean(input.message.as_deref().unwrap_or(&code.message));
         // A time nobody gave is said to be the draft's, never passed off as the attempt's.
         let attempted_at = match input.attempted_at {
@@ -432,15 +432,6 @@ impl<'a> TicketPage<'a> {
             ticket,
         }
     }
-}
-
-/// Pasted text for a ticket: credentials out, and nothing that could drive a
-/// terminal; line breaks of a multi-line paste fold into spaces first.
-pub fn clean_pasted(s: &str) -> String {
-    crate::util::text::printable(
-        &crate::util::redact::redact(&crate::recognize::normalize(s)),
-        false,
-    )
 }
 
 fn read_template_dir(dir: &Path) -> Result<Vec<(String, String)>, Error> {

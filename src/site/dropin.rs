@@ -31,11 +31,11 @@ pub fn snippet(integration: &Integration, t: &Troubleshooter) -> String {
     )
 }
 
-/// The code's data file and its snippet, each as (path in the output, text).
-pub fn files(
-    integration: &Integration,
-    t: &Troubleshooter,
-) -> Result<((String, String), (String, String)), Error> {
+/// A file to write: its path in the output, its text.
+pub type File = (String, String);
+
+/// The code's data file and its snippet.
+pub fn files(integration: &Integration, t: &Troubleshooter) -> Result<(File, File), Error> {
     let key = key(integration, t);
     let json = serde_json::to_string(t).map_err(Error::Json)?;
     Ok((
