@@ -298,6 +298,12 @@ fn has_word(tokens: &[String], word: &str) -> bool {
         })
 }
 
+/// Pasted text for a ticket: credentials out, and nothing that could drive a
+/// terminal; line breaks of a multi-line paste fold into spaces first.
+pub fn clean_pasted(s: &str) -> String {
+    crate::util::text::printable(&crate::util::redact::redact(&normalize(s)), false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

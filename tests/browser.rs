@@ -36,6 +36,8 @@ struct Browser {
 impl Browser {
     fn run(&self, args: &[&str], url: &str) -> (String, String) {
         let mut cmd = Command::new(&self.program);
+        // The ticket draft's times are the reader's local time: UTC here, as the CLI's.
+        cmd.env("TZ", "UTC");
         cmd.args([
             "--headless",
             "--no-sandbox",
@@ -66,8 +68,13 @@ impl Browser {
     }
 
     fn screenshot(&self, url: &str, path: &Path) {
+        self.screenshot_sized(url, path, "1200,1600");
+    }
+
+    fn screenshot_sized(&self, url: &str, path: &Path, size: &str) {
         let shot = format!("--screenshot={}", path.display());
-        let (_, log) = self.run(&[&shot, "--window-size=1200,1600"], url);
+        let size = format!("--window-size={size}");
+        let (_, log) = self.run(&[&shot, &size], url);
         assert_no_console_messages(&log, url);
         let png = std::fs::read(path).unwrap();
         assert!(png.starts_with(b"\x89PNG"), "{} is a PNG", path.display());
@@ -313,6 +320,303 @@ fn the_troubleshooter_applies_a_deep_link_as_the_cli_diagnoses() {
         &format!("{}#no=token_revoked", file_url(&page)),
         &screenshot_dir().join("ns0109-troubleshooter.png"),
     );
+    // The panel mid-way, small (docs/troubleshooter.png is a copy of one).
+    browser.screenshot_sized(
+        &format!("{}#no=token_revoked,role_disabled", file_url(&page)),
+        &screenshot_dir().join("ns0109-troubleshooter-midway.png"),
+        "1000,900",
+    );
+}
+
+/// Drives the ticket draft of a copy of the deep-linked NS0109 article the way a
+/// reader would (`ticket-test.js` after the panel's script): shows it, types a
+/// bad report ID, then a good one, a time, ticks a tried fix.
+const TICKET_RUNNER: &str = r##"
+(function () {
+  var panel = document.getElementById("troubleshoot");
+  var q = function (sel) { return panel.querySelector(sel); };
+  var draft = function () { return q("[data-ticket]").value; };
+  var set = function (input, value) {
+    input.value = value;
+    input.dispatchEvent(new Event("input"));
+  };
+  var out = { initial: draft(), hidden: q("#troubleshoot-draft").hidden };
+  q("[data-ticket-toggle]").click();
+  out.shown = !q("#troubleshoot-draft").hidden;
+  set(q("[data-ticket-report-id]"), "R-1 <b>token=abc");
+  out.refused = q("[data-ticket-error]").textContent;
+  out.refusedDraft = draft();
+  set(q("[data-ticket-report-id]"), "R-20261128-7");
+  set(q("[data-ticket-time]"), "2026-11-28T09:30");
+  q('[data-tried="new_access_token"]').click();
+  out.error = q("[data-ticket-error]").textContent;
+  out.draft = draft();
+  var pre = document.createElement("pre");
+  pre.id = "ticket-test-out";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+"##;
+
+/// A copy of a built page beside it with `script` run after the panel's
+/// script, and `head` added to its head; the URL of the copy.
+fn instrumented_copy(page: &Path, name: &str, script: &str, head: &str) -> PathBuf {
+    let dir = page.parent().unwrap();
+    std::fs::write(dir.join(format!("{name}.js")), script).unwrap();
+    let html = std::fs::read_to_string(page).unwrap();
+    let tag = r#"troubleshoot.js"></script>"#;
+    assert!(html.contains(tag));
+    let html = html
+        .replacen(
+            tag,
+            &format!(r#"{tag}<script src="{name}.js"></script>"#),
+            1,
+        )
+        .replacen(
+            "<meta charset=\"utf-8\">",
+            &format!("<meta charset=\"utf-8\">{head}"),
+            1,
+        );
+    let copy = dir.join(format!("{name}.html"));
+    std::fs::write(&copy, html).unwrap();
+    copy
+}
+
+/// The JSON a runner left in `<pre id="…">`.
+fn runner_output(dom: &str, id: &str) -> serde_json::Value {
+    let out = dom
+        .split_once(&format!(r#"<pre id="{id}">"#))
+        .and_then(|(_, rest)| rest.split_once("</pre>"))
+        .map(|(o, _)| {
+            o.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+        })
+        .unwrap_or_else(|| panic!("the runner wrote its results: {dom:.2000}"));
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out:.500}"))
+}
+
+#[test]
+fn the_troubleshooter_drafts_the_ticket_as_the_cli_does() {
+    let Some(browser) = browser_or_skip("the_troubleshooter_drafts_the_ticket") else {
+        return;
+    };
+    let dir = build_shipped();
+    let page = dir.path().join("site/html").join(format!("{ARTICLE}.html"));
+    let fragment = "#yes=token_revoked&no=role_disabled";
+
+    // The draft is in the page from the start (hidden until asked for).
+    let dom = browser.dom(&format!("{}{fragment}", file_url(&page)));
+    let panel = panel_in(&dom);
+    let start = panel.find("data-ticket=").expect("the draft element");
+    let element = &panel[start..];
+    let text = &element[..element.find("</textarea>").unwrap()];
+    assert!(
+        text.contains("Confirmed:\n\n  • The access token was revoked or expired."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Was the NetSuite access token used by the integration revoked? Yes."),
+        "{text}"
+    );
+    assert!(text.contains("(not given; time of this draft)"), "{text}");
+    assert!(
+        !text.contains("**"),
+        "no Markdown markup in the text draft: {text}"
+    );
+
+    let copy = instrumented_copy(&page, "ticket-test", TICKET_RUNNER, "");
+    let dom = browser.dom(&format!("{}{fragment}", file_url(&copy)));
+    let out = runner_output(&dom, "ticket-test-out");
+    assert_eq!(
+        out["hidden"], true,
+        "hidden until asked for (nothing escalates here)"
+    );
+    assert_eq!(out["shown"], true);
+    let refused = out["refused"].as_str().unwrap();
+    assert!(
+        refused.contains("report ID"),
+        "an invalid report ID is refused: {out}"
+    );
+    let refused_draft = out["refusedDraft"].as_str().unwrap();
+    assert!(!refused_draft.contains("R-1") && !refused_draft.contains("token=abc"));
+    assert_eq!(out["error"], "", "{out}");
+
+    let cli = crate::support::triage()
+        .args(["render", "ticket", "NS0109", "--format", "text"])
+        .args(["--yes", "token_revoked", "--no", "role_disabled"])
+        .args(["--attempted-at", "2026-11-28T09:30:00Z"])
+        .args(["--tried", "new_access_token", "--report-id", "R-20261128-7"])
+        .output()
+        .unwrap();
+    assert!(cli.status.success());
+    let cli = String::from_utf8(cli.stdout).unwrap();
+    assert_eq!(
+        out["draft"].as_str().unwrap(),
+        cli.trim_end(),
+        "the draft is the CLI's ticket"
+    );
+}
+
+const CSP: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'";
+
+#[test]
+fn the_preview_panel_works_under_a_strict_csp_from_file() {
+    let Some(browser) = browser_or_skip("the_preview_panel_works_under_a_strict_csp") else {
+        return;
+    };
+    let dir = build_shipped();
+    let page = dir.path().join("site/html").join(format!("{ARTICLE}.html"));
+    // An inline script too, to show the policy is enforced from file://.
+    let head = format!(
+        r#"<meta http-equiv="Content-Security-Policy" content="{CSP}"><script>document.documentElement.setAttribute("data-inline-ran", "")</script>"#
+    );
+    let copy = instrumented_copy(&page, "csp-test", TICKET_RUNNER, &head);
+    let url = format!("{}#yes=token_revoked&no=role_disabled", file_url(&copy));
+    let (dom, log) = browser.run(&["--dump-dom"], &url);
+    assert!(
+        !dom.contains(r#"data-inline-ran="""#) && log.contains("Executing inline script violates"),
+        "the policy refuses the inline script: {log}"
+    );
+    // Nothing else is refused or logged: the panel's script and style are 'self'.
+    let others: String = log
+        .lines()
+        .filter(|l| !l.contains("Executing inline script violates"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_no_console_messages(&others, &url);
+    let panel = panel_in(&dom);
+    assert!(panel.contains(r#"data-cause="token_revoked_or_expired" data-status="confirmed""#));
+    assert_eq!(
+        attr_values(panel, "data-fix"),
+        ["new_access_token", "retry_sync"]
+    );
+    let out = runner_output(&dom, "ticket-test-out");
+    assert!(
+        out["draft"]
+            .as_str()
+            .unwrap()
+            .contains("Report ID: R-20261128-7")
+    );
+}
+
+/// A static file server on loopback for `root`, as a help site would serve
+/// its pages; its port. It serves until the test process ends.
+fn serve_static(root: PathBuf) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request.split(' ').nth(1).unwrap_or("/");
+            let path = path.split(['?', '#']).next().unwrap_or("");
+            let file = (!path.contains(".."))
+                .then(|| root.join(path.trim_start_matches('/')))
+                .and_then(|f| std::fs::read(f).ok());
+            let kind = match path.rsplit('.').next() {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript",
+                Some("json") => "application/json",
+                Some("css") => "text/css",
+                _ => "application/octet-stream",
+            };
+            let head = match &file {
+                Some(body) => format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                ),
+                None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_string(),
+            };
+            let _ = stream.write_all(head.as_bytes());
+            if let Some(body) = file {
+                let _ = stream.write_all(&body);
+            }
+        }
+    });
+    port
+}
+
+#[test]
+fn the_drop_in_works_under_a_strict_csp_over_http() {
+    let Some(browser) = browser_or_skip("the_drop_in_works_under_a_strict_csp") else {
+        return;
+    };
+    let dir = build_shipped();
+    let site = dir.path().join("site");
+    // A help site's page: its own layout, the article's HTML, the snippet.
+    let preview =
+        std::fs::read_to_string(site.join("html").join(format!("{ARTICLE}.html"))).unwrap();
+    let article = preview
+        .split_once("<article>")
+        .and_then(|(_, rest)| rest.split_once("</article>"))
+        .map(|(a, _)| a)
+        .unwrap();
+    // The help site's own heading ids, as its Markdown renderer makes them.
+    let article = article.replace(
+        r#"<h3 id="fix-new_access_token">"#,
+        r#"<h3 id="generate-a-new-token">"#,
+    );
+    let snippet =
+        std::fs::read_to_string(site.join("troubleshoot/netsuite/NS0109.snippet.html")).unwrap();
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\"><title>NS0109</title></head>\
+         <body>{snippet}<main>{article}</main></body></html>\n"
+    );
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("help")).unwrap();
+    std::fs::write(root.path().join("help/NS0109.html"), page).unwrap();
+    let copy = |from: &Path, to: &Path| {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    };
+    copy(
+        &site.join("troubleshoot/troubleshoot.js"),
+        &root.path().join("troubleshoot/troubleshoot.js"),
+    );
+    copy(
+        &site.join("troubleshoot/netsuite/NS0109.json"),
+        &root.path().join("troubleshoot/netsuite/NS0109.json"),
+    );
+    let port = serve_static(root.path().to_path_buf());
+    let url =
+        format!("http://127.0.0.1:{port}/help/NS0109.html#yes=token_revoked&no=role_disabled");
+    let (dom, log) = browser.run(&["--dump-dom", "--virtual-time-budget=5000"], &url);
+    assert_no_console_messages(&log, &url);
+    let start = dom
+        .find("data-triage-troubleshoot=")
+        .expect("the snippet's element");
+    let panel = &dom[start..];
+    let panel = &panel[..panel.find("</div><script").unwrap_or(panel.len())];
+    assert!(
+        panel.contains(r#"data-cause="token_revoked_or_expired" data-status="confirmed""#),
+        "the panel filled from the fetched data: {panel:.2000}"
+    );
+    assert!(panel.contains(r#"data-escalate="false""#));
+    assert_eq!(
+        attr_values(panel, "data-fix"),
+        ["new_access_token", "retry_sync"]
+    );
+    // The plan links to the site's own heading id, or gives the heading one.
+    assert!(
+        panel.contains(r##"href="#generate-a-new-token""##),
+        "{panel:.3000}"
+    );
+    assert!(panel.contains(r##"href="#fix-retry_sync""##));
+    assert!(dom.contains(r#"id="fix-retry_sync""#));
 }
 
 /// SplitMix64: the answer sets are the same on every run.

@@ -537,3 +537,44 @@ fn an_out_folder_of_empty_folders_is_refused_untouched() {
         .collect();
     assert_eq!(entries, ["site"], "nothing made beside it");
 }
+
+#[test]
+fn the_markdown_site_gets_the_drop_in_troubleshooter() {
+    let dir = build_shipped();
+    let site = dir.path().join("site");
+    let base = shipped();
+    let script = std::fs::read_to_string(site.join("troubleshoot/troubleshoot.js")).unwrap();
+    assert_eq!(
+        script,
+        std::fs::read_to_string(site.join("html/troubleshoot.js")).unwrap(),
+        "one script for both"
+    );
+    for (integration, code) in base.codes() {
+        let key = format!("troubleshoot/{}/{}", integration.id, code.code);
+        let data: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(site.join(format!("{key}.json"))).unwrap(),
+        )
+        .unwrap();
+        let md_rel = triage::site::article_path(integration, code);
+        let page =
+            std::fs::read_to_string(site.join(triage::site::html::html_path(&md_rel))).unwrap();
+        let embedded = page
+            .split_once(r#"<script type="application/json" id="troubleshoot-data">"#)
+            .and_then(|(_, rest)| rest.split_once("</script>"))
+            .map(|(d, _)| serde_json::from_str::<serde_json::Value>(d).unwrap())
+            .unwrap();
+        assert_eq!(
+            data, embedded,
+            "{}: the data file is the page's data",
+            code.code
+        );
+        let snippet = std::fs::read_to_string(site.join(format!("{key}.snippet.html"))).unwrap();
+        assert_eq!(
+            snippet,
+            format!(
+                "<div data-triage-troubleshoot=\"{}/{}\"></div><script src=\"/troubleshoot/troubleshoot.js\" defer></script>\n",
+                integration.id, code.code
+            )
+        );
+    }
+}

@@ -21,6 +21,26 @@ pub struct Troubleshooter {
     pub causes: Vec<ExportedCause>,
     /// The code's procedures in article order.
     pub procedures: Vec<ExportedProcedure>,
+    /// What the Concierge ticket draft says besides the answers.
+    pub ticket: ExportedTicket,
+}
+
+/// The facts of `triage render ticket` (templates/ticket.md.j2) the browser
+/// cannot know: the script words its draft as the template does.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedTicket {
+    /// "sync", "export" or "connection".
+    pub kind: &'static str,
+    /// "Sync", "Export" or "Connection".
+    pub kind_title: &'static str,
+    pub product: String,
+    /// The canonical message, cleaned as the CLI's ticket cleans it.
+    pub message: String,
+    /// Export errors ask for the report ID.
+    pub needs_report_id: bool,
+    /// Every signal the causes read (probe-only ones too) with its question,
+    /// in vocabulary order: the order of "What we checked".
+    pub checks: Vec<[String; 2]>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,6 +141,23 @@ pub fn troubleshooter(integration: &Integration, code: &Code) -> Troubleshooter 
                 anchor: p.title.is_some().then(|| anchor(&p.id)),
             })
             .collect(),
+        ticket: ExportedTicket {
+            kind: code.kind.id(),
+            kind_title: code.kind.title(),
+            product: integration.name.clone(),
+            message: crate::recognize::clean_pasted(&code.message),
+            needs_report_id: code.kind == crate::rules::Kind::Export,
+            checks: integration
+                .signals
+                .iter()
+                .filter(|s| {
+                    code.causes
+                        .iter()
+                        .any(|c| super::read_signals(c).contains(&s.id.as_str()))
+                })
+                .map(|s| [s.id.clone(), s.question.clone()])
+                .collect(),
+        },
     }
 }
 

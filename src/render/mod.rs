@@ -397,12 +397,7 @@ impl<'a> TicketPage<'a> {
             .collect();
         // Pasted text: credentials out, and nothing that could drive a terminal.
         // Line breaks of a multi-line paste fold into spaces first.
-        let clean = |s: &str| {
-            crate::util::text::printable(
-                &crate::util::redact::redact(&crate::recognize::normalize(s)),
-                false,
-            )
-        };
+        let clean = crate::recognize::clean_pasted;
         let message = clean(input.message.as_deref().unwrap_or(&code.message));
         // A time nobody gave is said to be the draft's, never passed off as the attempt's.
         let attempted_at = match input.attempted_at {

@@ -285,6 +285,14 @@ mod tests {
             probe: Vec::new(),
             causes: Vec::new(),
             procedures: Vec::new(),
+            ticket: crate::engine::export::ExportedTicket {
+                kind: "sync",
+                kind_title: "Sync",
+                product: "X".into(),
+                message: "XX0001 Sync Error: x".into(),
+                needs_report_id: false,
+                checks: Vec::new(),
+            },
         };
         let json = script_json(&t).unwrap();
         assert!(!json.contains('<'), "{json}");

@@ -5,6 +5,7 @@
 //! Each code is rendered and written on its own ([`Site::write_code`]), never
 //! holding every article in memory, and codes are spread over the cores.
 
+pub mod dropin;
 pub mod html;
 pub mod output;
 
@@ -81,6 +82,10 @@ pub fn build(
     let mut entries = Vec::new();
     for integration in &base.integrations {
         entries.push(site.write_index(integration)?);
+    }
+    if options.markdown {
+        let script = renderer.source(html::TROUBLESHOOT)?;
+        staging.write(&dropin::script_path(), script.as_bytes())?;
     }
     if options.html {
         site.write_html_extras(&entries)?;
@@ -159,6 +164,11 @@ impl Site<'_> {
     fn write_code(&self, integration: &Integration, code: &Code) -> Result<(), Error> {
         let markdown = self.renderer.help(integration, code)?;
         let troubleshooter = crate::engine::export::troubleshooter(integration, code);
+        if self.options.markdown {
+            let (data, snippet) = dropin::files(integration, &troubleshooter)?;
+            self.staging.write(&data.0, data.1.as_bytes())?;
+            self.staging.write(&snippet.0, snippet.1.as_bytes())?;
+        }
         self.write_page(
             &article_path(integration, code),
             &markdown,
