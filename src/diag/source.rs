@@ -27,6 +27,13 @@ impl Sources {
         self.files.len() - 1
     }
 
+    /// Replaces a file's text (loading validates a repaired copy this way).
+    pub fn replace_text(&mut self, id: FileId, text: String) {
+        if let Some(file) = self.files.get_mut(id) {
+            file.text = text;
+        }
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id]
     }

@@ -280,6 +280,252 @@ pub fn parse<T: serde::de::DeserializeOwned>(file: FileId, text: &str) -> Result
         .map_err(|err| Box::new(super::yaml_error::finding(file, text, &err)))
 }
 
+/// How many YAML problems of one file are reported before giving up on it.
+const MAX_RECOVERIES: usize = 16;
+
+/// Parses like [`parse`], but goes on after a YAML problem it can step over,
+/// so a file with a duplicate key, a tab and an unknown field reports all
+/// three (and what validation then finds) rather than the first alone.
+///
+/// Each problem is stepped over in a copy of the text whose bytes keep
+/// their offsets (spans stay right): a duplicate key's or an unknown
+/// field's entry is blanked out, a tab becomes a space. Any other problem
+/// ends the recovery. The value is `Some` when the repaired copy parsed;
+/// it is only for finding more problems, since the file has errors.
+pub fn parse_recovering<T: serde::de::DeserializeOwned>(file: FileId, text: &str) -> Recovered<T> {
+    let mut repaired = text.to_string();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut rewritten: Vec<usize> = Vec::new();
+    let mut value = None;
+    for _ in 0..MAX_RECOVERIES {
+        match parse::<T>(file, &repaired) {
+            Ok(v) => {
+                value = Some(v);
+                break;
+            }
+            Err(finding) => {
+                let mut finding = *finding;
+                remap_finding(&mut finding, file, &repaired, text);
+                let at = finding.primary.as_ref().map(|l| l.span.range.clone());
+                let again = findings.iter().any(|f| {
+                    f.code == finding.code && f.primary.as_ref().map(|l| l.span.range.clone()) == at
+                });
+                if again {
+                    break;
+                }
+                let line = at.as_ref().map(|at| line_of(text, at.start));
+                // On a rewritten line the columns moved: step over it, unreported.
+                let echo = line.is_some_and(|l| rewritten.contains(&l));
+                let code = finding.code;
+                // What a duplicate's first definition or an emptied parent then
+                // shows is this problem again: its lines are echoes too.
+                let first = finding
+                    .secondary
+                    .first()
+                    .map(|l| line_of(text, l.span.range.start));
+                if !echo {
+                    findings.push(finding);
+                }
+                // Where the problem is in the repaired copy: the same line and column.
+                let Some(at) = at.map(|at| remap(at, text, &repaired)) else {
+                    break;
+                };
+                let parent = parent_line(&repaired, at.start);
+                if !step_over(&mut repaired, code, at, &mut rewritten) {
+                    break;
+                }
+                match code {
+                    crate::diag::Code::R005 => rewritten.extend(first),
+                    crate::diag::Code::R003 => rewritten.extend(parent),
+                    _ => {}
+                }
+            }
+        }
+    }
+    Recovered {
+        value,
+        findings,
+        rewritten,
+        repaired,
+    }
+}
+
+/// What [`parse_recovering`] gives back.
+pub struct Recovered<T> {
+    /// The value of the repaired copy, when it parsed.
+    pub value: Option<T>,
+    /// The YAML problems, with spans in the file as it is.
+    pub findings: Vec<Finding>,
+    /// 0-based lines rewritten to step over a tab: findings on them are echoes.
+    pub rewritten: Vec<usize>,
+    /// The repaired copy: the same lines, each at the same place, but a
+    /// rewritten one may be longer.
+    pub repaired: String,
+}
+
+/// The 0-based line of the `key:` whose block holds the line at `offset`.
+fn parent_line(text: &str, offset: usize) -> Option<usize> {
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = text[start..].split('\n').next().unwrap_or("");
+    let own = line.len() - line.trim_start_matches([' ', '-']).len();
+    let above = &text[..start];
+    let mut line_no = line_of(text, start);
+    for l in above.lines().rev() {
+        line_no = line_no.checked_sub(1)?;
+        if l.trim().is_empty() {
+            continue;
+        }
+        if l.len() - l.trim_start_matches([' ', '-']).len() < own {
+            return Some(line_no);
+        }
+    }
+    None
+}
+
+/// The 0-based line of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+/// A byte range of `from` as the same lines and columns of `to` (the two
+/// texts have the same lines, but a rewritten one may differ in length).
+pub fn remap(range: std::ops::Range<usize>, from: &str, to: &str) -> std::ops::Range<usize> {
+    let point = |offset: usize| {
+        let offset = offset.min(from.len());
+        let line = line_of(from, offset);
+        let col = offset - from[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let start = to
+            .split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>()
+            .min(to.len());
+        let end = to[start..].find('\n').map_or(to.len(), |i| start + i);
+        let mut at = (start + col).min(end);
+        while !to.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    if from.len() == to.len() && from == to {
+        return range;
+    }
+    point(range.start)..point(range.end).max(point(range.start))
+}
+
+/// Moves a finding's spans in `file` from `from`'s offsets to `to`'s.
+pub fn remap_finding(finding: &mut Finding, file: FileId, from: &str, to: &str) {
+    if from.len() == to.len() && from == to {
+        return;
+    }
+    for label in finding
+        .primary
+        .iter_mut()
+        .chain(finding.secondary.iter_mut())
+    {
+        if label.span.file == file {
+            label.span.range = remap(label.span.range.clone(), from, to);
+        }
+    }
+}
+
+/// Repairs `text` past one problem; false when this kind of problem cannot
+/// be stepped over.
+fn step_over(
+    text: &mut String,
+    code: crate::diag::Code,
+    at: std::ops::Range<usize>,
+    rewritten: &mut Vec<usize>,
+) -> bool {
+    use crate::diag::Code;
+    match code {
+        Code::R002 => reindent_tab_line(text, at.start, rewritten),
+        Code::R003 | Code::R005 => blank_entry(text, at.start),
+        _ => false,
+    }
+}
+
+/// The line holding a tab where YAML needs spaces, indented with spaces as
+/// its neighbours suggest: a child of a `key:` line above it, else its sibling.
+fn reindent_tab_line(text: &mut String, offset: usize, rewritten: &mut Vec<usize>) -> bool {
+    let Some(before) = text.get(..offset) else {
+        return false;
+    };
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[start..end];
+    let content = line.trim_start_matches([' ', '\t']);
+    if !line[..line.len() - content.len()].contains('\t') {
+        return false;
+    }
+    let above = text[..start]
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .unwrap_or("");
+    let above_indent = above.len() - above.trim_start_matches([' ', '-']).len();
+    let opens_block = above.trim_end().ends_with(':');
+    let indent = above_indent + if opens_block { 2 } else { 0 };
+    let new = format!("{}{content}", " ".repeat(indent));
+    let line_no = line_of(text, start);
+    text.replace_range(start..end, &new);
+    rewritten.push(line_no);
+    true
+}
+
+/// Blanks the mapping entry whose key is at `offset`: from the key to its
+/// line's end and the more indented lines under it, each byte a space,
+/// line breaks kept. After a list dash (`- id: x`) only the rest of the line
+/// goes, so the list keeps its item.
+fn blank_entry(text: &mut String, offset: usize) -> bool {
+    let Some(before) = text.get(..offset) else {
+        return false;
+    };
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let indent = |line: &str| line.len() - line.trim_start_matches([' ', '-']).len();
+    let first_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let first = &text[line_start..first_end];
+    let dash = first.trim_start().starts_with('-');
+    let (start, mut end) = if dash {
+        (offset, first_end)
+    } else {
+        (line_start, first_end)
+    };
+    if !dash {
+        let own = indent(first);
+        let mut next = first_end + 1;
+        while next < text.len() {
+            let line_end = text[next..].find('\n').map_or(text.len(), |i| next + i);
+            let line = &text[next..line_end];
+            if !line.trim().is_empty() && indent(line) <= own {
+                break;
+            }
+            end = line_end;
+            next = line_end + 1;
+        }
+    }
+    if end <= start {
+        return false;
+    }
+    // Every byte but a line break becomes a space: offsets after it stay put.
+    let blanked: String = text[start..end]
+        .chars()
+        .flat_map(|c| {
+            let spaces = if c == '\n' { 0 } else { c.len_utf8() };
+            std::iter::repeat_n(' ', spaces).chain((c == '\n').then_some('\n'))
+        })
+        .collect();
+    text.replace_range(start..end, &blanked);
+    true
+}
+
 pub fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
@@ -306,4 +552,67 @@ pub fn byte_offset_of(text: &str, line: usize, col: usize) -> usize {
             .char_indices()
             .nth(col.saturating_sub(1))
             .map_or(rest.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod recovery_tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        a: String,
+        b: Inner,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        x: String,
+        y: String,
+    }
+
+    #[test]
+    fn every_steppable_problem_is_reported_at_its_place_in_the_file() {
+        let text = "a: é1\na: 2\nb:\n  x: 1\n\ty: 2\n  z: 3\n";
+        let Recovered {
+            value: doc,
+            findings,
+            ..
+        } = parse_recovering::<Doc>(0, text);
+        use crate::diag::Code;
+        let codes: Vec<Code> = findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, [Code::R005, Code::R002, Code::R003], "{findings:?}");
+        let at = |i: usize| {
+            let r = findings[i].primary.as_ref().unwrap().span.range.clone();
+            &text[r]
+        };
+        assert_eq!(at(0), "a");
+        assert_eq!(at(1), "\t");
+        assert_eq!(at(2), "z");
+        assert!(doc.is_some(), "the repaired copy parses");
+    }
+
+    #[test]
+    fn a_blanked_entry_keeps_every_offset() {
+        let mut text = "k:\n  - a\n  - é\nnext: 1\n".to_string();
+        let before = text.len();
+        assert!(blank_entry(&mut text, 0));
+        assert_eq!(text.len(), before);
+        assert!(text.ends_with("\nnext: 1\n"), "{text:?}");
+        assert_eq!(text.matches('\n').count(), 4);
+    }
+
+    #[test]
+    fn a_problem_it_cannot_step_over_ends_the_recovery() {
+        let Recovered {
+            value: doc,
+            findings,
+            ..
+        } = parse_recovering::<Doc>(0, "a: [1\nb: {\n");
+        assert!(doc.is_none());
+        assert_eq!(findings.len(), 1);
+    }
 }

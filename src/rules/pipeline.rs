@@ -94,8 +94,10 @@ struct Group {
 
 /// What became of one code file.
 enum Outcome<F> {
-    Unparsed(Box<Finding>),
-    Parsed(Box<Parsed<F>>),
+    /// The YAML problems of a file that could not be parsed even stepping over them.
+    Unparsed(Vec<Finding>),
+    /// Parsed, and the YAML problems stepped over to parse it (the model is then dropped).
+    Parsed(Box<Parsed<F>>, Vec<Finding>),
 }
 
 struct Parsed<F> {
@@ -117,7 +119,8 @@ pub fn load<L: Lints>(
     let listing = load::list(source, selection)?;
     let mut sources = Sources::default();
     let mut groups: Vec<Group> = Vec::new();
-    let mut unparsed: Vec<Option<Finding>> = Vec::new();
+    // Per file, its YAML problems.
+    let mut unparsed: Vec<Vec<Finding>> = Vec::new();
     for file in listing.files {
         let g = match groups.iter().position(|g| g.dir == file.integration) {
             Some(g) => g,
@@ -133,7 +136,7 @@ pub fn load<L: Lints>(
         };
         let is_integration = file.is_integration();
         let id = sources.add(file.display, file.text);
-        unparsed.push(None);
+        unparsed.push(Vec::new());
         if !is_integration {
             groups[g].codes.push(id);
             continue;
@@ -141,7 +144,7 @@ pub fn load<L: Lints>(
         groups[g].has_file = true;
         match load::parse::<RawIntegration>(id, &sources.get(id).text) {
             Ok(raw) => groups[g].file = Some((id, raw)),
-            Err(finding) => unparsed[id] = Some(*finding),
+            Err(finding) => unparsed[id] = vec![*finding],
         }
     }
     let checker = Checker::default();
@@ -166,13 +169,16 @@ pub fn load<L: Lints>(
     let mut parsed: Vec<Vec<Parsed<L::Facts>>> = groups.iter().map(|_| Vec::new()).collect();
     for (&(id, g), outcome) in items.iter().zip(outcomes) {
         match outcome {
-            Outcome::Unparsed(finding) => unparsed[id] = Some(*finding),
-            Outcome::Parsed(p) => parsed[g].push(*p),
+            Outcome::Unparsed(yaml) => unparsed[id] = yaml,
+            Outcome::Parsed(p, yaml) => {
+                unparsed[id] = yaml;
+                parsed[g].push(*p);
+            }
         }
     }
     let mut out = Assembly {
         sources: &sources,
-        all_parsed: unparsed.iter().all(Option::is_none),
+        all_parsed: unparsed.iter().all(Vec::is_empty),
         findings: unparsed.into_iter().flatten().collect(),
         lints: Vec::new(),
         integrations: Vec::new(),
@@ -213,29 +219,58 @@ fn code<L: Lints>(
     shared: Option<&Shared>,
     lints: &L,
 ) -> Outcome<L::Facts> {
-    let raw = match load::parse::<RawCode>(id, &sources.get(id).text) {
-        Ok(raw) => raw,
-        Err(finding) => return Outcome::Unparsed(finding),
+    // A code file goes on past the YAML problems it can step over, so one
+    // run reports them all and what validation finds besides.
+    let text = &sources.get(id).text;
+    let recovered = load::parse_recovering::<RawCode>(id, text);
+    let (yaml, rewritten) = (recovered.findings, recovered.rewritten);
+    let Some(raw) = recovered.value else {
+        return Outcome::Unparsed(yaml);
     };
+    // A rewritten line may have changed length: the model's spans are the
+    // repaired copy's, so validation reads that copy and its findings move back.
+    let repaired_sources = (recovered.repaired != *text).then(|| {
+        let mut copy = sources.clone();
+        copy.replace_text(id, recovered.repaired.clone());
+        copy
+    });
+    let validating = repaired_sources.as_ref().unwrap_or(sources);
     let (lints, facts) = if lints.enabled() {
         let faq_case = shared.map_or(FaqCase::Title, |s| s.layout().faq_case);
-        let (lints, facts) = lints.code(sources, id, &raw, faq_case);
+        let (mut lints, facts) = lints.code(validating, id, &raw, faq_case);
+        for f in &mut lints {
+            load::remap_finding(f, id, &recovered.repaired, text);
+        }
         (lints, Some(facts))
     } else {
         (Vec::new(), None)
     };
     let validated = shared.map(|shared| {
-        let mut v = Validator::new(sources, checker);
+        let mut v = Validator::new(validating, checker);
         let code = v.code(shared, id, &raw);
-        (code, v.findings)
+        // A model read from a repaired copy is not the file: it only served to find more;
+        // what it finds on a line rewritten to step over a tab is an echo of the tab.
+        let mut findings = v.findings;
+        for f in &mut findings {
+            load::remap_finding(f, id, &recovered.repaired, text);
+        }
+        findings.retain(|f| {
+            !f.primary.as_ref().is_some_and(|p| {
+                p.span.file == id && rewritten.contains(&load::line_of(text, p.span.range.start))
+            })
+        });
+        (code.filter(|_| yaml.is_empty()), findings)
     });
-    Outcome::Parsed(Box::new(Parsed {
-        code: raw.code.value.clone(),
-        span: Span::of(id, &raw.code),
-        lints,
-        facts,
-        validated,
-    }))
+    Outcome::Parsed(
+        Box::new(Parsed {
+            code: raw.code.value.clone(),
+            span: Span::of(id, &raw.code),
+            lints,
+            facts,
+            validated,
+        }),
+        yaml,
+    )
 }
 
 /// The findings and models, put together in file order.
