@@ -24,8 +24,6 @@
     const ends = (s) => w.endsWith(s);
     if ((ends("ies") || ends("ied")) && w.length > 4) {
       w = w.slice(0, -3) + "y";
-    } else if (ends("sses")) {
-      w = w.slice(0, -2);
     } else if (ends("es") && ["s", "x", "z", "ch", "sh"].some((e) => w.slice(0, -2).endsWith(e))) {
       w = w.slice(0, -2);
     } else if (ends("s") && !["ss", "us", "is"].some(ends)) {

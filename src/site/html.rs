@@ -361,8 +361,6 @@ pub fn stem(word: &str) -> String {
     if (w.ends_with("ies") || w.ends_with("ied")) && w.len() > 4 {
         w.truncate(w.len() - 3);
         w.push('y');
-    } else if w.ends_with("sses") {
-        w.truncate(w.len() - 2);
     } else if w.ends_with("es")
         && ["s", "x", "z", "ch", "sh"]
             .iter()
