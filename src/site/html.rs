@@ -198,6 +198,9 @@ pub struct CodeEntry {
     pub summary: String,
     /// Relative to `html/`.
     pub url: String,
+    /// What search finds the article by.
+    #[serde(skip)]
+    pub search: SearchDoc,
 }
 
 /// One integration on the home page.
@@ -228,30 +231,253 @@ pub fn home(renderer: &Renderer, integrations: &[IntegrationEntry]) -> Result<St
     )
 }
 
-/// The search index as a script setting a global: `fetch()` of JSON fails on `file://`.
+/// What the search index holds of one article besides its title and message:
+/// its terms by weight class and the lines a result's snippet is taken from.
+#[derive(Debug, Default)]
+pub struct SearchDoc {
+    /// Space-separated stems, each in the heaviest class it occurs in:
+    /// title, message, symptoms, body ([`Class`]).
+    pub terms: [String; 4],
+    /// The article's sentences (causes, meaning, steps, FAQ), plain text, cut
+    /// to [`SNIPPET_CHARS`].
+    pub lines: Vec<String>,
+}
+
+/// The weight classes of terms, heaviest first (search.js's `WEIGHTS`).
+#[derive(Debug, Clone, Copy)]
+enum Class {
+    /// The code and the article's title.
+    Title = 0,
+    /// The error message, the summary and the front matter's keywords.
+    Message = 1,
+    /// What the error means and why it happens: meaning, causes, FAQ questions.
+    Symptoms = 2,
+    /// How to fix it: procedures, their steps, FAQ answers, escalation.
+    Body = 3,
+}
+
+/// A snippet line is cut to about this many characters.
+const SNIPPET_CHARS: usize = 110;
+
+/// Words too common to search by; search.js drops them from queries too
+/// (the index carries this list).
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "for", "from", "has", "have",
+    "if", "in", "into", "is", "it", "its", "of", "on", "or", "so", "that", "the", "then", "this",
+    "to", "was", "were", "will", "with", "you", "your",
+];
+
+impl SearchDoc {
+    /// The terms and snippet lines of one code's article.
+    pub fn of(code: &crate::rules::Code) -> SearchDoc {
+        use crate::rules::block::Block;
+        let blocks = |blocks: &[Block]| -> Vec<String> {
+            blocks
+                .iter()
+                .flat_map(Block::texts)
+                .map(str::to_string)
+                .collect()
+        };
+        let mut texts: Vec<(Class, Vec<String>)> = vec![
+            (
+                Class::Title,
+                vec![code.code.clone(), crate::render::index::headline(code)],
+            ),
+            (
+                Class::Message,
+                vec![
+                    code.message.clone(),
+                    code.summary.clone(),
+                    code.front_matter.keywords.clone(),
+                ],
+            ),
+        ];
+        let mut symptoms = blocks(&code.meaning);
+        symptoms.extend(code.causes.iter().flat_map(|c| c.items.iter().cloned()));
+        symptoms.extend(code.faq.iter().map(|f| f.question.clone()));
+        if let Some(why) = &code.why {
+            symptoms.extend(blocks(&why.body));
+        }
+        let mut body = blocks(&code.fix_lead);
+        for p in &code.procedures {
+            body.extend(p.title.iter().cloned());
+            body.extend(blocks(&p.body));
+        }
+        body.extend(code.faq.iter().map(|f| f.answer.clone()));
+        if let Some(e) = &code.escalation {
+            body.push(e.lead.clone());
+            body.extend(e.include.iter().cloned());
+        }
+        let mut lines = Vec::new();
+        for text in symptoms.iter().chain(&body) {
+            let line = snippet_line(text);
+            if !line.is_empty() && !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+        texts.push((Class::Symptoms, symptoms));
+        texts.push((Class::Body, body));
+
+        let mut seen = std::collections::HashSet::new();
+        let mut terms: [Vec<String>; 4] = Default::default();
+        for (class, texts) in &texts {
+            for term in texts.iter().flat_map(|t| search_terms(t)) {
+                if seen.insert(term.clone()) {
+                    terms[*class as usize].push(term);
+                }
+            }
+        }
+        SearchDoc {
+            terms: terms.map(|t| t.join(" ")),
+            lines,
+        }
+    }
+}
+
+/// The searchable terms of a text: its words, lowercased, without stop
+/// words, stemmed ([`stem`]). search.js splits and stems a query the same way.
+pub fn search_terms(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .map(|w| stem(&w))
+}
+
+/// A light English suffix stripper, so "changed", "changes" and "change"
+/// are one term ("chang"), as are "revoked" and "revoke", "tokens" and
+/// "token". search.js has the same function (`stem`): change both together.
+/// Query words also match terms they begin, so stems need not be words.
+pub fn stem(word: &str) -> String {
+    if word.len() <= 3
+        || !word
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return word.to_string();
+    }
+    let mut w = word.to_string();
+    let is_vowel = |b: u8| b"aeiouy".contains(&b);
+    if (w.ends_with("ies") || w.ends_with("ied")) && w.len() > 4 {
+        w.truncate(w.len() - 3);
+        w.push('y');
+    } else if w.ends_with("es")
+        && ["s", "x", "z", "ch", "sh"]
+            .iter()
+            .any(|end| w[..w.len() - 2].ends_with(end))
+    {
+        w.truncate(w.len() - 2);
+    } else if w.ends_with('s') && !["ss", "us", "is"].iter().any(|end| w.ends_with(end)) {
+        w.truncate(w.len() - 1);
+    }
+    let undouble = |w: &mut String| {
+        let b = w.as_bytes();
+        let n = b.len();
+        if n >= 2 && b[n - 1] == b[n - 2] && !is_vowel(b[n - 1]) && !b"lsz".contains(&b[n - 1]) {
+            w.truncate(n - 1);
+        }
+    };
+    if w.ends_with("ing") && w.len() >= 6 {
+        w.truncate(w.len() - 3);
+        undouble(&mut w);
+    } else if w.ends_with("ed") && w.len() >= 5 {
+        w.truncate(w.len() - 2);
+        undouble(&mut w);
+    } else if w.ends_with("ly") && w.len() >= 6 {
+        w.truncate(w.len() - 2);
+    }
+    if w.ends_with('e') && w.len() >= 4 {
+        w.truncate(w.len() - 1);
+    }
+    w
+}
+
+/// A sentence as a snippet shows it: Markdown marks and link targets gone,
+/// cut at a word near [`SNIPPET_CHARS`].
+fn snippet_line(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut rest = text;
+    // `[label](target)` → `label`.
+    while let Some(open) = rest.find('[') {
+        plain.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.split_once("](").and_then(|(label, tail)| {
+            let (_, tail) = tail.split_once(')')?;
+            Some((label, tail))
+        }) {
+            Some((label, tail)) if !label.contains('[') => {
+                plain.push_str(label);
+                rest = tail;
+            }
+            _ => {
+                plain.push('[');
+                rest = after;
+            }
+        }
+    }
+    plain.push_str(rest);
+    let plain: String = plain.chars().filter(|c| !matches!(c, '*' | '`')).collect();
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    if plain.chars().count() <= SNIPPET_CHARS {
+        return plain;
+    }
+    let cut: String = plain.chars().take(SNIPPET_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches(|c: char| !c.is_alphanumeric()))
+}
+
+/// The search index as a script setting a global: `fetch()` of JSON fails on
+/// `file://`. Per code its title and message as shown, and [`SearchDoc`]'s
+/// terms and lines under short keys, each line once, to keep the file small.
 pub fn search_index(integrations: &[IntegrationEntry]) -> Result<String, Error> {
     #[derive(Serialize)]
     struct Entry<'a> {
         code: &'a str,
         title: &'a str,
         message: &'a str,
-        summary: &'a str,
-        product: &'a str,
         url: &'a str,
+        /// Terms by class, heaviest first.
+        t: &'a [String; 4],
+        /// Snippet lines, as places in `lines`.
+        l: Vec<usize>,
     }
-    let entries: Vec<Entry> = integrations
-        .iter()
-        .flat_map(|i| &i.codes)
-        .map(|c| Entry {
+    #[derive(Serialize)]
+    struct Index<'a> {
+        stop: &'a [&'a str],
+        /// Every snippet line once: codes share procedures, and so their steps.
+        lines: Vec<&'a str>,
+        codes: Vec<Entry<'a>>,
+    }
+    let mut lines: Vec<&str> = Vec::new();
+    let mut places: std::collections::HashMap<&str, usize> = Default::default();
+    let mut codes = Vec::new();
+    for c in integrations.iter().flat_map(|i| &i.codes) {
+        let l = c
+            .search
+            .lines
+            .iter()
+            .map(|line| {
+                *places.entry(line).or_insert_with(|| {
+                    lines.push(line);
+                    lines.len() - 1
+                })
+            })
+            .collect();
+        codes.push(Entry {
             code: &c.code,
             title: &c.title,
             message: &c.message,
-            summary: &c.summary,
-            product: &c.product,
             url: &c.url,
-        })
-        .collect();
-    let json = serde_json::to_string(&entries).map_err(Error::Json)?;
+            t: &c.search.terms,
+            l,
+        });
+    }
+    let json = serde_json::to_string(&Index {
+        stop: STOP_WORDS,
+        lines,
+        codes,
+    })
+    .map_err(Error::Json)?;
     // "</" never occurs in the script, whatever the messages say.
     Ok(format!(
         "window.TRIAGE_SEARCH = {};\n",
@@ -319,6 +545,135 @@ mod tests {
             "https://example.com/a.md"
         );
         assert_eq!(md_to_html_link("#faq"), "#faq");
+    }
+
+    fn shipped_doc(id: &str) -> SearchDoc {
+        use crate::rules::{RuleBase, RuleSource, Selection};
+        let (base, _) = RuleBase::load(&RuleSource::Embedded, &Selection::All).unwrap();
+        let (_, code) = base.codes().find(|(_, c)| c.code == id).unwrap();
+        SearchDoc::of(code)
+    }
+
+    #[test]
+    fn stems_join_the_forms_of_a_word() {
+        for (words, stem_of_all) in [
+            (&["changed", "change", "changes", "changing"][..], "chang"),
+            (&["revoked", "revoke", "revokes"], "revok"),
+            (&["tokens", "token"], "token"),
+            (&["permissions", "permission"], "permission"),
+            (&["logged", "logging", "log", "logs"], "log"),
+            (&["retries", "retried", "retry"], "retry"),
+            (&["passes", "pass", "passed"], "pass"),
+            (&["syncing", "synced", "syncs", "sync"], "sync"),
+            (&["ns0109"], "ns0109"),
+        ] {
+            for word in words {
+                assert_eq!(stem(word), stem_of_all, "{word}");
+            }
+        }
+        // Words it does not know are left alone, as are short ones.
+        assert_eq!(stem("status"), "status");
+        assert_eq!(stem("access"), "access");
+        assert_eq!(stem("anmeldung"), "anmeldung");
+        assert_eq!(stem("größe"), "größe");
+        assert_eq!(
+            search_terms("The **Admin** password was Changed.").collect::<Vec<_>>(),
+            ["admin", "password", "chang"]
+        );
+    }
+
+    #[test]
+    fn the_index_holds_the_whole_article_stemmed_by_weight() {
+        let doc = shipped_doc("NS0109");
+        let class = |term: &str| {
+            doc.terms
+                .iter()
+                .position(|t| t.split(' ').any(|x| x == term))
+                .unwrap_or_else(|| panic!("{term} is indexed: {:?}", doc.terms))
+        };
+        // The code and its title; the message and summary.
+        assert_eq!(class("ns0109"), Class::Title as usize);
+        assert_eq!(class("login"), Class::Title as usize);
+        assert_eq!(class("credential"), Class::Message as usize);
+        // Causes ("The NetSuite admin password was changed.", "… was revoked or
+        // expired."), stemmed; "chang" is in the summary already ("if they changed").
+        assert_eq!(class("password"), Class::Symptoms as usize);
+        assert_eq!(class("revok"), Class::Symptoms as usize);
+        assert_eq!(class("expir"), Class::Symptoms as usize);
+        assert_eq!(class("chang"), Class::Message as usize);
+        // A FAQ question ("… Disconnect and Reconnect NetSuite?").
+        assert_eq!(class("disconnect"), Class::Symptoms as usize);
+        // Steps ("… consumer key, consumer secret …") and a FAQ answer ("… full reconfiguration").
+        assert_eq!(class("consumer"), Class::Body as usize);
+        assert_eq!(class("reconfiguration"), Class::Body as usize);
+        // Each term once, in its heaviest class; no stop words.
+        let all: Vec<&str> = doc.terms.iter().flat_map(|t| t.split(' ')).collect();
+        let unique: std::collections::HashSet<&str> = all.iter().copied().collect();
+        assert_eq!(all.len(), unique.len());
+        assert!(!all.contains(&"the") && !all.contains(&"was"));
+        // Snippets are the sentences, plain text.
+        assert!(
+            doc.lines
+                .contains(&"The NetSuite admin password was changed.".to_string())
+        );
+        assert!(
+            doc.lines.contains(&"Click Save.".to_string()),
+            "{:?}",
+            doc.lines
+        );
+        assert!(doc.lines.iter().all(|l| !l.contains("**")));
+    }
+
+    #[test]
+    fn snippet_lines_are_plain_and_short() {
+        assert_eq!(
+            snippet_line("Open **Settings** and [the guide](../A.md), then `Save`."),
+            "Open Settings and the guide, then Save."
+        );
+        let long = snippet_line(&"word ".repeat(60));
+        assert!(long.ends_with("word…"), "{long}");
+        assert!(long.chars().count() <= SNIPPET_CHARS + 1);
+    }
+
+    #[test]
+    fn the_index_is_a_script_with_each_line_once() {
+        let doc = |lines: &[&str]| SearchDoc {
+            terms: Default::default(),
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+        };
+        let entry = |code: &str, search| CodeEntry {
+            code: code.into(),
+            kind_title: "Sync",
+            product: "X".into(),
+            title: format!("{code} </script>"),
+            message: "m".into(),
+            summary: "s".into(),
+            url: "u".into(),
+            search,
+        };
+        let index = search_index(&[IntegrationEntry {
+            product: "X".into(),
+            index_title: "X".into(),
+            index_url: "x".into(),
+            codes: vec![
+                entry("XX0001", doc(&["Click Save.", "Only one."])),
+                entry("XX0002", doc(&["Click Save."])),
+            ],
+        }])
+        .unwrap();
+        assert!(!index.contains("</"), "{index}");
+        let json = index
+            .strip_prefix("window.TRIAGE_SEARCH = ")
+            .and_then(|j| j.strip_suffix(";\n"))
+            .unwrap();
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            value["lines"],
+            serde_json::json!(["Click Save.", "Only one."])
+        );
+        assert_eq!(value["codes"][0]["l"], serde_json::json!([0, 1]));
+        assert_eq!(value["codes"][1]["l"], serde_json::json!([0]));
+        assert_eq!(value["codes"][1]["title"], "XX0002 </script>");
     }
 
     #[test]

@@ -216,6 +216,7 @@ impl Site<'_> {
                     message: crate::recognize::strip_code_prefix(&code.message).to_string(),
                     summary: code.summary.clone(),
                     url: md_rel_to_html(&article_path(integration, code)),
+                    search: html::SearchDoc::of(code),
                 })
                 .collect(),
         })
