@@ -367,3 +367,52 @@ fn a_ticket_message_of_another_code_is_refused_unless_forced() {
     assert_eq!(forced.status.code(), Some(0));
     assert!(String::from_utf8(forced.stdout).unwrap().contains(other));
 }
+
+/// The README's "A writer's first edit", as written.
+#[test]
+fn the_readme_walk_checks_the_checkout_being_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(
+        &crate::support::manifest_dir().join("rules"),
+        &dir.path().join("rules"),
+    );
+    crate::support::copy_dir(
+        &crate::support::manifest_dir().join("templates"),
+        &dir.path().join("templates"),
+    );
+    let rule = dir.path().join("rules/netsuite/NS0109.yaml");
+    let good = std::fs::read_to_string(&rule).unwrap();
+    std::fs::write(
+        &rule,
+        good.replace(
+            "when: admin_password_changed",
+            "when: admin_pasword_changed",
+        ),
+    )
+    .unwrap();
+    let out = triage()
+        .arg("check")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.starts_with("checking rules/ and templates/ ("),
+        "{stdout}"
+    );
+    assert!(stdout.contains("error[R201]: unknown signal `admin_pasword_changed`"));
+    assert!(stdout.contains("rules/netsuite/NS0109.yaml:"));
+    assert!(stdout.contains("did you mean `admin_password_changed`?"));
+    assert!(
+        stdout.ends_with("failed: 1 error, 1 warning in 17 files\n"),
+        "{stdout}"
+    );
+    std::fs::write(&rule, good).unwrap();
+    let ok = triage()
+        .args(["check", "--deny", "warnings"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+}
