@@ -395,7 +395,6 @@ fn observed(integration: &Integration, obs: &Observations) -> Vec<Observation> {
     out
 }
 
-/// The signals a cause reads in `when` and `unless`, each once, in reading order.
 /// Unknown probe-only signals read by the causes still possible, in rule order.
 pub fn probe_signals(
     integration: &Integration,
@@ -403,23 +402,38 @@ pub fn probe_signals(
     verdicts: &[CauseVerdict],
     obs: &Observations,
 ) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for (cause, verdict) in code.causes.iter().zip(verdicts) {
-        if verdict.status != Status::Possible {
-            continue;
-        }
-        for name in read_signals(cause) {
-            let probe_only = integration
-                .signal(name)
-                .is_some_and(|s| s.source == SignalSource::Probe);
-            if probe_only && obs.get(name) == Value::Unknown && !out.iter().any(|o| o == name) {
-                out.push(name.to_string());
-            }
-        }
-    }
-    out
+    unknown_signals(integration, code, verdicts, obs, SignalSource::Probe)
+        .map(|s| s.id.clone())
+        .collect()
 }
 
+/// The unknown signals of one source that the causes still possible read,
+/// each once, in the order the causes and their conditions name them.
+fn unknown_signals<'a>(
+    integration: &'a Integration,
+    code: &'a Code,
+    verdicts: &'a [CauseVerdict],
+    obs: &'a Observations,
+    source: SignalSource,
+) -> impl Iterator<Item = &'a crate::rules::Signal> {
+    let mut seen: Vec<&str> = Vec::new();
+    code.causes
+        .iter()
+        .zip(verdicts)
+        .filter(|(_, v)| v.status == Status::Possible)
+        .flat_map(|(cause, _)| read_signals(cause))
+        .filter(move |name| {
+            let new = obs.get(name) == Value::Unknown && !seen.contains(name);
+            if new {
+                seen.push(name);
+            }
+            new
+        })
+        .filter_map(|name| integration.signal(name))
+        .filter(move |s| s.source == source)
+}
+
+/// The signals a cause reads in `when` and `unless`, each once, in reading order.
 pub fn read_signals(cause: &crate::rules::Cause) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     let names = cause
@@ -472,26 +486,12 @@ fn open_questions(
     verdicts: &[CauseVerdict],
     obs: &Observations,
 ) -> Vec<Question> {
-    let mut out: Vec<Question> = Vec::new();
-    for (cause, verdict) in code.causes.iter().zip(verdicts) {
-        if verdict.status != Status::Possible {
-            continue;
-        }
-        for name in read_signals(cause) {
-            if obs.get(name) != Value::Unknown || out.iter().any(|q| q.signal == name) {
-                continue;
-            }
-            if let Some(signal) = integration.signal(name)
-                && signal.source == crate::rules::SignalSource::Person
-            {
-                out.push(Question {
-                    signal: signal.id.clone(),
-                    question: signal.question.clone(),
-                });
-            }
-        }
-    }
-    out
+    unknown_signals(integration, code, verdicts, obs, SignalSource::Person)
+        .map(|signal| Question {
+            signal: signal.id.clone(),
+            question: signal.question.clone(),
+        })
+        .collect()
 }
 
 /// Small models built in code for unit tests of the engine.

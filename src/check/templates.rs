@@ -271,15 +271,7 @@ impl TemplateCheck<'_> {
 
     /// The byte range of a 1-based line, without its newline.
     fn line_range(&self, file: FileId, line: usize) -> Range<usize> {
-        let text = &self.sources.get(file).text;
-        let start: usize = text
-            .split_inclusive('\n')
-            .take(line.saturating_sub(1))
-            .map(str::len)
-            .sum();
-        let start = start.min(text.len());
-        let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
-        start..end
+        crate::util::text::line_range(&self.sources.get(file).text, line)
     }
 }
 

@@ -67,13 +67,7 @@ pub fn on_line(
     ctx: &Value,
     globals: &[String],
 ) -> Vec<Undefined> {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let start = start.min(text.len());
-    let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+    let std::ops::Range { start, end } = crate::util::text::line_range(text, line);
     let source_line = &text[start..end];
     let mut out: Vec<Undefined> = Vec::new();
     let mut paths: Vec<&String> = undeclared.iter().collect();

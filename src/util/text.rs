@@ -163,6 +163,19 @@ pub fn strip_code_prefix(message: &str) -> &str {
     message.split_once(": ").map_or(message, |(_, rest)| rest)
 }
 
+/// The byte range of 1-based `line` of `text`, without its line break
+/// (an empty range at the end for a line past the last).
+pub fn line_range(text: &str, line: usize) -> std::ops::Range<usize> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let start = start.min(text.len());
+    let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+    start..end
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
