@@ -167,6 +167,8 @@ struct Keys<'a> {
     base: &'a RuleBase,
     /// The triage version and every template.
     templates: Key,
+    /// Each integration's, in [`RuleBase::integrations`]' order (hashed once, not once per code).
+    integrations: Vec<Option<Key>>,
 }
 
 impl<'a> Keys<'a> {
@@ -176,20 +178,35 @@ impl<'a> Keys<'a> {
         for (name, text) in renderer.sources() {
             templates.field(name.as_bytes()).field(text.as_bytes());
         }
+        let templates = templates.finish();
+        let integrations = base
+            .integrations
+            .iter()
+            .map(|integration| {
+                let file = base.sources.try_get(integration.file?)?;
+                let mut key = KeyBuilder::new("integration");
+                key.key(templates)
+                    .field(file.name.as_bytes())
+                    .field(file.text.as_bytes());
+                Some(key.finish())
+            })
+            .collect();
         Keys {
             base,
-            templates: templates.finish(),
+            templates,
+            integrations,
         }
     }
 
-    /// The integration file's name and text; `None` for an integration made in code.
+    /// The templates and the integration file's name and text; `None` for an
+    /// integration made in code.
     fn integration(&self, integration: &Integration) -> Option<Key> {
-        let file = self.base.sources.try_get(integration.file?)?;
-        let mut key = KeyBuilder::new("integration");
-        key.key(self.templates)
-            .field(file.name.as_bytes())
-            .field(file.text.as_bytes());
-        Some(key.finish())
+        let at = self
+            .base
+            .integrations
+            .iter()
+            .position(|i| std::ptr::eq(i, integration))?;
+        self.integrations[at]
     }
 
     /// A code's pages: its integration and its own file.
