@@ -52,6 +52,16 @@ time_it() {
     median_ms "$work/$name.json"
 }
 
+# time_prepared NAME RUNS PREPARE COMMAND... -> the median in ms, PREPARE run before each run
+time_prepared() {
+    local name="$1" runs="$2" prepare="$3"
+    shift 3
+    hyperfine --shell=none --style none --runs "$runs" --prepare "$prepare" \
+        --export-json "$work/$name.json" "$(printf '%q ' "$@")" >/dev/null 2>&1 \
+        || { echo "benches/run.sh: '$*' failed" >&2; exit 1; }
+    median_ms "$work/$name.json"
+}
+
 # peak resident memory in MB of one run
 peak_mb() {
     /usr/bin/time -f "%M" -o "$work/rss" "$@" >/dev/null 2>&1 \
@@ -72,8 +82,15 @@ declare -A t m
 for n in 1000 10000; do
     t[check$n]=$(time_it "check$n" "$RUNS" 1 "$bin" --rules "$work/c$n" check)
     m[check$n]=$(peak_mb "$bin" --rules "$work/c$n" check)
-    t[build$n]=$(time_it "build$n" "$RUNS" 1 "$bin" --rules "$work/c$n" build --out "$work/site$n")
+    # A build into a folder holding a previous build is incremental: a full
+    # build starts from no folder.
+    t[build$n]=$(time_prepared "build$n" "$RUNS" "rm -rf $work/site$n" "$bin" --rules "$work/c$n" build --out "$work/site$n")
+    rm -rf "$work/site$n"
     m[build$n]=$(peak_mb "$bin" --rules "$work/c$n" build --out "$work/site$n")
+    # Then one code file edited before each rebuild (a comment with a new number).
+    codes_of=("$work/c$n"/netsuite/NS*.yaml)
+    edited="${codes_of[0]}"
+    t[rebuild$n]=$(time_prepared "rebuild$n" "$RUNS" "sh -c 'echo \"# edit \$(date +%s%N)\" >> $edited'" "$bin" --rules "$work/c$n" build --out "$work/site$n")
     t[codes$n]=$(time_it "codes$n" "$RUNS" 1 "$bin" --rules "$work/c$n" codes)
     # The corpus as a help center's Markdown, then imported back (issue 15).
     "$bin" --rules "$work/c$n" build --format md --out "$work/md$n" >/dev/null 2>&1
@@ -91,6 +108,7 @@ echo "| \`codes\` (load + validate), 1,000 / 10,000 codes | | ${t[codes1000]} / 
 echo "| \`check\`, 1,000 / 10,000 codes | < 800 ms at 10k | ${t[check1000]} / ${t[check10000]} ms | $(ratio "${t[check1000]}" "${t[check10000]}") |"
 echo "| \`build\` (md + html), 1,000 / 10,000 codes | < 1,000 ms at 10k | ${t[build1000]} / ${t[build10000]} ms | $(ratio "${t[build1000]}" "${t[build10000]}") |"
 echo "| peak memory, \`check\` 1,000 / 10,000 codes | < 100 MB at 10k | ${m[check1000]} / ${m[check10000]} MB | |"
+echo "| incremental \`build\` after one code file changed, 1,000 / 10,000 codes | ≥ 20 × faster than full at 10k | ${t[rebuild1000]} / ${t[rebuild10000]} ms | |"
 echo "| peak memory, \`build\` 1,000 / 10,000 codes | < 100 MB at 10k | ${m[build1000]} / ${m[build10000]} MB | |"
 echo "| \`import --check\` of the built Markdown, 1,000 / 10,000 articles | < 3,000 ms at 10k | ${t[import1000]} / ${t[import10000]} ms | $(ratio "${t[import1000]}" "${t[import10000]}") |"
 echo "| peak memory, \`import --check\` 1,000 / 10,000 articles | | ${m[import1000]} / ${m[import10000]} MB | |"

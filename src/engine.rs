@@ -568,6 +568,7 @@ pub(crate) mod test_support {
             codes,
             index: None,
             probe: None,
+            file: None,
         }
     }
 

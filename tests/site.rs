@@ -93,7 +93,7 @@ fn build_writes_the_markdown_tree_the_index_pages_and_the_preview() {
 fn the_summary_line_counts_codes_and_files() {
     let dir = tempfile::tempdir().unwrap();
     insta::with_settings!({filters => vec![
-        (r"\b\d+ (code|file)s?\b", "[N] ${1}s"),
+        (r"\b\d+ (code|file|page)s?\b", "[N] ${1}s"),
         (r"\b\d+ ms\b", "[N] ms"),
     ]}, {
         assert_cmd_snapshot!(
@@ -121,7 +121,7 @@ fn formats_md_and_html_write_only_their_part() {
     let html = tree(&dir.path().join("html"));
     assert!(
         html.keys()
-            .all(|k| k == ".triage-build" || k.starts_with("html/"))
+            .all(|k| k == ".triage-build" || k == ".triage-manifest" || k.starts_with("html/"))
     );
 }
 
@@ -577,4 +577,230 @@ fn the_markdown_site_gets_the_drop_in_troubleshooter() {
             )
         );
     }
+}
+/// A copy of the shipped rules and templates in a temporary folder, built
+/// into `site` with `--rules rules --templates templates`.
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+/// What a build's summary line counts: (pages rendered, pages kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Counts {
+    rendered: usize,
+    kept: usize,
+}
+
+impl Workspace {
+    fn new() -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        for folder in ["rules", "templates"] {
+            copy_dir(&manifest_dir().join(folder), &dir.path().join(folder));
+        }
+        let ws = Workspace { dir };
+        let first = ws.build("site");
+        assert_eq!(first.kept, 0, "{first:?}");
+        ws
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn build(&self, out: &str) -> Counts {
+        let output = triage()
+            .args(["--rules", "rules", "--templates", "templates", "build"])
+            .args(["--out", out])
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        let counts = regex::Regex::new(r"(\d+) pages? rendered, (\d+) kept")
+            .unwrap()
+            .captures(&stderr)
+            .unwrap_or_else(|| panic!("no counts in {stderr}"));
+        Counts {
+            rendered: counts[1].parse().unwrap(),
+            kept: counts[2].parse().unwrap(),
+        }
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let path = self.path(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    /// Rebuilds `site` incrementally; checks that it now equals, byte for
+    /// byte, a clean build of the same inputs into a new folder, and that
+    /// the change showed (unless `visible` is false). Returns the counts.
+    fn rebuild_matches_clean(&self, what: &str, visible: bool) -> Counts {
+        let before = tree(&self.path("site"));
+        let counts = self.build("site");
+        let incremental = tree(&self.path("site"));
+        let clean_out = format!("clean-{}", what.replace(' ', "-"));
+        let clean_counts = self.build(&clean_out);
+        assert_eq!(clean_counts.kept, 0, "{what}: a new folder is a full build");
+        let clean = tree(&self.path(&clean_out));
+        let differing: Vec<&String> = incremental
+            .keys()
+            .chain(clean.keys())
+            .filter(|k| incremental.get(*k) != clean.get(*k))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "{what}: the incremental build differs from a clean one in {differing:?}"
+        );
+        let shown = |t: &BTreeMap<String, Vec<u8>>| {
+            let mut t = t.clone();
+            t.remove(".triage-manifest");
+            t
+        };
+        assert_eq!(
+            visible,
+            shown(&before) != shown(&incremental),
+            "{what}: changed a page?"
+        );
+        assert_eq!(counts.rendered + counts.kept, pages(&clean), "{what}");
+        counts
+    }
+}
+
+/// The files of a build but its marker and manifest, and the drop-in
+/// troubleshooter's (`troubleshoot/`: written on every build, outside the manifest).
+fn pages(tree: &BTreeMap<String, Vec<u8>>) -> usize {
+    tree.keys()
+        .filter(|k| *k != ".triage-build" && *k != ".triage-manifest")
+        .filter(|k| !k.starts_with("troubleshoot/"))
+        .count()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn an_unchanged_rebuild_renders_nothing() {
+    let ws = Workspace::new();
+    let before = tree(&ws.path("site"));
+    let counts = ws.build("site");
+    assert_eq!(
+        counts,
+        Counts {
+            rendered: 0,
+            kept: pages(&before)
+        }
+    );
+    assert!(same_tree(&before, &tree(&ws.path("site"))));
+    let siblings: Vec<_> = std::fs::read_dir(ws.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(siblings.is_empty(), "left behind: {siblings:?}");
+}
+
+#[test]
+fn an_incremental_build_equals_a_clean_one_after_each_kind_of_change() {
+    let ws = Workspace::new();
+    let all = pages(&tree(&ws.path("site")));
+    let codes = std::fs::read_dir(ws.path("rules/netsuite"))
+        .unwrap()
+        .count()
+        - 1;
+    // Assets: the style sheet and two scripts, made from templates only.
+    let assets = 3;
+
+    // One code file: its article and preview, the index page and its
+    // preview, the home page and the search index.
+    ws.edit(
+        "rules/netsuite/NS0109.yaml",
+        "unable to authenticate with NetSuite.",
+        "unable to sign in to NetSuite.",
+    );
+    let counts = ws.rebuild_matches_clean("code file", true);
+    assert_eq!(counts.rendered, 6, "{counts:?}");
+
+    // A change that shows nowhere still re-renders what the file feeds.
+    ws.edit("rules/netsuite/NS0123.yaml", "code:", "# a comment\ncode:");
+    let counts = ws.rebuild_matches_clean("comment", false);
+    assert_eq!(counts.rendered, 6, "{counts:?}");
+
+    // integration.yaml: every page of the integration, not the assets.
+    ws.edit(
+        "rules/netsuite/integration.yaml",
+        "Was the NetSuite admin password changed recently?",
+        "Did someone change the NetSuite admin password lately?",
+    );
+    let counts = ws.rebuild_matches_clean("integration file", true);
+    assert_eq!(counts.rendered, all - assets, "{counts:?}");
+
+    // A template given with --templates: every page made with it.
+    ws.edit(
+        "templates/help.md.j2",
+        "{{ item.answer }}",
+        "{{ item.answer }}\n\nThat is all.",
+    );
+    let counts = ws.rebuild_matches_clean("article template", true);
+    assert_eq!(counts.rendered, all, "{counts:?}");
+    ws.edit("templates/site.css", "{", "{ ");
+    let counts = ws.rebuild_matches_clean("style sheet", true);
+    assert_eq!(counts.rendered, all, "{counts:?}");
+
+    // A deleted code: its pages go; the index, home and search index change.
+    std::fs::remove_file(ws.path("rules/netsuite/NS0739.yaml")).unwrap();
+    let counts = ws.rebuild_matches_clean("deleted code", true);
+    assert_eq!(counts.rendered, 4, "{counts:?}");
+    assert_eq!(counts.kept, all - 2 - 4);
+    let left = tree(&ws.path("site"));
+    assert!(!left.keys().any(|k| k.contains("NS0739")), "{left:?}");
+    assert_eq!(codes - 1, 4, "the shipped rules have five codes");
+
+    // A corrupt manifest (one digit of one hash): a full build.
+    let manifest = ws.path("site/.triage-manifest");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let flipped = if lines[2].starts_with('0') { "1" } else { "0" };
+    lines[2].replace_range(0..1, flipped);
+    std::fs::write(&manifest, lines.join("\n") + "\n").unwrap();
+    ws.edit(
+        "rules/netsuite/NS0029.yaml",
+        "code:",
+        "# corrupt manifest\ncode:",
+    );
+    let counts = ws.rebuild_matches_clean("corrupt manifest", false);
+    assert_eq!(counts.kept, 0, "{counts:?}");
+
+    // No manifest at all (a build by an older triage): a full build too.
+    std::fs::write(&manifest, "").unwrap();
+    let counts = ws.rebuild_matches_clean("empty manifest", false);
+    assert_eq!(counts.kept, 0, "{counts:?}");
+}
+
+#[test]
+fn a_built_page_changed_by_hand_is_rendered_again() {
+    let ws = Workspace::new();
+    let clean = tree(&ws.path("site"));
+    let article = "site/netsuite/Troubleshooting/Sync-Errors/NS0109-Sync-Error.md";
+    let text = std::fs::read_to_string(ws.path(article)).unwrap();
+    // Same size, so only its modification time tells.
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(ws.path(article), text.replacen("NetSuite", "NetSuitE", 1)).unwrap();
+    let preview = "site/html/search-index.js";
+    let text = std::fs::read_to_string(ws.path(preview)).unwrap();
+    std::fs::write(ws.path(preview), format!("{text}// mine\n")).unwrap();
+    let counts = ws.build("site");
+    assert_eq!(counts.rendered, 2, "{counts:?}");
+    assert!(same_tree(&clean, &tree(&ws.path("site"))));
 }

@@ -317,6 +317,18 @@ impl Renderer {
         Ok(template.source().to_string())
     }
 
+    /// Every template's name and text, sorted by name: what a build's pages
+    /// may have been made from (`site`'s manifest hashes them).
+    pub fn sources(&self) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = self
+            .env
+            .templates()
+            .map(|(name, template)| (name.to_string(), template.source().to_string()))
+            .collect();
+        all.sort_unstable();
+        all
+    }
+
     /// Renders only to learn whether it fails (for `check`): the text is
     /// dropped untidied, and the context is a ready value, so that one
     /// serialisation serves several templates.

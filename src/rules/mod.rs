@@ -73,6 +73,8 @@ pub struct Integration {
     pub index: Option<Index>,
     /// How the probe classifies answers into signals (`probe:` in integration.yaml).
     pub probe: Option<crate::rules::classify::ClassificationTable>,
+    /// Its `integration.yaml` in [`RuleBase::sources`]; `None` for one made in code.
+    pub file: Option<crate::diag::FileId>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -4,9 +4,28 @@
 //!
 //! Each code is rendered and written on its own ([`Site::write_code`]), never
 //! holding every article in memory, and codes are spread over the cores.
+//!
+//! A build into a folder holding a previous build is incremental: the
+//! previous build's [`manifest`] says what each file was made from, and a
+//! file whose inputs hash the same is kept rather than rendered (a changed
+//! code file re-renders that code's pages, its integration's index page, the
+//! home page and the search index; a changed `integration.yaml` all of that
+//! integration's pages; a changed template or triage version everything).
+//!
+//! Kept files are hard-linked from the previous output into the staging
+//! folder (copied where the file system cannot link), which then replaces
+//! the output as in a full build: an interrupted incremental build leaves the
+//! previous output whole, exactly as a full one does. An in-place update with
+//! the manifest written last was the other way; it was not taken, because a
+//! build killed half-way would leave a folder mixing two builds, and one
+//! whose rules then fail to load would be served half-updated. Linking costs
+//! a system call per kept file and never writes to a previous file (every
+//! file a build writes is a new one), so the old folder, removed after the
+//! swap, takes nothing with it.
 
 pub mod dropin;
 pub mod html;
+pub mod manifest;
 pub mod output;
 
 use std::path::Path;
@@ -17,7 +36,8 @@ use std::time::{Duration, Instant};
 use crate::Error;
 use crate::render::Renderer;
 use crate::rules::{Code, Integration, RuleBase};
-use output::Staging;
+use manifest::{Entry, Key, KeyBuilder, Manifest};
+use output::{Previous, Staging};
 
 pub use crate::render::index::{INDEX, IndexContext, article_path, index_path};
 use crate::render::index::{headline, index_title};
@@ -40,7 +60,12 @@ pub struct Options {
 #[derive(Debug, Clone, Copy)]
 pub struct Summary {
     pub codes: usize,
+    /// Every file in the output, the marker and the manifest too.
     pub files: usize,
+    /// Pages (and assets) rendered or written anew by this build.
+    pub rendered: usize,
+    /// Pages kept unchanged from the previous build in the folder.
+    pub kept: usize,
     pub elapsed: Duration,
 }
 
@@ -49,15 +74,18 @@ impl std::fmt::Display for Summary {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         write!(
             f,
-            "{}, {} in {} ms",
+            "{}, {} ({} rendered, {} kept) in {} ms",
             plural(self.codes, "code"),
             plural(self.files, "file"),
+            plural(self.rendered, "page"),
+            self.kept,
             self.elapsed.as_millis()
         )
     }
 }
 
-/// Builds the site into `out`, replacing a previous build only when complete.
+/// Builds the site into `out`, replacing a previous build only when complete,
+/// and rendering only the pages whose inputs changed since that build.
 pub fn build(
     base: &RuleBase,
     renderer: &Renderer,
@@ -68,35 +96,147 @@ pub fn build(
     let staging = Staging::prepare(out)?;
     let site = Site {
         renderer,
+        previous: staging.previous(),
         staging: &staging,
         options,
+        manifest: Mutex::new(Manifest::default()),
+        rendered: AtomicUsize::new(0),
+        kept: AtomicUsize::new(0),
     };
+    let keys = Keys::new(base, renderer);
     let codes: Vec<(&Integration, &Code)> = base.codes().collect();
+    let code_keys = crate::util::parallel::map(
+        &codes,
+        || (),
+        |(), (integration, code)| keys.code(integration, code),
+    );
+    let jobs: Vec<(&Integration, &Code, Option<Key>)> = codes
+        .iter()
+        .zip(&code_keys)
+        .map(|(&(i, c), &k)| (i, c, k))
+        .collect();
     let progress = progress_bar(codes.len(), options.progress);
-    for_each_parallel(&codes, |(integration, code)| {
-        site.write_code(integration, code)?;
+    for_each_parallel(&jobs, |&(integration, code, key)| {
+        site.write_code(integration, code, key)?;
         progress.inc(1);
         Ok(())
     })?;
     progress.finish_and_clear();
     let mut entries = Vec::new();
+    let mut all_codes = code_keys.iter();
+    // The home page and the search index: every integration and code.
+    let mut home = KeyBuilder::new("home");
+    home.key(keys.templates);
+    let mut home = Some(home);
     for integration in &base.integrations {
-        entries.push(site.write_index(integration)?);
+        let index_key = keys.index(
+            integration,
+            all_codes.by_ref().take(integration.codes.len()),
+        );
+        match (index_key, home.as_mut()) {
+            (Some(k), Some(h)) => {
+                h.key(k);
+            }
+            _ => home = None,
+        }
+        entries.push(site.write_index(integration, index_key)?);
     }
     if options.markdown {
         let script = renderer.source(html::TROUBLESHOOT)?;
         staging.write(&dropin::script_path(), script.as_bytes())?;
     }
     if options.html {
-        site.write_html_extras(&entries)?;
+        site.write_html_extras(&entries, home.map(KeyBuilder::finish), keys.templates)?;
     }
+    let Site {
+        manifest,
+        rendered,
+        kept,
+        ..
+    } = site;
+    let manifest = manifest.into_inner().unwrap_or_else(|e| e.into_inner());
+    staging.write(manifest::FILE, manifest.to_text().as_bytes())?;
     let files = staging.files() + 1; // and the marker
     staging.commit()?;
     Ok(Summary {
         codes: codes.len(),
         files,
+        rendered: rendered.into_inner(),
+        kept: kept.into_inner(),
         elapsed: start.elapsed(),
     })
+}
+
+/// The hashes of what pages are made from ([`manifest`]).
+struct Keys<'a> {
+    base: &'a RuleBase,
+    /// The triage version and every template.
+    templates: Key,
+    /// Each integration's, in [`RuleBase::integrations`]' order (hashed once, not once per code).
+    integrations: Vec<Option<Key>>,
+}
+
+impl<'a> Keys<'a> {
+    fn new(base: &'a RuleBase, renderer: &Renderer) -> Keys<'a> {
+        let mut templates = KeyBuilder::new("templates");
+        templates.field(manifest::version().as_bytes());
+        for (name, text) in renderer.sources() {
+            templates.field(name.as_bytes()).field(text.as_bytes());
+        }
+        let templates = templates.finish();
+        let integrations = base
+            .integrations
+            .iter()
+            .map(|integration| {
+                let file = base.sources.try_get(integration.file?)?;
+                let mut key = KeyBuilder::new("integration");
+                key.key(templates)
+                    .field(file.name.as_bytes())
+                    .field(file.text.as_bytes());
+                Some(key.finish())
+            })
+            .collect();
+        Keys {
+            base,
+            templates,
+            integrations,
+        }
+    }
+
+    /// The templates and the integration file's name and text; `None` for an
+    /// integration made in code.
+    fn integration(&self, integration: &Integration) -> Option<Key> {
+        let at = self
+            .base
+            .integrations
+            .iter()
+            .position(|i| std::ptr::eq(i, integration))?;
+        self.integrations[at]
+    }
+
+    /// A code's pages: its integration and its own file.
+    fn code(&self, integration: &Integration, code: &Code) -> Option<Key> {
+        let file = self.base.sources.try_get(code.span.file)?;
+        let mut key = KeyBuilder::new("code");
+        key.key(self.integration(integration)?)
+            .field(file.name.as_bytes())
+            .field(file.text.as_bytes());
+        Some(key.finish())
+    }
+
+    /// An integration's index page: it and all its codes (their keys, in order).
+    fn index<'k>(
+        &self,
+        integration: &Integration,
+        codes: impl Iterator<Item = &'k Option<Key>>,
+    ) -> Option<Key> {
+        let mut key = KeyBuilder::new("index");
+        key.key(self.integration(integration)?);
+        for code in codes {
+            key.key((*code)?);
+        }
+        Some(key.finish())
+    }
 }
 
 fn progress_bar(len: usize, wanted: bool) -> indicatif::ProgressBar {
@@ -156,50 +296,113 @@ fn for_each_parallel<T: Sync>(
 struct Site<'a> {
     renderer: &'a Renderer,
     staging: &'a Staging,
+    previous: Option<Previous>,
     options: Options,
+    /// What this build wrote, for the next one.
+    manifest: Mutex<Manifest>,
+    rendered: AtomicUsize,
+    kept: AtomicUsize,
 }
 
 impl Site<'_> {
     /// Renders one code's article and writes its Markdown and its preview.
-    fn write_code(&self, integration: &Integration, code: &Code) -> Result<(), Error> {
-        let markdown = self.renderer.help(integration, code)?;
-        let troubleshooter = crate::engine::export::troubleshooter(integration, code);
+    fn write_code(
+        &self,
+        integration: &Integration,
+        code: &Code,
+        key: Option<Key>,
+    ) -> Result<(), Error> {
+        // The drop-in's data and snippet are small and cheap: written every time,
+        // outside the manifest, so they can never be stale.
         if self.options.markdown {
+            let troubleshooter = crate::engine::export::troubleshooter(integration, code);
             let (data, snippet) = dropin::files(integration, &troubleshooter)?;
             self.staging.write(&data.0, data.1.as_bytes())?;
             self.staging.write(&snippet.0, snippet.1.as_bytes())?;
         }
         self.write_page(
             &article_path(integration, code),
-            &markdown,
-            Some(&troubleshooter),
+            key,
+            || self.renderer.help(integration, code),
+            || Some(crate::engine::export::troubleshooter(integration, code)),
         )
     }
 
+    /// Writes a page's Markdown and preview as the options ask, each kept
+    /// from the previous build when made from the same inputs (`key`), the
+    /// Markdown rendered only if one of them is not.
     fn write_page(
         &self,
         md_rel: &str,
-        markdown: &str,
-        troubleshooter: Option<&crate::engine::export::Troubleshooter>,
+        key: Option<Key>,
+        markdown: impl FnOnce() -> Result<String, Error>,
+        troubleshooter: impl FnOnce() -> Option<crate::engine::export::Troubleshooter>,
     ) -> Result<(), Error> {
-        if self.options.markdown {
-            self.staging.write(md_rel, markdown.as_bytes())?;
+        let html_rel = html::html_path(md_rel);
+        let md_kept = !self.options.markdown || self.keep(md_rel, key)?;
+        let html_kept = !self.options.html || self.keep(&html_rel, key)?;
+        if md_kept && html_kept {
+            return Ok(());
         }
-        if self.options.html {
-            let page = html::page(self.renderer, md_rel, markdown, troubleshooter)?;
-            self.staging
-                .write(&html::html_path(md_rel), page.as_bytes())?;
+        let markdown = markdown()?;
+        if !md_kept {
+            self.write(md_rel, key, markdown.as_bytes())?;
+        }
+        if !html_kept {
+            let page = html::page(self.renderer, md_rel, &markdown, troubleshooter().as_ref())?;
+            self.write(&html_rel, key, page.as_bytes())?;
         }
         Ok(())
     }
 
+    /// Keeps the previous build's `rel` if it was made from inputs hashing to `key`.
+    fn keep(&self, rel: &str, key: Option<Key>) -> Result<bool, Error> {
+        let (Some(previous), Some(key)) = (&self.previous, key) else {
+            return Ok(false);
+        };
+        let Some(entry) = previous.entry(rel, key) else {
+            return Ok(false);
+        };
+        if !self.staging.keep(previous, rel, entry)? {
+            return Ok(false);
+        }
+        self.record(rel, entry);
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    /// Writes a file made anew; with a key, the manifest lists it for the next build.
+    fn write(&self, rel: &str, key: Option<Key>, bytes: &[u8]) -> Result<(), Error> {
+        self.staging.write(rel, bytes)?;
+        if let Some(key) = key {
+            let size = bytes.len() as u64;
+            self.record(rel, Entry { key, size });
+        }
+        self.rendered.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn record(&self, rel: &str, entry: Entry) {
+        self.manifest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .files
+            .insert(rel.to_string(), entry);
+    }
+
     /// Writes the integration's index page; returns its entry for the home page.
-    fn write_index(&self, integration: &Integration) -> Result<html::IntegrationEntry, Error> {
+    fn write_index(
+        &self,
+        integration: &Integration,
+        key: Option<Key>,
+    ) -> Result<html::IntegrationEntry, Error> {
         let index_rel = index_path(integration);
-        let markdown = self
-            .renderer
-            .render(INDEX, &IndexContext::new(integration))?;
-        self.write_page(&index_rel, &markdown, None)?;
+        self.write_page(
+            &index_rel,
+            key,
+            || self.renderer.render(INDEX, &IndexContext::new(integration)),
+            || None,
+        )?;
         let mut codes: Vec<&Code> = integration.codes.iter().collect();
         codes.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(html::IntegrationEntry {
@@ -223,18 +426,31 @@ impl Site<'_> {
     }
 
     /// The home page, the search index, the style sheet and the search script.
-    fn write_html_extras(&self, integrations: &[html::IntegrationEntry]) -> Result<(), Error> {
+    /// `home` is the key of every integration and code, `templates` of the templates.
+    fn write_html_extras(
+        &self,
+        integrations: &[html::IntegrationEntry],
+        home: Option<Key>,
+        templates: Key,
+    ) -> Result<(), Error> {
         let dir = html::DIR;
-        let home = html::home(self.renderer, integrations)?;
-        self.staging
-            .write(&format!("{dir}/index.html"), home.as_bytes())?;
-        let index = html::search_index(integrations)?;
+        let home_rel = format!("{dir}/index.html");
+        if !self.keep(&home_rel, home)? {
+            let page = html::home(self.renderer, integrations)?;
+            self.write(&home_rel, home, page.as_bytes())?;
+        }
         let index_rel = format!("{dir}/{}", html::SEARCH_INDEX);
-        self.staging.write(&index_rel, index.as_bytes())?;
+        if !self.keep(&index_rel, home)? {
+            let index = html::search_index(integrations)?;
+            self.write(&index_rel, home, index.as_bytes())?;
+        }
         for name in [html::CSS, html::SCRIPT, html::TROUBLESHOOT] {
-            let text = self.renderer.source(name)?;
-            self.staging
-                .write(&format!("{dir}/{name}"), text.as_bytes())?;
+            let rel = format!("{dir}/{name}");
+            let key = Some(templates);
+            if !self.keep(&rel, key)? {
+                let text = self.renderer.source(name)?;
+                self.write(&rel, key, text.as_bytes())?;
+            }
         }
         Ok(())
     }

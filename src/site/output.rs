@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::manifest::{Entry, Key, Manifest};
 use crate::Error;
 pub use crate::error::OutputError;
 
@@ -37,6 +38,27 @@ pub struct Staging {
     /// Test hook: a pause after each file, so a crash test can kill the
     /// build while it writes, at any speed of machine.
     write_delay: Option<std::time::Duration>,
+}
+
+/// The build a folder held before this one, as its manifest describes it.
+#[derive(Debug)]
+pub struct Previous {
+    dir: PathBuf,
+    manifest: Manifest,
+    /// When its marker was written: the moment it was complete.
+    built: std::time::SystemTime,
+}
+
+impl Previous {
+    /// The previous build's entry for `rel`, if it made that file from
+    /// inputs hashing to `key`.
+    pub fn entry(&self, rel: &str, key: Key) -> Option<Entry> {
+        self.manifest
+            .files
+            .get(rel)
+            .copied()
+            .filter(|e| e.key == key)
+    }
 }
 
 /// Environment variable read by the crash test (milliseconds per file).
@@ -86,6 +108,62 @@ impl Staging {
             std::thread::sleep(delay);
         }
         Ok(())
+    }
+
+    /// The previous build in the output folder, if there is one with a
+    /// whole manifest by this version of triage (see [`Previous`]).
+    pub fn previous(&self) -> Option<Previous> {
+        if self.existing != Existing::Ours {
+            return None;
+        }
+        let text = std::fs::read_to_string(self.out.join(super::manifest::FILE)).ok()?;
+        let manifest = super::manifest::Manifest::parse(&text)?;
+        let built = std::fs::metadata(self.out.join(MARKER))
+            .and_then(|m| m.modified())
+            .ok()?;
+        Some(Previous {
+            dir: self.out.clone(),
+            manifest,
+            built,
+        })
+    }
+
+    /// Puts the previous build's file `rel` into this build, unchanged: a
+    /// hard link to it (a copy where links fail). `false` when that file is
+    /// not as the previous build left it (see [`Previous::entry`]); nothing
+    /// is put in then, and the caller renders it.
+    pub fn keep(&self, previous: &Previous, rel: &str, entry: Entry) -> Result<bool, Error> {
+        let from = previous.dir.join(rel);
+        let Ok(meta) = std::fs::symlink_metadata(&from) else {
+            return Ok(false);
+        };
+        // Written after the previous build committed (its marker is the last
+        // file it writes), or of another size: someone changed it.
+        let untouched = meta.is_file()
+            && meta.len() == entry.size
+            && meta.modified().is_ok_and(|m| m <= previous.built);
+        if !untouched {
+            return Ok(false);
+        }
+        let path = self.tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        if std::fs::hard_link(&from, &path).is_err() {
+            match std::fs::copy(&from, &path) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+                Err(e) => return Err(io(&path)(e)),
+            }
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rel.to_string());
+        if let Some(delay) = self.write_delay {
+            std::thread::sleep(delay);
+        }
+        Ok(true)
     }
 
     /// How many files were written so far.

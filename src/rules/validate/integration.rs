@@ -136,6 +136,7 @@ impl<'a> Validator<'a> {
             .as_ref()
             .map(|table| self.probe_table(shared.file, table, &vocabulary));
         Integration {
+            file: Some(shared.file),
             id: raw.id.value.clone(),
             name: raw.name.clone(),
             prefix: raw.prefix.value.clone(),
