@@ -293,12 +293,29 @@ const MAX_RECOVERIES: usize = 16;
 /// ends the recovery. The value is `Some` when the repaired copy parsed;
 /// it is only for finding more problems, since the file has errors.
 pub fn parse_recovering<T: serde::de::DeserializeOwned>(file: FileId, text: &str) -> Recovered<T> {
+    // The common case, a file without problems, costs no copy.
+    let first = match parse::<T>(file, text) {
+        Ok(v) => {
+            return Recovered {
+                value: Some(v),
+                findings: Vec::new(),
+                rewritten: Vec::new(),
+                repaired: None,
+            };
+        }
+        Err(finding) => finding,
+    };
     let mut repaired = text.to_string();
+    let mut pending = Some(first);
     let mut findings: Vec<Finding> = Vec::new();
     let mut rewritten: Vec<usize> = Vec::new();
     let mut value = None;
     for _ in 0..MAX_RECOVERIES {
-        match parse::<T>(file, &repaired) {
+        let parsed = match pending.take() {
+            Some(finding) => Err(finding),
+            None => parse::<T>(file, &repaired),
+        };
+        match parsed {
             Ok(v) => {
                 value = Some(v);
                 break;
@@ -342,6 +359,7 @@ pub fn parse_recovering<T: serde::de::DeserializeOwned>(file: FileId, text: &str
             }
         }
     }
+    let repaired = (repaired != text).then_some(repaired);
     Recovered {
         value,
         findings,
@@ -358,9 +376,9 @@ pub struct Recovered<T> {
     pub findings: Vec<Finding>,
     /// 0-based lines rewritten to step over a tab: findings on them are echoes.
     pub rewritten: Vec<usize>,
-    /// The repaired copy: the same lines, each at the same place, but a
-    /// rewritten one may be longer.
-    pub repaired: String,
+    /// The repaired copy, when one was made: the same lines, each at the
+    /// same place, but a rewritten one may be longer.
+    pub repaired: Option<String>,
 }
 
 /// The 0-based line of the `key:` whose block holds the line at `offset`.

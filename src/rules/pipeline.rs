@@ -229,9 +229,10 @@ fn code<L: Lints>(
     };
     // A rewritten line may have changed length: the model's spans are the
     // repaired copy's, so validation reads that copy and its findings move back.
-    let repaired_sources = (recovered.repaired != *text).then(|| {
+    let repaired = recovered.repaired.as_deref().unwrap_or(text);
+    let repaired_sources = (repaired.len() != text.len()).then(|| {
         let mut copy = sources.clone();
-        copy.replace_text(id, recovered.repaired.clone());
+        copy.replace_text(id, repaired.to_string());
         copy
     });
     let validating = repaired_sources.as_ref().unwrap_or(sources);
@@ -239,7 +240,7 @@ fn code<L: Lints>(
         let faq_case = shared.map_or(FaqCase::Title, |s| s.layout().faq_case);
         let (mut lints, facts) = lints.code(validating, id, &raw, faq_case);
         for f in &mut lints {
-            load::remap_finding(f, id, &recovered.repaired, text);
+            load::remap_finding(f, id, repaired, text);
         }
         (lints, Some(facts))
     } else {
@@ -252,7 +253,7 @@ fn code<L: Lints>(
         // what it finds on a line rewritten to step over a tab is an echo of the tab.
         let mut findings = v.findings;
         for f in &mut findings {
-            load::remap_finding(f, id, &recovered.repaired, text);
+            load::remap_finding(f, id, repaired, text);
         }
         findings.retain(|f| {
             !f.primary.as_ref().is_some_and(|p| {
