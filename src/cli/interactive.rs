@@ -14,6 +14,10 @@ use crate::cli::RunError;
 use crate::engine::{self, Diagnosis, Observations, Status, Value};
 use crate::rules::{Code, Integration};
 
+/// The ticket draft for some observations and, if asked, the attempt's time.
+pub type TicketDraft<'a> =
+    dyn Fn(&Observations, Option<jiff::Timestamp>) -> Result<String, crate::Error> + 'a;
+
 /// What a session needs besides its input and output.
 pub struct Session<'a> {
     pub integration: &'a Integration,
@@ -24,8 +28,11 @@ pub struct Session<'a> {
     pub diagnose: &'a dyn Fn(&Observations) -> Diagnosis,
     /// The diagnosis as a person reads it.
     pub report: &'a dyn Fn(&Diagnosis) -> String,
-    /// The ticket draft for some observations.
-    pub ticket: &'a dyn Fn(&Observations) -> Result<String, crate::Error>,
+    /// The ticket draft for some observations and the time of the attempt
+    /// (`None`: the one the flags or the facts file gave, or none).
+    pub ticket: &'a TicketDraft<'a>,
+    /// Whether to ask when the attempt was made (no flag or facts file said).
+    pub ask_time: bool,
     /// Where "file" writes the ticket unless the person names another file.
     pub ticket_file: String,
 }
@@ -236,9 +243,17 @@ fn offer_ticket<R: BufRead, W: Write + ?Sized>(
             return Ok(());
         };
         match line.trim().to_lowercase().as_str() {
-            "f" | "file" => return ticket_to_file(session, obs, input, out),
+            "f" | "file" => {
+                let Some(at) = attempt_time(session, input, out)? else {
+                    return Ok(());
+                };
+                return ticket_to_file(session, obs, at, input, out);
+            }
             "s" | "show" | "stdout" | "screen" => {
-                writeln!(out, "\n{}", (session.ticket)(obs)?.trim_end())?;
+                let Some(at) = attempt_time(session, input, out)? else {
+                    return Ok(());
+                };
+                writeln!(out, "\n{}", (session.ticket)(obs, at)?.trim_end())?;
                 return Ok(());
             }
             "n" | "no" | "q" | "quit" => return Ok(()),
@@ -247,13 +262,47 @@ fn offer_ticket<R: BufRead, W: Write + ?Sized>(
     }
 }
 
+/// When the attempt was made, asked unless already known: Enter takes the
+/// time shown (now). `Some(None)` when nothing needed asking; `None` at the
+/// end of input.
+fn attempt_time<R: BufRead, W: Write + ?Sized>(
+    session: &Session,
+    input: &mut R,
+    out: &mut W,
+) -> Result<Option<Option<jiff::Timestamp>>, RunError> {
+    if !session.ask_time {
+        return Ok(Some(None));
+    }
+    let now = jiff::Timestamp::now();
+    loop {
+        write!(
+            out,
+            "When was the attempt made? RFC 3339, e.g. 2026-11-28T09:30:00Z (Enter: now, {}) ",
+            now.strftime("%Y-%m-%d %H:%M UTC")
+        )?;
+        out.flush()?;
+        let Some(line) = read_line(input)? else {
+            writeln!(out)?;
+            return Ok(None);
+        };
+        if line.trim().is_empty() {
+            return Ok(Some(Some(now)));
+        }
+        match crate::cli::ticket::parse_time(&line) {
+            Ok(t) => return Ok(Some(Some(t))),
+            Err(e) => writeln!(out, "{}", e.to_string().replace("--attempted-at ", ""))?,
+        }
+    }
+}
+
 fn ticket_to_file<R: BufRead, W: Write + ?Sized>(
     session: &Session,
     obs: &Observations,
+    at: Option<jiff::Timestamp>,
     input: &mut R,
     out: &mut W,
 ) -> Result<(), RunError> {
-    let ticket = (session.ticket)(obs)?;
+    let ticket = (session.ticket)(obs, at)?;
     loop {
         write!(
             out,
@@ -292,6 +341,10 @@ mod tests {
     use crate::engine::test_support::{code, integration};
 
     fn session_run(answers: &str) -> (Observations, String) {
+        session_run_asking(answers, false)
+    }
+
+    fn session_run_asking(answers: &str, ask_time: bool) -> (Observations, String) {
         let code = code(&[
             ("rare", "a", 1),
             ("common", "b", 3),
@@ -304,9 +357,10 @@ mod tests {
                 .map(|c| format!("confirmed {}\n", c.id))
                 .collect::<String>()
         };
-        let ticket = |o: &Observations| -> Result<String, crate::Error> {
-            Ok(format!("TICKET {:?}\n", o.0))
-        };
+        let ticket =
+            |o: &Observations, at: Option<jiff::Timestamp>| -> Result<String, crate::Error> {
+                Ok(format!("TICKET {:?} at {at:?}\n", o.0))
+            };
         let session = Session {
             integration: &integration,
             code: &code,
@@ -314,11 +368,27 @@ mod tests {
             diagnose: &diagnose,
             report: &report,
             ticket: &ticket,
+            ask_time,
             ticket_file: "unused.md".into(),
         };
         let mut out = Vec::new();
         let obs = run(&session, &mut answers.as_bytes(), &mut out).unwrap();
         (obs, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn the_time_of_the_attempt_is_asked_when_not_known() {
+        let (_, out) = session_run_asking("y\nn\ns\nyesterday\n2026-11-28T09:30:00Z\n", true);
+        assert!(out.contains("When was the attempt made?"), "{out}");
+        assert!(out.contains("(Enter: now, "), "the default is shown: {out}");
+        assert!(out.contains("`yesterday` is not an RFC 3339 time"), "{out}");
+        assert!(out.contains("at Some(2026-11-28T09:30:00Z)"), "{out}");
+        // Enter takes the time shown.
+        let (_, out) = session_run_asking("y\nn\ns\n\n", true);
+        assert!(out.contains("TICKET") && !out.contains("at None"), "{out}");
+        // Known from a flag or the facts file: not asked.
+        let (_, out) = session_run_asking("y\nn\ns\n", false);
+        assert!(!out.contains("When was the attempt made?"), "{out}");
     }
 
     #[test]

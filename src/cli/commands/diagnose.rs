@@ -182,8 +182,10 @@ fn guided(
         guided: true,
     };
     let show = |d: &Diagnosis| report::text(code, d, view);
-    let ticket = |o: &Observations| {
+    let ticket = |o: &Observations, at: Option<jiff::Timestamp>| {
         let d = engine::diagnose(full.integration, code, o);
+        let mut input = input.clone();
+        input.attempted_at = at.or(input.attempted_at);
         renderer.ticket(full.integration, code, &d, o, &input)
     };
     let session = Session {
@@ -193,6 +195,7 @@ fn guided(
         diagnose: &diagnose,
         report: &show,
         ticket: &ticket,
+        ask_time: input.attempted_at.is_none(),
         ticket_file: format!("{}-ticket.md", code.code),
     };
     let stdin = std::io::stdin();
