@@ -73,13 +73,18 @@ pub fn finding(file: FileId, text: &str, err: &serde_saphyr::Error) -> Finding {
     }
     if message.starts_with("missing field") {
         let help = "add the field; docs/authoring.md lists what each file needs";
-        return match parent_key(text, offset) {
-            Some((parent, range)) => at(range, "in this mapping")(Finding::new(
+        return match (parent_key(text, offset), list_entry(text, offset)) {
+            // In a list: the entry that lacks it, not the list's key.
+            (Some((parent, _)), Some(entry)) => at(entry, "this entry")(Finding::new(
+                Code::R004,
+                format!("{message} in this `{parent}` entry"),
+            )),
+            (Some((parent, range)), None) => at(range, "in this mapping")(Finding::new(
                 Code::R004,
                 format!("{message} in `{parent}`"),
             )),
             // Top level: the parser reports the end of the file, which says nothing.
-            None => at(0..0, "this file")(Finding::new(Code::R004, message)),
+            (None, _) => at(0..0, "this file")(Finding::new(Code::R004, message)),
         }
         .help(help);
     }
@@ -235,6 +240,25 @@ fn last_key(prefix: &str) -> Option<String> {
 
 /// The key of the nearest line above, indented less, that opens a block,
 /// and the byte range of that key.
+/// The list entry whose line holds `offset` (`- question: …`): the range of
+/// its first line after the dash.
+fn list_entry(text: &str, offset: usize) -> Option<Range<usize>> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    let body = line.trim_start();
+    let rest = body.strip_prefix('-')?;
+    if !rest.starts_with(' ') {
+        return None;
+    }
+    let start = line_start + (line.len() - rest.trim_start().len());
+    let end = line_start + line.trim_end().len();
+    (start < end).then_some(start..end)
+}
+
 fn parent_key(text: &str, offset: usize) -> Option<(String, Range<usize>)> {
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line = &text[line_start..];
