@@ -460,3 +460,39 @@ fn codes_search_finds_codes_by_words_of_their_message() {
     }
     assert_cmd_snapshot!(multi().args(["codes", "--search", "payroll"]));
 }
+
+#[test]
+fn causes_in_terminal_output_are_plain_text() {
+    let edited = |format: &str| {
+        crate::support::Test::with_check_base()
+            .edit(
+                "rules/netsuite/NS0901.yaml",
+                "text: The integration role was disabled.",
+                "text: The **integration role** was disabled.",
+            )
+            .args([
+                "--rules",
+                "rules",
+                "diagnose",
+                "NS0901",
+                "--yes",
+                "role_disabled",
+            ])
+            .args(["--no", "token_revoked", "--format", format])
+            .run()
+    };
+    let text = edited("text");
+    assert!(
+        text.stdout
+            .contains("  - The integration role was disabled.  (role_disabled = yes"),
+        "{}",
+        text.stdout
+    );
+    assert!(!text.stdout.contains("**"), "{}", text.stdout);
+    // Markdown keeps the writer's emphasis.
+    assert!(
+        edited("md")
+            .stdout
+            .contains("The **integration role** was disabled.")
+    );
+}

@@ -54,8 +54,12 @@ impl Style {
     }
 
     /// A cause with its reasons: two spaces before them in text, for the eye.
+    /// A terminal gets the cause's words without their Markdown (`**`).
     fn cause(self, s: &mut String, text: &str, because: &[Reason]) {
-        let gap = if self == Style::Text { "  " } else { " " };
+        let (gap, text) = match self {
+            Style::Text => ("  ", crate::util::text::strip_inline(text)),
+            Style::Markdown => (" ", text.to_string()),
+        };
         self.item(s, &format!("{text}{gap}({})", reasons(because)));
     }
 
