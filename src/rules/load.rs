@@ -414,7 +414,10 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 /// texts have the same lines, but a rewritten one may differ in length).
 pub fn remap(range: std::ops::Range<usize>, from: &str, to: &str) -> std::ops::Range<usize> {
     let point = |offset: usize| {
-        let offset = offset.min(from.len());
+        let mut offset = offset.min(from.len());
+        while !from.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = line_of(from, offset);
         let col = offset - from[..offset].rfind('\n').map_or(0, |i| i + 1);
         let start = to

@@ -243,8 +243,7 @@ fn last_key(prefix: &str) -> Option<String> {
 /// The list entry whose line holds `offset` (`- question: …`): the range of
 /// its first line after the dash.
 fn list_entry(text: &str, offset: usize) -> Option<Range<usize>> {
-    let offset = offset.min(text.len());
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[line_start..]
         .find('\n')
         .map_or(text.len(), |i| line_start + i);
