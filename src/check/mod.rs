@@ -78,6 +78,16 @@ pub fn check_with(
 /// The opening line of a human report: what is checked, named once, so a
 /// writer sees at once whether it is the folder being edited.
 pub fn heading(rules: &RuleSource, templates: &TemplateSource, files: usize) -> String {
+    let plural = if files == 1 { "" } else { "s" };
+    format!(
+        "checking {} ({files} file{plural})\n",
+        sources_named(rules, templates)
+    )
+}
+
+/// The rules and templates a command reads, as a writer names them:
+/// `rules/ and templates/`, `the embedded rules and templates`.
+pub fn sources_named(rules: &RuleSource, templates: &TemplateSource) -> String {
     let folder = |p: &std::path::Path| {
         let shown = p.display().to_string();
         if shown.ends_with('/') {
@@ -86,8 +96,7 @@ pub fn heading(rules: &RuleSource, templates: &TemplateSource, files: usize) -> 
             format!("{shown}/")
         }
     };
-    let plural = if files == 1 { "" } else { "s" };
-    let what = match (rules, templates) {
+    match (rules, templates) {
         (RuleSource::Dir(r), TemplateSource::Dir(t)) => format!("{} and {}", folder(r), folder(t)),
         (RuleSource::Dir(r), TemplateSource::Embedded) => {
             format!("{} with the embedded templates", folder(r))
@@ -99,8 +108,7 @@ pub fn heading(rules: &RuleSource, templates: &TemplateSource, files: usize) -> 
             format!("the embedded rules with {}", folder(t))
         }
         (RuleSource::Memory(_), _) => "the rules given".to_string(),
-    };
-    format!("checking {what} ({files} file{plural})\n")
+    }
 }
 
 /// The closing line of a human report.

@@ -21,7 +21,11 @@ pub fn options(format: BuildFormat) -> Options {
 /// `triage build`: loads the rules, builds, prints the summary on stderr.
 pub fn run(ctx: &Context, args: &BuildArgs) -> Result<i32, RunError> {
     let summary = build_from(ctx, &args.out, options(args.format))?;
-    eprintln!("built {}: {summary}", args.out.display());
+    eprintln!(
+        "built {} from {}: {summary}",
+        args.out.display(),
+        crate::check::sources_named(&ctx.rules, &ctx.templates)
+    );
     Ok(0)
 }
 
