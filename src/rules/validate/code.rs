@@ -209,19 +209,12 @@ impl<'a> Validator<'a> {
             &scope,
             code_span,
         );
-        let fix_heading = match raw.fix.as_ref().and_then(|f| f.heading.as_ref()) {
-            Some(h) => self.text(h, vars, code_span),
-            None => self.text(
-                layout_title(
-                    &raw.layout,
-                    &shared.raw.layout,
-                    |l| &l.fix_title,
-                    crate::rules::layout::FIX_TITLE,
-                ),
-                vars,
-                code_span,
-            ),
-        };
+        let fix_heading = self.section_heading(
+            &at,
+            raw.fix.as_ref().and_then(|f| f.heading.as_ref()),
+            |l| &l.fix_title,
+            crate::rules::layout::FIX_TITLE,
+        );
         Sections {
             meaning,
             why,
@@ -230,29 +223,32 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// A section's heading: as written, else the title template of the code's
+    /// layout, of the integration's, or the default.
+    fn section_heading(
+        &mut self,
+        at: &InCode,
+        written: Option<&String>,
+        key: fn(&crate::rules::raw::RawLayout) -> &Option<String>,
+        default: &str,
+    ) -> Option<String> {
+        let text = written.map_or_else(
+            || layout_title(&at.raw.layout, &at.shared.raw.layout, key, default),
+            String::as_str,
+        );
+        self.text(text, at.vars, at.span)
+    }
+
     /// The `why` section: its heading, and a body that prints the cause list
     /// at most once (R016).
     fn why(&mut self, at: InCode, w: &RawWhy, in_why: &BlockScope) -> Option<Why> {
-        let InCode {
-            shared,
-            raw,
-            vars,
-            span: code_span,
-            ..
-        } = at;
-        let heading = match &w.heading {
-            Some(h) => self.text(h, vars, code_span)?,
-            None => self.text(
-                layout_title(
-                    &raw.layout,
-                    &shared.raw.layout,
-                    |l| &l.why_title,
-                    crate::rules::layout::WHY_TITLE,
-                ),
-                vars,
-                code_span,
-            )?,
-        };
+        let code_span = at.span;
+        let heading = self.section_heading(
+            &at,
+            w.heading.as_ref(),
+            |l| &l.why_title,
+            crate::rules::layout::WHY_TITLE,
+        )?;
         let body = self.blocks(&w.body, in_why, code_span)?;
         if body
             .iter()
