@@ -7,3 +7,8 @@ fn main() {
     let cli = triage::cli::Cli::parse();
     std::process::exit(triage::cli::main(&cli));
 }
+
+// Loading a rule base allocates and frees millions of small strings; glibc's
+// allocator spent about a fifth of `check`'s time there (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

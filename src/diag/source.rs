@@ -130,10 +130,12 @@ impl Span {
 /// `take` bounds a file that grows while it is read.
 pub fn read_bounded(path: &std::path::Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
-    let mut bytes = Vec::new();
-    open_regular_file(path)?
-        .take(limit + 1)
-        .read_to_end(&mut bytes)?;
+    let file = open_regular_file(path)?;
+    // Sized from the metadata, so a file is read in one call and not grown
+    // by doubling (the size may change meanwhile; `take` still bounds it).
+    let size = file.metadata().map_or(0, |m| m.len()).min(limit + 1);
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 

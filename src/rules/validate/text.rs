@@ -77,8 +77,6 @@ impl<'a> Validator<'a> {
             };
             let name = &after[..end];
             let offset = text.len() - rest.len() + start;
-            let at =
-                crate::rules::locate::locate(self.sources, span, text, offset..offset + end + 3);
             let value = words.get(name).map(String::as_str).or(vars.get(name));
             match value {
                 Some(v) => out.push_str(v),
@@ -91,6 +89,13 @@ impl<'a> Validator<'a> {
                     let help = did_you_mean(name, known.iter().copied()).unwrap_or_else(|| {
                         format!("known placeholders here: {}", known.join(", "))
                     });
+                    // Located only now: searching the file is the costly part.
+                    let at = crate::rules::locate::locate(
+                        self.sources,
+                        span,
+                        text,
+                        offset..offset + end + 3,
+                    );
                     self.push(
                         Finding::new(Code::R203, format!("unknown placeholder `${{{name}}}`"))
                             .at(at, "not a known placeholder")
