@@ -117,6 +117,8 @@ pub fn load<L: Lints>(
 ) -> Result<Loaded, load::LoadError> {
     let lint = lints.enabled();
     let listing = load::list(source, selection)?;
+    let integration_files = listing.files.iter().filter(|f| f.is_integration()).count();
+    let listed = listing.code_names.len() + integration_files;
     let mut sources = Sources::default();
     let mut groups: Vec<Group> = Vec::new();
     // Per file, its YAML problems.
@@ -205,6 +207,7 @@ pub fn load<L: Lints>(
         base: RuleBase {
             integrations,
             sources,
+            listed,
         },
         findings,
         lints,
