@@ -116,10 +116,7 @@ fn benches(c: &mut Criterion) {
     for corpus in &corpora {
         configure(&mut group, corpus.codes);
         let out = tempfile::tempdir().expect("temporary folder");
-        let ctx = Context {
-            rules: rules(corpus.dir.path()),
-            templates: TemplateSource::Embedded,
-        };
+        let ctx = Context::of(rules(corpus.dir.path()), TemplateSource::Embedded);
         let options = Options {
             markdown: true,
             html: true,

@@ -416,3 +416,44 @@ fn the_readme_walk_checks_the_checkout_being_edited() {
         .unwrap();
     assert_eq!(ok.status.code(), Some(0));
 }
+
+// `codes`, `diagnose` and `render` name the rules they read once, on stderr
+// (stdout stays the output): a checkout's `rules/` as seen from where they
+// run, with the files it holds, or the embedded rules.
+
+#[test]
+fn codes_names_the_rules_it_reads() {
+    let checkout = Test::with_check_base().arg("codes");
+    assert_cmd_snapshot!("codes_in_a_checkout", checkout.command());
+    let embedded = Test::new().args(["codes", "--search", "login"]);
+    assert_cmd_snapshot!("codes_on_the_embedded_rules", embedded.command());
+}
+
+#[test]
+fn diagnose_names_the_rules_it_reads_except_for_json() {
+    let checkout = Test::with_check_base().current_dir("notes").args([
+        "diagnose",
+        "NS0901",
+        "--yes",
+        "token_revoked",
+    ]);
+    assert_cmd_snapshot!("diagnose_in_a_checkout", checkout.command());
+    let embedded = Test::new().args(["diagnose", "NS0109", "--yes", "token_revoked"]);
+    assert_cmd_snapshot!("diagnose_on_the_embedded_rules", embedded.command());
+    // JSON is for programs: stderr stays for problems.
+    let json = Test::with_check_base()
+        .args(["diagnose", "NS0901", "--format", "json"])
+        .run()
+        .status(0);
+    assert_eq!(json.stderr, "");
+}
+
+#[test]
+fn render_names_the_rules_it_reads() {
+    let checkout = Test::with_check_base()
+        .current_dir("rules/netsuite")
+        .args(["render", "faq", "NS0901", "--format", "text"]);
+    assert_cmd_snapshot!("render_in_a_checkout", checkout.command());
+    let embedded = Test::new().args(["render", "faq", "NS0109", "--format", "text"]);
+    assert_cmd_snapshot!("render_on_the_embedded_rules", embedded.command());
+}

@@ -227,7 +227,12 @@ fn a_megabyte_paste_is_examined_up_to_the_cap_and_says_so() {
         stderr.contains("only its first 1048576 bytes were examined"),
         "{stderr}"
     );
-    assert!(stderr.lines().count() == 1, "one line: {stderr}");
+    // The rules named, then the error: the note is in it, not a line of its own.
+    assert!(stderr.starts_with("using rules/ ("), "{stderr}");
+    assert!(
+        stderr.lines().count() == 2,
+        "one line after the rules: {stderr}"
+    );
 }
 
 #[test]

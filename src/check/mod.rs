@@ -88,26 +88,35 @@ pub fn heading(rules: &RuleSource, templates: &TemplateSource, files: usize) -> 
 /// The rules and templates a command reads, as a writer names them:
 /// `rules/ and templates/`, `the embedded rules and templates`.
 pub fn sources_named(rules: &RuleSource, templates: &TemplateSource) -> String {
-    let folder = |p: &std::path::Path| {
-        let shown = p.display().to_string();
-        if shown.ends_with('/') {
-            shown
-        } else {
-            format!("{shown}/")
-        }
-    };
+    let named = rules_named(rules);
     match (rules, templates) {
-        (RuleSource::Dir(r), TemplateSource::Dir(t)) => format!("{} and {}", folder(r), folder(t)),
-        (RuleSource::Dir(r), TemplateSource::Embedded) => {
-            format!("{} with the embedded templates", folder(r))
+        (RuleSource::Memory(_), _) => named,
+        (RuleSource::Embedded, TemplateSource::Embedded) => format!("{named} and templates"),
+        (RuleSource::Dir(_), TemplateSource::Dir(t)) => format!("{named} and {}", folder(t)),
+        (RuleSource::Embedded, TemplateSource::Dir(t)) => format!("{named} with {}", folder(t)),
+        (RuleSource::Dir(_), TemplateSource::Embedded) => {
+            format!("{named} with the embedded templates")
         }
-        (RuleSource::Embedded, TemplateSource::Embedded) => {
-            "the embedded rules and templates".to_string()
-        }
-        (RuleSource::Embedded, TemplateSource::Dir(t)) => {
-            format!("the embedded rules with {}", folder(t))
-        }
-        (RuleSource::Memory(_), _) => "the rules given".to_string(),
+    }
+}
+
+/// The rules alone, named as [`sources_named`] names them: `rules/`,
+/// `the embedded rules`.
+pub fn rules_named(rules: &RuleSource) -> String {
+    match rules {
+        RuleSource::Dir(r) => folder(r),
+        RuleSource::Embedded => "the embedded rules".to_string(),
+        RuleSource::Memory(_) => "the rules given".to_string(),
+    }
+}
+
+/// A folder as a writer types it, with its trailing `/`.
+fn folder(path: &std::path::Path) -> String {
+    let shown = path.display().to_string();
+    if shown.ends_with('/') {
+        shown
+    } else {
+        format!("{shown}/")
     }
 }
 

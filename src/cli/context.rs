@@ -1,7 +1,9 @@
 //! What a command needs loaded: where the rules and templates come from, the
 //! rule base, and the code a target names or a pasted message shows.
 
-use super::Cli;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{Cli, Command, DiagnoseFormat};
 use crate::Error;
 use crate::diag::did_you_mean;
 use crate::recognize::{self, Recognition};
@@ -40,6 +42,34 @@ pub fn find_rules(dir: &std::path::Path) -> Option<std::path::PathBuf> {
 pub struct Context {
     pub rules: RuleSource,
     pub templates: TemplateSource,
+    /// Set: the next [`Context::load`] names the rules on stderr ("using
+    /// rules/ (6 files)"), then clears it, so a command that loads twice
+    /// says it once.
+    pub name_rules: AtomicBool,
+}
+
+/// Whether a command names the rules it reads on stderr: the human output
+/// of `codes`, `diagnose` and `render`. `check` and `build` name them in
+/// lines of their own; JSON is for programs, whose stderr carries only problems.
+fn names_rules(command: &Command) -> bool {
+    match command {
+        Command::Codes(_) | Command::Render(_) => true,
+        Command::Diagnose(args) => args.format != DiagnoseFormat::Json,
+        _ => false,
+    }
+}
+
+/// The line naming the rules a command reads: `using rules/ (6 files)`;
+/// the embedded rules need no count.
+fn using(rules: &RuleSource, listed: usize) -> String {
+    let named = crate::check::rules_named(rules);
+    match rules {
+        RuleSource::Dir(_) => {
+            let plural = if listed == 1 { "" } else { "s" };
+            format!("using {named} ({listed} file{plural})")
+        }
+        _ => format!("using {named}"),
+    }
 }
 
 impl Context {
@@ -48,7 +78,10 @@ impl Context {
     /// templates likewise: `--templates`, else `templates/` beside the rules
     /// found, else the embedded ones.
     pub fn new(cli: &Cli) -> Context {
-        Context::from_dirs(cli.rules.clone(), cli.templates.clone())
+        let ctx = Context::from_dirs(cli.rules.clone(), cli.templates.clone());
+        ctx.name_rules
+            .store(names_rules(&cli.command), Ordering::Relaxed);
+        ctx
     }
 
     /// [`Context::new`] from the `--rules` and `--templates` folders given.
@@ -67,19 +100,33 @@ impl Context {
             .and_then(|r| r.parent())
             .map(|p| p.join("templates"))
             .filter(|t| t.is_dir());
-        Context {
-            rules: rules
+        Context::of(
+            rules
                 .or(found)
                 .map_or(RuleSource::Embedded, RuleSource::Dir),
-            templates: templates
+            templates
                 .or(beside)
                 .map_or(TemplateSource::Embedded, TemplateSource::Dir),
+        )
+    }
+
+    /// These rules and templates, named on no load.
+    pub fn of(rules: RuleSource, templates: TemplateSource) -> Context {
+        Context {
+            rules,
+            templates,
+            name_rules: AtomicBool::new(false),
         }
     }
 
     /// Loads and validates; any error finding stops the command (exit 2).
+    /// The rules are named first when [`Context::name_rules`] says so, before
+    /// their errors too.
     pub fn load(&self, selection: &Selection) -> Result<RuleBase, Error> {
         let (base, findings) = RuleBase::load(&self.rules, selection)?;
+        if self.name_rules.swap(false, Ordering::Relaxed) {
+            eprintln!("{}", using(&self.rules, base.listed));
+        }
         if findings.iter().any(|f| f.is_error()) {
             return Err(Error::Rules {
                 sources: Box::new(base.sources),
@@ -209,10 +256,15 @@ mod tests {
     }
 
     fn context(rules: RuleSource) -> Context {
-        Context {
-            rules,
-            templates: TemplateSource::Embedded,
-        }
+        Context::of(rules, TemplateSource::Embedded)
+    }
+
+    #[test]
+    fn the_rules_are_named_with_the_files_a_folder_holds() {
+        let dir = RuleSource::Dir("../rules".into());
+        assert_eq!(using(&dir, 6), "using ../rules/ (6 files)");
+        assert_eq!(using(&dir, 1), "using ../rules/ (1 file)");
+        assert_eq!(using(&RuleSource::Embedded, 6), "using the embedded rules");
     }
 
     #[test]

@@ -27,10 +27,12 @@ impl Sources {
         self.files.len() - 1
     }
 
-    /// Replaces a file's text (loading validates a repaired copy this way).
-    pub fn replace_text(&mut self, id: FileId, text: String) {
-        if let Some(file) = self.files.get_mut(id) {
-            file.text = text;
+    /// Replaces a file's text (loading validates a repaired copy this way);
+    /// returns the text replaced (empty for an unknown file).
+    pub fn replace_text(&mut self, id: FileId, text: String) -> String {
+        match self.files.get_mut(id) {
+            Some(file) => std::mem::replace(&mut file.text, text),
+            None => String::new(),
         }
     }
 

@@ -33,6 +33,9 @@ use crate::diag::{Sources, Span};
 pub struct RuleBase {
     pub integrations: Vec<Integration>,
     pub sources: Sources,
+    /// How many rule files the source holds, read or not: a load of one
+    /// code reads only the integration files and that code's file.
+    pub listed: usize,
 }
 
 impl RuleBase {

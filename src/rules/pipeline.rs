@@ -88,8 +88,23 @@ struct Group {
     file: Option<(FileId, RawIntegration)>,
     /// Whether there was an integration file at all.
     has_file: bool,
+    /// Whether the integration file parsed only past YAML problems: its
+    /// model then serves to find more, and joins no rule base.
+    recovered: bool,
     /// Its code files, in order.
     codes: Vec<FileId>,
+}
+
+/// An integration file parsed past YAML problems. Its codes are validated
+/// against it, so until the end of the load `sources` holds the repaired
+/// copy when its lines differ in length from the file's (the model's spans
+/// are the copy's); then findings move back to the file.
+struct RepairedIntegration {
+    file: FileId,
+    /// The file as it is, while `sources` holds the copy.
+    original: Option<String>,
+    /// 0-based lines rewritten to step over a problem: findings on them are echoes.
+    rewritten: Vec<usize>,
 }
 
 /// What became of one code file.
@@ -117,10 +132,13 @@ pub fn load<L: Lints>(
 ) -> Result<Loaded, load::LoadError> {
     let lint = lints.enabled();
     let listing = load::list(source, selection)?;
+    let integration_files = listing.files.iter().filter(|f| f.is_integration()).count();
+    let listed = listing.code_names.len() + integration_files;
     let mut sources = Sources::default();
     let mut groups: Vec<Group> = Vec::new();
     // Per file, its YAML problems.
     let mut unparsed: Vec<Vec<Finding>> = Vec::new();
+    let mut repaired: Vec<RepairedIntegration> = Vec::new();
     for file in listing.files {
         let g = match groups.iter().position(|g| g.dir == file.integration) {
             Some(g) => g,
@@ -129,6 +147,7 @@ pub fn load<L: Lints>(
                     dir: file.integration.clone(),
                     file: None,
                     has_file: false,
+                    recovered: false,
                     codes: Vec::new(),
                 });
                 groups.len() - 1
@@ -142,10 +161,27 @@ pub fn load<L: Lints>(
             continue;
         }
         groups[g].has_file = true;
-        match load::parse::<RawIntegration>(id, &sources.get(id).text) {
-            Ok(raw) => groups[g].file = Some((id, raw)),
-            Err(finding) => unparsed[id] = vec![*finding],
+        // As a code file does, an integration file goes on past the YAML
+        // problems it can step over, so one run reports them all.
+        let recovered = load::parse_recovering::<RawIntegration>(id, &sources.get(id).text);
+        unparsed[id] = recovered.findings;
+        let Some(raw) = recovered.value else {
+            continue;
+        };
+        groups[g].file = Some((id, raw));
+        groups[g].recovered = !unparsed[id].is_empty();
+        if !groups[g].recovered {
+            continue;
         }
+        let original = recovered
+            .repaired
+            .filter(|copy| copy.len() != sources.get(id).text.len())
+            .map(|copy| sources.replace_text(id, copy));
+        repaired.push(RepairedIntegration {
+            file: id,
+            original,
+            rewritten: recovered.rewritten,
+        });
     }
     let checker = Checker::default();
     let mut preludes: Vec<Vec<Finding>> = Vec::new();
@@ -176,10 +212,13 @@ pub fn load<L: Lints>(
             }
         }
     }
+    let all_parsed = unparsed.iter().all(Vec::is_empty);
+    let findings: Vec<Finding> = unparsed.into_iter().flatten().collect();
+    let yaml_problems = findings.len();
     let mut out = Assembly {
         sources: &sources,
-        all_parsed: unparsed.iter().all(Vec::is_empty),
-        findings: unparsed.into_iter().flatten().collect(),
+        all_parsed,
+        findings,
         lints: Vec::new(),
         integrations: Vec::new(),
         seen: CodesSeen::default(),
@@ -195,16 +234,43 @@ pub fn load<L: Lints>(
         out.lints.extend(lints.rule_base(&all));
     }
     let Assembly {
-        findings,
-        lints,
+        mut findings,
+        mut lints,
         integrations,
         ..
     } = out;
     drop(shared);
+    // The YAML problems are at their place in the file already; what was
+    // found past them is moved back from repaired copies, echoes dropped.
+    let mut found = if repaired.is_empty() {
+        Vec::new()
+    } else {
+        findings.split_off(yaml_problems)
+    };
+    for r in repaired {
+        if let Some(original) = r.original {
+            let copy = sources.replace_text(r.file, original);
+            for f in found.iter_mut().chain(lints.iter_mut()) {
+                load::remap_finding(f, r.file, &copy, &sources.get(r.file).text);
+            }
+        }
+        let text = &sources.get(r.file).text;
+        let echo = |f: &Finding| {
+            f.primary.as_ref().is_some_and(|p| {
+                p.span.file == r.file
+                    && r.rewritten
+                        .contains(&load::line_of(text, p.span.range.start))
+            })
+        };
+        found.retain(|f| !echo(f));
+        lints.retain(|f| !echo(f));
+    }
+    findings.append(&mut found);
     Ok(Loaded {
         base: RuleBase {
             integrations,
             sources,
+            listed,
         },
         findings,
         lints,
@@ -333,8 +399,52 @@ impl Assembly<'_> {
             codes.extend(model.filter(|_| keep));
         }
         let mut v = Validator::new(self.sources, self.checker);
-        self.integrations.push(v.finish(shared, codes));
+        let integration = v.finish(shared, codes);
+        // A model read from a repaired copy is not the file: it only served to find more.
+        if !group.recovered {
+            self.integrations.push(integration);
+        }
         self.findings.extend(v.findings);
         facts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_integration_file_past_its_yaml_problems_finds_more_and_joins_no_rule_base() {
+        // After the tab the copy's lines are longer: the duplicate signal is
+        // found at the copy's offsets and shown at the file's.
+        let integration = "id: acme\nname: Acme\nname: Acme\nprefix: AC\nsignals:\n  - id: a\n\tquestion: A?\n  - id: a\n    question: B?\n    colour: blue\n";
+        let source = RuleSource::Memory(vec![("acme/integration.yaml".into(), integration.into())]);
+        let loaded = load(&source, &Selection::All, &NoLints).unwrap();
+        let at = |f: &Finding| {
+            let p = f.primary.as_ref().unwrap();
+            (
+                f.code,
+                loaded
+                    .base
+                    .sources
+                    .line_col(p.span.file, p.span.range.start),
+            )
+        };
+        use crate::diag::Code;
+        let found: Vec<_> = loaded.findings.iter().map(at).collect();
+        assert_eq!(
+            found,
+            [
+                (Code::R005, (3, 1)),
+                (Code::R002, (7, 1)),
+                (Code::R003, (10, 5)),
+                (Code::R103, (8, 9)),
+            ],
+            "{:?}",
+            loaded.findings
+        );
+        assert!(loaded.base.integrations.is_empty());
+        // The file as it is, not the copy validated while loading.
+        assert_eq!(loaded.base.sources.get(0).text, integration);
     }
 }

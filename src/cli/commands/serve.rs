@@ -182,18 +182,18 @@ fn refuse_out_inside(out: &Path, watched: &[PathBuf]) -> Result<(), Error> {
 /// Without `--rules`/`--templates`, a writer in a checkout means `./rules` and `./templates`.
 fn with_local_folders(ctx: &Context) -> Context {
     let local = |name: &str| Path::new(name).is_dir().then(|| PathBuf::from(name));
-    Context {
-        rules: match &ctx.rules {
+    Context::of(
+        match &ctx.rules {
             RuleSource::Embedded => local("rules").map_or(RuleSource::Embedded, RuleSource::Dir),
             other => other.clone(),
         },
-        templates: match &ctx.templates {
+        match &ctx.templates {
             TemplateSource::Embedded => {
                 local("templates").map_or(TemplateSource::Embedded, TemplateSource::Dir)
             }
             other => other.clone(),
         },
-    }
+    )
 }
 
 fn watched_folders(ctx: &Context) -> Vec<PathBuf> {
