@@ -73,15 +73,17 @@ pub fn findings(sources: &Sources, span: &Span, text: &str) -> Vec<Finding> {
     }
     // A scheme needs a `:`, written or as an entity (`&colon;`, `&#58;`),
     // which pulldown-cmark decodes in a link's destination.
-    let script = if text.contains(':') || text.contains('&') {
-        SCRIPT_SCHEME
-            .captures(text)
-            .and_then(|c| c.get(1))
-            .map(|m| m.range())
-            .or_else(|| unsafe_link(text))
-    } else {
-        None
+    let scheme = (text.contains(':') && may_spell_scheme(text))
+        .then(|| SCRIPT_SCHEME.captures(text).and_then(|c| c.get(1)))
+        .flatten()
+        .map(|m| m.range());
+    let link = || {
+        let may_link = text.contains('[') || text.contains('<');
+        (may_link && (text.contains(':') || text.contains('&')))
+            .then(|| unsafe_link(text))
+            .flatten()
     };
+    let script = scheme.or_else(link);
     if let Some(range) = script {
         out.push(
             Finding::new(Code::R022, "a link that is not http, https, mailto or relative")
@@ -147,6 +149,28 @@ fn without_code_spans(text: &str) -> String {
     out
 }
 
+/// Whether [`SCRIPT_SCHEME`] can match: the text, without the controls and
+/// spaces it allows inside a scheme and in ASCII lower case, holds one of
+/// the schemes and its colon. Building that regex is the costly part of
+/// loading two files, and few texts pass this.
+fn may_spell_scheme(text: &str) -> bool {
+    // The regex folds case as Unicode does: the long s is an `s` to it.
+    let squeezed: String = text
+        .chars()
+        .filter(|c| *c > '\u{20}')
+        .map(|c| {
+            if c == '\u{17f}' {
+                's'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|scheme| squeezed.contains(scheme))
+}
+
 /// The range of the first Markdown link or image whose destination a
 /// browser would not follow as http, https, mailto or a relative link.
 fn unsafe_link(text: &str) -> Option<Range<usize>> {
@@ -208,6 +232,13 @@ mod tests {
         );
         assert_eq!(codes("[x][r]\n\n[r]: vbscript:msgbox"), [Code::R022]);
         assert_eq!(codes("<javascript:alert(1)>"), [Code::R022]);
+        assert_eq!(
+            codes("see j a v a\ts c r i p t :alert(1)"),
+            [Code::R020, Code::R022]
+        );
+        assert_eq!(codes("[x](java\u{17f}cript:alert(1))"), [Code::R022]);
+        assert!(!may_spell_scheme("Note: go to Setup > Users."));
+        assert!(may_spell_scheme("DATA : text/html"));
         // Entities spell the `:` the quick test looks for.
         assert_eq!(codes("[x](javascript&#58;alert(1))"), [Code::R022]);
         assert_eq!(codes("[x](javascript&colon;alert(1))"), [Code::R022]);
