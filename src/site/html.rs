@@ -267,46 +267,41 @@ const STOP_WORDS: &[&str] = &[
     "to", "was", "were", "will", "with", "you", "your",
 ];
 
+/// The texts of some blocks, borrowed.
+fn block_texts(blocks: &[crate::rules::block::Block]) -> Vec<&str> {
+    blocks
+        .iter()
+        .flat_map(crate::rules::block::Block::texts)
+        .collect()
+}
+
 impl SearchDoc {
     /// The terms and snippet lines of one code's article.
     pub fn of(code: &crate::rules::Code) -> SearchDoc {
-        use crate::rules::block::Block;
-        let blocks = |blocks: &[Block]| -> Vec<String> {
-            blocks
+        // Borrowed texts and one word buffer: this runs for every code on
+        // every build, kept pages too, and allocating per word was most of it.
+        let headline = crate::render::index::headline(code);
+        let title: Vec<&str> = vec![&code.code, &headline];
+        let message: Vec<&str> = vec![&code.message, &code.summary, &code.front_matter.keywords];
+        let mut symptoms = block_texts(&code.meaning);
+        symptoms.extend(
+            code.causes
                 .iter()
-                .flat_map(Block::texts)
-                .map(str::to_string)
-                .collect()
-        };
-        let mut texts: Vec<(Class, Vec<String>)> = vec![
-            (
-                Class::Title,
-                vec![code.code.clone(), crate::render::index::headline(code)],
-            ),
-            (
-                Class::Message,
-                vec![
-                    code.message.clone(),
-                    code.summary.clone(),
-                    code.front_matter.keywords.clone(),
-                ],
-            ),
-        ];
-        let mut symptoms = blocks(&code.meaning);
-        symptoms.extend(code.causes.iter().flat_map(|c| c.items.iter().cloned()));
-        symptoms.extend(code.faq.iter().map(|f| f.question.clone()));
+                .flat_map(|c| c.items.iter().map(String::as_str)),
+        );
+        symptoms.extend(code.faq.iter().map(|f| f.question.as_str()));
         if let Some(why) = &code.why {
-            symptoms.extend(blocks(&why.body));
+            symptoms.extend(block_texts(&why.body));
         }
-        let mut body = blocks(&code.fix_lead);
+        let mut body = block_texts(&code.fix_lead);
         for p in &code.procedures {
-            body.extend(p.title.iter().cloned());
-            body.extend(blocks(&p.body));
+            body.extend(p.title.iter().map(String::as_str));
+            body.extend(block_texts(&p.body));
         }
-        body.extend(code.faq.iter().map(|f| f.answer.clone()));
+        body.extend(code.faq.iter().map(|f| f.answer.as_str()));
         if let Some(e) = &code.escalation {
-            body.push(e.lead.clone());
-            body.extend(e.include.iter().cloned());
+            body.push(&e.lead);
+            body.extend(e.include.iter().map(String::as_str));
         }
         let mut lines = Vec::new();
         for text in symptoms.iter().chain(&body) {
@@ -315,15 +310,37 @@ impl SearchDoc {
                 lines.push(line);
             }
         }
-        texts.push((Class::Symptoms, symptoms));
-        texts.push((Class::Body, body));
+        let texts = [
+            (Class::Title, title),
+            (Class::Message, message),
+            (Class::Symptoms, symptoms),
+            (Class::Body, body),
+        ];
 
         let mut seen = std::collections::HashSet::new();
         let mut terms: [Vec<String>; 4] = Default::default();
+        let mut word = String::new();
         for (class, texts) in &texts {
-            for term in texts.iter().flat_map(|t| search_terms(t)) {
-                if seen.insert(term.clone()) {
-                    terms[*class as usize].push(term);
+            for text in texts {
+                for raw in text.split(|c: char| !c.is_alphanumeric()) {
+                    if raw.is_empty() {
+                        continue;
+                    }
+                    word.clear();
+                    if raw.is_ascii() {
+                        word.extend(raw.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                    } else {
+                        // As search_terms does (a final sigma is not a sigma).
+                        word.push_str(&raw.to_lowercase());
+                    }
+                    if STOP_WORDS.contains(&word.as_str()) {
+                        continue;
+                    }
+                    stem_in_place(&mut word);
+                    if !seen.contains(word.as_str()) {
+                        seen.insert(word.clone());
+                        terms[*class as usize].push(word.clone());
+                    }
                 }
             }
         }
@@ -349,14 +366,20 @@ pub fn search_terms(text: &str) -> impl Iterator<Item = String> + '_ {
 /// "token". search.js has the same function (`stem`): change both together.
 /// Query words also match terms they begin, so stems need not be words.
 pub fn stem(word: &str) -> String {
-    if word.len() <= 3
-        || !word
+    let mut w = word.to_string();
+    stem_in_place(&mut w);
+    w
+}
+
+/// [`stem`], on the word in place.
+fn stem_in_place(w: &mut String) {
+    if w.len() <= 3
+        || !w
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     {
-        return word.to_string();
+        return;
     }
-    let mut w = word.to_string();
     let is_vowel = |b: u8| b"aeiouy".contains(&b);
     if (w.ends_with("ies") || w.ends_with("ied")) && w.len() > 4 {
         w.truncate(w.len() - 3);
@@ -379,17 +402,16 @@ pub fn stem(word: &str) -> String {
     };
     if w.ends_with("ing") && w.len() >= 6 {
         w.truncate(w.len() - 3);
-        undouble(&mut w);
+        undouble(w);
     } else if w.ends_with("ed") && w.len() >= 5 {
         w.truncate(w.len() - 2);
-        undouble(&mut w);
+        undouble(w);
     } else if w.ends_with("ly") && w.len() >= 6 {
         w.truncate(w.len() - 2);
     }
     if w.ends_with('e') && w.len() >= 4 {
         w.truncate(w.len() - 1);
     }
-    w
 }
 
 /// A sentence as a snippet shows it: Markdown marks and link targets gone,

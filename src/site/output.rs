@@ -34,6 +34,8 @@ pub struct Staging {
     tmp: PathBuf,
     existing: Existing,
     written: Mutex<Vec<String>>,
+    /// Folders made so far: each is made once, not once per file in it.
+    made: Mutex<std::collections::HashSet<PathBuf>>,
     committed: bool,
     /// Test hook: a pause after each file, so a crash test can kill the
     /// build while it writes, at any speed of machine.
@@ -85,6 +87,7 @@ impl Staging {
             tmp,
             existing,
             written: Mutex::new(Vec::new()),
+            made: Mutex::new(std::collections::HashSet::new()),
             committed: false,
             write_delay: std::env::var(WRITE_DELAY_ENV)
                 .ok()
@@ -96,9 +99,7 @@ impl Staging {
     /// Writes one file, `rel` being a `/`-separated path inside the output folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
         let path = self.tmp.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io(dir))?;
-        }
+        self.make_parent(&path)?;
         std::fs::write(&path, bytes).map_err(io(&path))?;
         self.written
             .lock()
@@ -146,9 +147,7 @@ impl Staging {
             return Ok(false);
         }
         let path = self.tmp.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io(dir))?;
-        }
+        self.make_parent(&path)?;
         if std::fs::hard_link(&from, &path).is_err() {
             match std::fs::copy(&from, &path) {
                 Ok(_) => {}
@@ -164,6 +163,27 @@ impl Staging {
             std::thread::sleep(delay);
         }
         Ok(true)
+    }
+
+    /// Makes the folder `path` goes in, unless this build already made it.
+    fn make_parent(&self, path: &Path) -> Result<(), Error> {
+        let Some(dir) = path.parent() else {
+            return Ok(());
+        };
+        if self
+            .made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(dir)
+        {
+            return Ok(());
+        }
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir.to_path_buf());
+        Ok(())
     }
 
     /// How many files were written so far.
