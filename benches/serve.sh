@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# How long `triage serve` takes to show one edit (BENCHMARKS.md, issue 18):
+# from a code file's write to the rebuilt page's mtime, at N codes.
+#
+#   bash benches/serve.sh            # 10,000 codes, 5 edits
+#   CODES=1000 EDITS=10 bash benches/serve.sh
+#
+# Each edit changes the summary sentence of one code, so its page differs;
+# the figure includes serve's poll interval (it looks for changes every
+# 200 ms), as a writer waits for it too.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+CODES="${CODES:-10000}"
+EDITS="${EDITS:-5}"
+
+work="$(mktemp -d)"
+pid=""
+cleanup() {
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+cargo build --release --quiet --bin triage --example corpus
+target/release/examples/corpus --codes "$CODES" --out "$work/rules" 2>/dev/null
+file="$(ls "$work"/rules/netsuite/*.yaml | grep -v integration.yaml | head -1)"
+code="$(basename "$file" .yaml)"
+
+target/release/triage serve --rules "$work/rules" --out "$work/site" --port 0 \
+    2>"$work/serve.log" &
+pid=$!
+
+# The first build: wait for its page.
+for _ in $(seq 600); do
+    page="$(grep -rl --include='*.html' "$code" "$work/site/html" 2>/dev/null | grep "/$code" | head -1 || true)"
+    [ -n "$page" ] && break
+    sleep 0.1
+done
+if [ -z "$page" ]; then
+    echo "benches/serve.sh: no page for $code after 60 s" >&2
+    cat "$work/serve.log" >&2
+    exit 1
+fi
+sleep 1
+
+mtime() { stat -c %.9Y "$1" 2>/dev/null || echo 0; }
+
+for i in $(seq "$EDITS"); do
+    before="$(mtime "$page")"
+    sed -i "s/^summary: .*/summary: Check the settings, then sync again (edit $i)./" "$file"
+    written="$(mtime "$file")"
+    for _ in $(seq 1200); do
+        now="$(mtime "$page")"
+        if [ "$now" != "$before" ] && grep -q "(edit $i)" "$page" 2>/dev/null; then
+            break
+        fi
+        sleep 0.01
+    done
+    python3 -c "import sys; print('edit %s: %.0f ms' % (sys.argv[1], (float(sys.argv[3]) - float(sys.argv[2])) * 1000))" \
+        "$i" "$written" "$(mtime "$page")"
+    sleep 1
+done
