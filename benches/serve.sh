@@ -7,7 +7,7 @@
 #
 # Each edit changes the summary sentence of one code, so its page differs;
 # the figure includes serve's poll interval (it looks for changes every
-# 200 ms), as a writer waits for it too.
+# 500 ms), as a writer waits for it too.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -24,7 +24,7 @@ trap cleanup EXIT
 
 cargo build --release --quiet --bin triage --example corpus
 target/release/examples/corpus --codes "$CODES" --out "$work/rules" 2>/dev/null
-file="$(ls "$work"/rules/netsuite/*.yaml | grep -v integration.yaml | head -1)"
+file="$(find "$work/rules/netsuite" -name 'NS*.yaml' -print -quit)"
 code="$(basename "$file" .yaml)"
 
 target/release/triage serve --rules "$work/rules" --out "$work/site" --port 0 \
@@ -33,7 +33,7 @@ pid=$!
 
 # The first build: wait for its page.
 for _ in $(seq 600); do
-    page="$(grep -rl --include='*.html' "$code" "$work/site/html" 2>/dev/null | grep "/$code" | head -1 || true)"
+    page="$(find "$work/site/html" -name "*$code*.html" -print -quit 2>/dev/null || true)"
     [ -n "$page" ] && break
     sleep 0.1
 done
