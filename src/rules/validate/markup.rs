@@ -59,15 +59,13 @@ pub fn findings(sources: &Sources, span: &Span, text: &str) -> Vec<Finding> {
     // Most texts hold none of the characters these checks start from; they
     // skip the copy, the regexes and the Markdown parse.
     let maybe_html = text.contains('<') || text.contains("{:");
-    let outside_code = if maybe_html {
-        without_code_spans(text)
-    } else {
-        String::new()
-    };
-    if let Some(m) = HTML.find(&outside_code) {
+    let html = maybe_html
+        .then(|| HTML.find(&without_code_spans(text)).map(|m| m.range()))
+        .flatten();
+    if let Some(range) = html {
         out.push(
             Finding::new(Code::R021, "raw HTML in rule text")
-                .at(at(m.range()), "the help site would render this as HTML")
+                .at(at(range), "the help site would render this as HTML")
                 .help("write it as text: put it in `backticks`, or describe it in words (Setup > Users, not <b>Setup</b>)"),
         );
     }
@@ -166,9 +164,20 @@ fn may_spell_scheme(text: &str) -> bool {
             }
         })
         .collect();
-    ["javascript:", "vbscript:", "data:"]
-        .iter()
-        .any(|scheme| squeezed.contains(scheme))
+    if squeezed.contains("javascript:") || squeezed.contains("vbscript:") {
+        return true;
+    }
+    // `data:` counts only with a type and its slash (`data:text/html`), as in
+    // the regex: "Missing data: …" is common prose. The Kelvin sign is a `k`
+    // to the regex's `[a-z]`.
+    squeezed.match_indices("data:").any(|(i, _)| {
+        let rest = &squeezed[i + "data:".len()..];
+        let letters = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '\u{212a}')
+                .len();
+        letters > 0 && rest[letters..].starts_with('/')
+    })
 }
 
 /// The range of the first Markdown link or image whose destination a
@@ -239,6 +248,12 @@ mod tests {
         assert_eq!(codes("[x](java\u{17f}cript:alert(1))"), [Code::R022]);
         assert!(!may_spell_scheme("Note: go to Setup > Users."));
         assert!(may_spell_scheme("DATA : text/html"));
+        assert!(!may_spell_scheme("Missing data: the report has no rows."));
+        assert!(may_spell_scheme("data:te\u{212a}t/html"));
+        assert_eq!(
+            codes("[x](data:image/svg+xml;base64,PHN2Zz4=)"),
+            [Code::R022]
+        );
         // Entities spell the `:` the quick test looks for.
         assert_eq!(codes("[x](javascript&#58;alert(1))"), [Code::R022]);
         assert_eq!(codes("[x](javascript&colon;alert(1))"), [Code::R022]);
