@@ -4,8 +4,10 @@
 //! diagnostics instead; the server keeps running.
 //!
 //! A small HTTP/1.1 server on `std::net` (GET and HEAD of files, one request per
-//! connection) and a watcher polling modification times: enough for a preview.
+//! connection) and a watcher comparing modification times, woken by the
+//! kernel's change notices where there are any ([`notices`]), else polling.
 
+mod notices;
 mod stop;
 
 use std::io::{Read, Write};
@@ -22,8 +24,17 @@ use crate::render::{Renderer, TemplateSource};
 use crate::rules::RuleSource;
 use crate::site::{Options, html, output};
 
-/// How often the rule and template folders are checked for changes.
+/// How often the rule and template folders are checked for changes
+/// without change notices.
 const POLL: Duration = Duration::from_millis(500);
+/// With notices: how often they are read (reading costs nothing when empty).
+const NOTICE_POLL: Duration = Duration::from_millis(10);
+/// After a notice, how long to let an editor finish saving (a write, a
+/// rename) before the folders are compared.
+const SETTLE: Duration = Duration::from_millis(15);
+/// With notices, the folders are still compared this often, in case one was
+/// missed (a folder replaced under the watch, say).
+const SAFETY_WALK: Duration = Duration::from_secs(3);
 /// Requests are a line and a few headers; anything longer is cut off.
 const MAX_REQUEST_HEAD: usize = 16 * 1024;
 /// Connections served at once; more are answered 503 and closed.
@@ -278,9 +289,23 @@ impl Server {
     }
 
     fn watch(&self) {
+        let notices = notices::Notices::new(&self.watched);
         let mut seen = fingerprint(&self.watched);
+        let mut walked = Instant::now();
         while !stop::requested() {
-            std::thread::sleep(POLL);
+            match &notices {
+                Some(notices) => {
+                    std::thread::sleep(NOTICE_POLL);
+                    if notices.happened() {
+                        std::thread::sleep(SETTLE);
+                        notices.happened();
+                    } else if walked.elapsed() < SAFETY_WALK {
+                        continue;
+                    }
+                }
+                None => std::thread::sleep(POLL),
+            }
+            walked = Instant::now();
             let now = fingerprint(&self.watched);
             if now != seen {
                 seen = now;
