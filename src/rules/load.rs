@@ -439,6 +439,14 @@ pub fn remap(range: std::ops::Range<usize>, from: &str, to: &str) -> std::ops::R
     point(range.start)..point(range.end).max(point(range.start))
 }
 
+/// Whether a finding is on one of `file`'s lines rewritten to step over a
+/// YAML problem (`text` being the file as it is): an echo of that problem.
+pub fn on_rewritten_line(finding: &Finding, file: FileId, text: &str, rewritten: &[usize]) -> bool {
+    finding.primary.as_ref().is_some_and(|p| {
+        p.span.file == file && rewritten.contains(&line_of(text, p.span.range.start))
+    })
+}
+
 /// Moves a finding's spans in `file` from `from`'s offsets to `to`'s.
 pub fn remap_finding(finding: &mut Finding, file: FileId, from: &str, to: &str) {
     if from.len() == to.len() && from == to {

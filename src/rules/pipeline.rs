@@ -255,13 +255,7 @@ pub fn load<L: Lints>(
             }
         }
         let text = &sources.get(r.file).text;
-        let echo = |f: &Finding| {
-            f.primary.as_ref().is_some_and(|p| {
-                p.span.file == r.file
-                    && r.rewritten
-                        .contains(&load::line_of(text, p.span.range.start))
-            })
-        };
+        let echo = |f: &Finding| load::on_rewritten_line(f, r.file, text, &r.rewritten);
         found.retain(|f| !echo(f));
         lints.retain(|f| !echo(f));
     }
@@ -321,11 +315,7 @@ fn code<L: Lints>(
         for f in &mut findings {
             load::remap_finding(f, id, repaired, text);
         }
-        findings.retain(|f| {
-            !f.primary.as_ref().is_some_and(|p| {
-                p.span.file == id && rewritten.contains(&load::line_of(text, p.span.range.start))
-            })
-        });
+        findings.retain(|f| !load::on_rewritten_line(f, id, text, &rewritten));
         (code.filter(|_| yaml.is_empty()), findings)
     });
     Outcome::Parsed(

@@ -322,26 +322,12 @@ impl SearchDoc {
         let mut word = String::new();
         for (class, texts) in &texts {
             for text in texts {
-                for raw in text.split(|c: char| !c.is_alphanumeric()) {
-                    if raw.is_empty() {
-                        continue;
+                for_each_term(text, &mut word, |term| {
+                    if !seen.contains(term) {
+                        seen.insert(term.to_string());
+                        terms[*class as usize].push(term.to_string());
                     }
-                    word.clear();
-                    if raw.is_ascii() {
-                        word.extend(raw.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-                    } else {
-                        // As search_terms does (a final sigma is not a sigma).
-                        word.push_str(&raw.to_lowercase());
-                    }
-                    if STOP_WORDS.contains(&word.as_str()) {
-                        continue;
-                    }
-                    stem_in_place(&mut word);
-                    if !seen.contains(word.as_str()) {
-                        seen.insert(word.clone());
-                        terms[*class as usize].push(word.clone());
-                    }
-                }
+                });
             }
         }
         SearchDoc {
@@ -353,12 +339,34 @@ impl SearchDoc {
 
 /// The searchable terms of a text: its words, lowercased, without stop
 /// words, stemmed ([`stem`]). search.js splits and stems a query the same way.
-pub fn search_terms(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
-        .map(|w| stem(&w))
+pub fn search_terms(text: &str) -> impl Iterator<Item = String> {
+    let mut terms = Vec::new();
+    for_each_term(text, &mut String::new(), |term| {
+        terms.push(term.to_string())
+    });
+    terms.into_iter()
+}
+
+/// Calls `f` with each of [`search_terms`], made in `word` (reused across
+/// calls: building the index allocated per word before).
+fn for_each_term(text: &str, word: &mut String, mut f: impl FnMut(&str)) {
+    for raw in text.split(|c: char| !c.is_alphanumeric()) {
+        if raw.is_empty() {
+            continue;
+        }
+        word.clear();
+        if raw.is_ascii() {
+            word.extend(raw.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            // Per word, as before: a final sigma is lowercased as one.
+            word.push_str(&raw.to_lowercase());
+        }
+        if STOP_WORDS.contains(&word.as_str()) {
+            continue;
+        }
+        stem_in_place(word);
+        f(word);
+    }
 }
 
 /// A light English suffix stripper, so "changed", "changes" and "change"

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 pub struct Notices {
     #[cfg(target_os = "linux")]
     fd: rustix::fd::OwnedFd,
+    #[cfg(target_os = "linux")]
     folders: Vec<PathBuf>,
 }
 
@@ -92,7 +93,6 @@ impl Notices {
     }
 
     pub fn happened(&self) -> bool {
-        let _ = &self.folders;
         true
     }
 }
