@@ -11,7 +11,10 @@ use triage::rules::{RuleBase, RuleSource, Selection};
 
 use crate::support::{manifest_dir, triage};
 
-/// Every file under `dir` by its `/`-separated relative path.
+/// Every file under `dir` by its `/`-separated relative path. The build
+/// cache is there, empty: it records when each rule file was read (whether
+/// its stamp had settled), which two builds of the same rules may see
+/// differently; what it holds shows in the pages incremental builds make.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -19,6 +22,8 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let rel = format!("{prefix}{}", entry.file_name().to_string_lossy());
             if entry.file_type().unwrap().is_dir() {
                 walk(&entry.path(), &format!("{rel}/"), out);
+            } else if rel == triage::site::cache::FILE {
+                out.insert(rel, Vec::new());
             } else {
                 out.insert(rel, std::fs::read(entry.path()).unwrap());
             }
@@ -121,7 +126,7 @@ fn formats_md_and_html_write_only_their_part() {
     let html = tree(&dir.path().join("html"));
     assert!(
         html.keys()
-            .all(|k| k == ".triage-build" || k == ".triage-manifest" || k.starts_with("html/"))
+            .all(|k| k.starts_with(".triage-") || k.starts_with("html/"))
     );
 }
 
@@ -465,6 +470,8 @@ fn a_file_written_during_a_build_is_kept() {
     let root = dir.path();
     generated_rules(root, 60);
     let old = build_into(root, "site");
+    // Every file changed: a full build, into a new folder swapped in at the end.
+    revise_rules(root);
     let mut child = triage()
         .args(["--rules", "rules", "build", "--out", "site"])
         .env(triage::site::output::WRITE_DELAY_ENV, "20")
@@ -589,6 +596,8 @@ struct Workspace {
 struct Counts {
     rendered: usize,
     kept: usize,
+    /// Updated in place (`site::update`) rather than built into a new folder.
+    in_place: bool,
 }
 
 impl Workspace {
@@ -616,13 +625,14 @@ impl Workspace {
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.success(), "{stderr}");
-        let counts = regex::Regex::new(r"(\d+) pages? rendered, (\d+) kept")
+        let counts = regex::Regex::new(r"(\d+) pages? rendered, (\d+) kept(, in place)?\)")
             .unwrap()
             .captures(&stderr)
             .unwrap_or_else(|| panic!("no counts in {stderr}"));
         Counts {
             rendered: counts[1].parse().unwrap(),
             kept: counts[2].parse().unwrap(),
+            in_place: counts.get(3).is_some(),
         }
     }
 
@@ -639,20 +649,7 @@ impl Workspace {
     fn rebuild_matches_clean(&self, what: &str, visible: bool) -> Counts {
         let before = tree(&self.path("site"));
         let counts = self.build("site");
-        let incremental = tree(&self.path("site"));
-        let clean_out = format!("clean-{}", what.replace(' ', "-"));
-        let clean_counts = self.build(&clean_out);
-        assert_eq!(clean_counts.kept, 0, "{what}: a new folder is a full build");
-        let clean = tree(&self.path(&clean_out));
-        let differing: Vec<&String> = incremental
-            .keys()
-            .chain(clean.keys())
-            .filter(|k| incremental.get(*k) != clean.get(*k))
-            .collect();
-        assert!(
-            differing.is_empty(),
-            "{what}: the incremental build differs from a clean one in {differing:?}"
-        );
+        let incremental = self.matches_clean(what);
         let shown = |t: &BTreeMap<String, Vec<u8>>| {
             let mut t = t.clone();
             t.remove(".triage-manifest");
@@ -663,16 +660,37 @@ impl Workspace {
             shown(&before) != shown(&incremental),
             "{what}: changed a page?"
         );
-        assert_eq!(counts.rendered + counts.kept, pages(&clean), "{what}");
+        assert_eq!(counts.rendered + counts.kept, pages(&incremental), "{what}");
         counts
+    }
+
+    /// Checks that `site` equals, byte for byte, a clean build of the same
+    /// inputs into a new folder; returns its files.
+    fn matches_clean(&self, what: &str) -> BTreeMap<String, Vec<u8>> {
+        let built = tree(&self.path("site"));
+        let clean_out = format!("clean-{}", what.replace(' ', "-"));
+        let clean_counts = self.build(&clean_out);
+        assert_eq!(clean_counts.kept, 0, "{what}: a new folder is a full build");
+        let clean = tree(&self.path(&clean_out));
+        let differing: Vec<&String> = built
+            .keys()
+            .chain(clean.keys())
+            .filter(|k| built.get(*k) != clean.get(*k))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "{what}: the incremental build differs from a clean one in {differing:?}"
+        );
+        std::fs::remove_dir_all(self.path(&clean_out)).unwrap();
+        built
     }
 }
 
-/// The files of a build but its marker and manifest, and the drop-in
+/// The files of a build but its marker, manifest and cache, and the drop-in
 /// troubleshooter's (`troubleshoot/`: written on every build, outside the manifest).
 fn pages(tree: &BTreeMap<String, Vec<u8>>) -> usize {
     tree.keys()
-        .filter(|k| *k != ".triage-build" && *k != ".triage-manifest")
+        .filter(|k| !k.starts_with(".triage-"))
         .filter(|k| !k.starts_with("troubleshoot/"))
         .count()
 }
@@ -699,7 +717,8 @@ fn an_unchanged_rebuild_renders_nothing() {
         counts,
         Counts {
             rendered: 0,
-            kept: pages(&before)
+            kept: pages(&before),
+            in_place: true,
         }
     );
     assert!(same_tree(&before, &tree(&ws.path("site"))));
@@ -723,7 +742,7 @@ fn an_incremental_build_equals_a_clean_one_after_each_kind_of_change() {
     let assets = 3;
 
     // One code file: its article and preview, the index page and its
-    // preview, the home page and the search index.
+    // preview, the home page and the search index, updated in place.
     ws.edit(
         "rules/netsuite/NS0109.yaml",
         "unable to authenticate with NetSuite.",
@@ -731,11 +750,39 @@ fn an_incremental_build_equals_a_clean_one_after_each_kind_of_change() {
     );
     let counts = ws.rebuild_matches_clean("code file", true);
     assert_eq!(counts.rendered, 6, "{counts:?}");
+    assert!(counts.in_place, "{counts:?}");
 
     // A change that shows nowhere still re-renders what the file feeds.
     ws.edit("rules/netsuite/NS0123.yaml", "code:", "# a comment\ncode:");
     let counts = ws.rebuild_matches_clean("comment", false);
     assert_eq!(counts.rendered, 6, "{counts:?}");
+    assert!(counts.in_place, "{counts:?}");
+
+    // The same size, at once: the file's time may not have moved, its text did.
+    ws.edit("rules/netsuite/NS0123.yaml", "# a comment", "# a remark!");
+    let counts = ws.rebuild_matches_clean("same-size edit", false);
+    assert_eq!((counts.rendered, counts.in_place), (6, true), "{counts:?}");
+
+    // Two code files at once, one of them changing what the index lists.
+    ws.edit(
+        "rules/netsuite/NS0029.yaml",
+        "code:",
+        "# two at once\ncode:",
+    );
+    ws.edit(
+        "rules/netsuite/NS0109.yaml",
+        "unable to sign in to NetSuite.",
+        "unable to authenticate with NetSuite.",
+    );
+    let counts = ws.rebuild_matches_clean("two code files", true);
+    assert_eq!((counts.rendered, counts.in_place), (8, true), "{counts:?}");
+
+    // A code's kind moves its pages: a full build, which removes the old ones.
+    ws.edit("rules/netsuite/NS0123.yaml", "kind: sync", "kind: export");
+    let counts = ws.rebuild_matches_clean("kind", true);
+    assert!(!counts.in_place, "{counts:?}");
+    ws.edit("rules/netsuite/NS0123.yaml", "kind: export", "kind: sync");
+    ws.rebuild_matches_clean("kind back", true);
 
     // integration.yaml: every page of the integration, not the assets.
     ws.edit(
@@ -745,6 +792,7 @@ fn an_incremental_build_equals_a_clean_one_after_each_kind_of_change() {
     );
     let counts = ws.rebuild_matches_clean("integration file", true);
     assert_eq!(counts.rendered, all - assets, "{counts:?}");
+    assert!(!counts.in_place, "{counts:?}");
 
     // A template given with --templates: every page made with it.
     ws.edit(
@@ -763,6 +811,7 @@ fn an_incremental_build_equals_a_clean_one_after_each_kind_of_change() {
     let counts = ws.rebuild_matches_clean("deleted code", true);
     assert_eq!(counts.rendered, 4, "{counts:?}");
     assert_eq!(counts.kept, all - 2 - 4);
+    assert!(!counts.in_place, "{counts:?}");
     let left = tree(&ws.path("site"));
     assert!(!left.keys().any(|k| k.contains("NS0739")), "{left:?}");
     assert_eq!(codes - 1, 4, "the shipped rules have five codes");
@@ -786,6 +835,115 @@ fn an_incremental_build_equals_a_clean_one_after_each_kind_of_change() {
     std::fs::write(&manifest, "").unwrap();
     let counts = ws.rebuild_matches_clean("empty manifest", false);
     assert_eq!(counts.kept, 0, "{counts:?}");
+
+    // A corrupt cache (one character of a code's title): a full build, which
+    // renders only the changed code's pages, since the manifest is whole.
+    let cache = ws.path("site/.triage-cache");
+    let text = std::fs::read_to_string(&cache).unwrap();
+    assert!(text.contains("NS0029 Export Error"), "{text}");
+    std::fs::write(
+        &cache,
+        text.replacen("NS0029 Export Error", "NS0029 Export Errol", 1),
+    )
+    .unwrap();
+    ws.edit(
+        "rules/netsuite/NS0029.yaml",
+        "code:",
+        "# corrupt cache\ncode:",
+    );
+    let counts = ws.rebuild_matches_clean("corrupt cache", false);
+    assert_eq!((counts.rendered, counts.in_place), (6, false), "{counts:?}");
+    let counts = ws.build("site");
+    assert_eq!((counts.rendered, counts.in_place), (0, true), "{counts:?}");
+}
+
+/// A changed code file with an error fails the build as a full one would,
+/// naming the file and line, and leaves the previous output as it was.
+#[test]
+fn an_error_in_a_changed_file_fails_the_build_and_keeps_the_output() {
+    let ws = Workspace::new();
+    let before = tree(&ws.path("site"));
+    ws.edit("rules/netsuite/NS0029.yaml", "kind: export", "kind: exprot");
+    let output = triage()
+        .args(["--rules", "rules", "--templates", "templates", "build"])
+        .args(["--out", "site"])
+        .current_dir(ws.dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("NS0029.yaml:"), "{stderr}");
+    assert!(same_tree(&before, &tree(&ws.path("site"))));
+}
+
+/// An update in place killed at any moment leaves every page whole (the
+/// previous build's or the new one's) and no manifest, or is done: the next
+/// build equals a clean one either way.
+#[test]
+fn a_killed_update_in_place_is_never_left_stale() {
+    let ws = Workspace::new();
+    let mut killed_while_moving = false;
+    let messages = [
+        "unable to sign in to NetSuite.",
+        "unable to authenticate with NetSuite.",
+    ];
+    for (n, wait) in [0u64, 30, 120, 400].into_iter().enumerate() {
+        ws.edit(
+            "rules/netsuite/NS0109.yaml",
+            messages[(n + 1) % 2],
+            messages[n % 2],
+        );
+        let before = tree(&ws.path("site"));
+        let mut child = triage()
+            .args(["--rules", "rules", "--templates", "templates", "build"])
+            .args(["--out", "site"])
+            // Each changed file moved into place waits this long after.
+            .env(triage::site::output::WRITE_DELAY_ENV, "100")
+            .current_dir(ws.dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let manifest = ws.path("site/.triage-manifest");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while manifest.exists() && child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "the update never began moving");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(Duration::from_millis(wait));
+        let running = child.try_wait().unwrap().is_none();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let now = tree(&ws.path("site"));
+        killed_while_moving |= running && !manifest.exists();
+        let counts = ws.build("site");
+        assert_eq!(counts.in_place, manifest_was(&now), "{n}: {counts:?}");
+        let expected = ws.matches_clean(&format!("killed {n}"));
+        for (rel, bytes) in &now {
+            if rel.starts_with(".triage-") {
+                continue;
+            }
+            assert!(
+                before.get(rel) == Some(bytes) || expected.get(rel) == Some(bytes),
+                "{n}: {rel} is neither the previous build's nor the new one's"
+            );
+        }
+    }
+    assert!(
+        killed_while_moving,
+        "no kill landed while the update moved files"
+    );
+    let left: Vec<_> = std::fs::read_dir(ws.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// Whether a build's files hold a manifest.
+fn manifest_was(tree: &BTreeMap<String, Vec<u8>>) -> bool {
+    tree.get(".triage-manifest").is_some_and(|m| !m.is_empty())
 }
 
 #[test]

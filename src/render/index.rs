@@ -74,40 +74,54 @@ struct Section {
     codes: Vec<IndexEntry>,
 }
 
-#[derive(Debug, Serialize)]
-struct IndexEntry {
-    code: String,
-    headline: String,
-    summary: String,
+/// What an index page lists of one code; also kept by an incremental build
+/// (`site::cache`), which lists codes it did not load.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexEntry {
+    pub code: String,
+    #[serde(skip)]
+    pub kind: Kind,
+    pub headline: String,
+    pub summary: String,
     /// Relative to the index page.
-    link: String,
+    pub link: String,
+}
+
+impl IndexEntry {
+    pub fn of(code: &Code) -> IndexEntry {
+        IndexEntry {
+            code: code.code.clone(),
+            kind: code.kind,
+            headline: headline(code),
+            summary: code.summary.clone(),
+            link: url::encode_path(&article_link(code)),
+        }
+    }
 }
 
 impl<'a> IndexContext<'a> {
     pub fn new(integration: &'a Integration) -> Self {
+        Self::listing(integration, integration.codes.iter().map(IndexEntry::of))
+    }
+
+    /// The index page of `integration` listing `entries` (its codes, in any order).
+    pub fn listing(
+        integration: &'a Integration,
+        entries: impl Iterator<Item = IndexEntry>,
+    ) -> Self {
+        let mut entries: Vec<IndexEntry> = entries.collect();
+        entries.sort_by(|a, b| a.code.cmp(&b.code));
         // The help site's index pages list export, then sync, then connection errors.
         let kinds = [Kind::Export, Kind::Sync, Kind::Connection];
         let sections = kinds
             .into_iter()
             .filter_map(|kind| {
-                let mut codes: Vec<&Code> = integration
-                    .codes
-                    .iter()
-                    .filter(|c| c.kind == kind)
-                    .collect();
-                codes.sort_by(|a, b| a.code.cmp(&b.code));
+                let codes: Vec<IndexEntry> =
+                    entries.iter().filter(|c| c.kind == kind).cloned().collect();
                 (!codes.is_empty()).then(|| Section {
                     kind: kind.id(),
                     kind_title: kind.title(),
-                    codes: codes
-                        .into_iter()
-                        .map(|code| IndexEntry {
-                            code: code.code.clone(),
-                            headline: headline(code),
-                            summary: code.summary.clone(),
-                            link: url::encode_path(&article_link(code)),
-                        })
-                        .collect(),
+                    codes,
                 })
             })
             .collect();

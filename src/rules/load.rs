@@ -121,10 +121,33 @@ fn table_files<'a>(
 }
 
 /// A file found in a rules folder, not yet read.
-struct Found {
-    path: PathBuf,
-    integration: String,
-    stem: String,
+#[derive(Debug)]
+pub struct Found {
+    pub path: PathBuf,
+    /// Its folder's name.
+    pub integration: String,
+    pub stem: String,
+}
+
+impl Found {
+    /// The name a load gives it ([`RuleFile::display`]).
+    pub fn display(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    pub fn is_integration(&self) -> bool {
+        self.stem == "integration"
+    }
+}
+
+/// Every rule file in `dir`, in the order a load of all of them reads them,
+/// none read: for an incremental build, which reads only the changed ones.
+pub fn find(dir: &Path) -> Result<Vec<Found>, LoadError> {
+    let (found, stopped) = walk(dir, &Selection::All, &mut Vec::new())?;
+    match stopped {
+        Some(e) => Err(e),
+        None => Ok(found),
+    }
 }
 
 fn dir_files(
@@ -138,7 +161,7 @@ fn dir_files(
     // The first problem in folder order, as reading one file after another would meet it.
     for (f, text) in found.into_iter().zip(texts) {
         files.push(RuleFile {
-            display: f.path.display().to_string(),
+            display: f.display(),
             integration: f.integration,
             stem: f.stem,
             text: text?,

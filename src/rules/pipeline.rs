@@ -130,8 +130,12 @@ pub fn load<L: Lints>(
     selection: &Selection,
     lints: &L,
 ) -> Result<Loaded, load::LoadError> {
+    Ok(load_listed(load::list(source, selection)?, lints))
+}
+
+/// Parses, validates and lints files already read (see [`load`]).
+pub fn load_listed<L: Lints>(listing: load::Listing, lints: &L) -> Loaded {
     let lint = lints.enabled();
-    let listing = load::list(source, selection)?;
     let integration_files = listing.files.iter().filter(|f| f.is_integration()).count();
     let listed = listing.code_names.len() + integration_files;
     let mut sources = Sources::default();
@@ -260,7 +264,7 @@ pub fn load<L: Lints>(
         lints.retain(|f| !echo(f));
     }
     findings.append(&mut found);
-    Ok(Loaded {
+    Loaded {
         base: RuleBase {
             integrations,
             sources,
@@ -268,7 +272,7 @@ pub fn load<L: Lints>(
         },
         findings,
         lints,
-    })
+    }
 }
 
 /// Parses, lints and validates one code file.

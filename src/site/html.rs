@@ -201,6 +201,41 @@ pub struct CodeEntry {
     /// What search finds the article by.
     #[serde(skip)]
     pub search: SearchDoc,
+    /// For its index page: its kind, and its article relative to the
+    /// troubleshooting folder, URL-encoded.
+    #[serde(skip)]
+    pub kind: crate::rules::Kind,
+    #[serde(skip)]
+    pub link: String,
+}
+
+impl CodeEntry {
+    pub fn of(integration: &crate::rules::Integration, code: &crate::rules::Code) -> CodeEntry {
+        use crate::render::index::{article_link, article_path, headline};
+        CodeEntry {
+            code: code.code.clone(),
+            kind_title: code.kind.title(),
+            product: integration.name.clone(),
+            title: headline(code),
+            message: crate::recognize::strip_code_prefix(&code.message).to_string(),
+            summary: code.summary.clone(),
+            url: super::md_rel_to_html(&article_path(integration, code)),
+            search: SearchDoc::of(code),
+            kind: code.kind,
+            link: crate::util::url::encode_path(&article_link(code)),
+        }
+    }
+
+    /// What its integration's index page lists of it.
+    pub fn index_entry(&self) -> crate::render::index::IndexEntry {
+        crate::render::index::IndexEntry {
+            code: self.code.clone(),
+            kind: self.kind,
+            headline: self.title.clone(),
+            summary: self.summary.clone(),
+            link: self.link.clone(),
+        }
+    }
 }
 
 /// One integration on the home page.
@@ -460,59 +495,113 @@ fn snippet_line(text: &str) -> String {
 /// `file://`. Per code its title and message as shown, and [`SearchDoc`]'s
 /// terms and lines under short keys, each line once, to keep the file small.
 pub fn search_index(integrations: &[IntegrationEntry]) -> Result<String, Error> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut places: std::collections::HashMap<String, u32> = Default::default();
+    let mut codes = Vec::new();
+    for c in integrations.iter().flat_map(|i| &i.codes) {
+        let l: Vec<u32> = c
+            .search
+            .lines
+            .iter()
+            .map(|line| {
+                let line = search_line(line)?;
+                Ok(*places.entry(line).or_insert_with_key(|line| {
+                    lines.push(line.clone());
+                    lines.len() as u32 - 1
+                }))
+            })
+            .collect::<Result<_, Error>>()?;
+        codes.push((search_head(c)?, l));
+    }
+    Ok(search_script(
+        &lines,
+        codes.iter().map(|(head, l)| (head.as_str(), l.as_slice())),
+    ))
+}
+
+/// JSON as the search index holds it: "</" never occurs in the script,
+/// whatever the messages say.
+fn script_safe(json: String) -> String {
+    if json.contains("</") {
+        json.replace("</", "<\\/")
+    } else {
+        json
+    }
+}
+
+/// A snippet line as the search index's `lines` hold it (a JSON string).
+pub fn search_line(line: &str) -> Result<String, Error> {
+    Ok(script_safe(
+        serde_json::to_string(line).map_err(Error::Json)?,
+    ))
+}
+
+/// A code's entry in the search index but its lines' places: `{"code":…,"t":[…]`,
+/// unclosed, for [`search_script`] to end with `,"l":[…]}`. Kept whole by
+/// an incremental build, which writes the index without loading the codes.
+pub fn search_head(c: &CodeEntry) -> Result<String, Error> {
     #[derive(Serialize)]
-    struct Entry<'a> {
+    struct Head<'a> {
         code: &'a str,
         title: &'a str,
         message: &'a str,
         url: &'a str,
         /// Terms by class, heaviest first.
         t: &'a [String; 4],
-        /// Snippet lines, as places in `lines`.
-        l: Vec<usize>,
     }
-    #[derive(Serialize)]
-    struct Index<'a> {
-        stop: &'a [&'a str],
-        /// Every snippet line once: codes share procedures, and so their steps.
-        lines: Vec<&'a str>,
-        codes: Vec<Entry<'a>>,
-    }
-    let mut lines: Vec<&str> = Vec::new();
-    let mut places: std::collections::HashMap<&str, usize> = Default::default();
-    let mut codes = Vec::new();
-    for c in integrations.iter().flat_map(|i| &i.codes) {
-        let l = c
-            .search
-            .lines
-            .iter()
-            .map(|line| {
-                *places.entry(line).or_insert_with(|| {
-                    lines.push(line);
-                    lines.len() - 1
-                })
-            })
-            .collect();
-        codes.push(Entry {
-            code: &c.code,
-            title: &c.title,
-            message: &c.message,
-            url: &c.url,
-            t: &c.search.terms,
-            l,
-        });
-    }
-    let json = serde_json::to_string(&Index {
-        stop: STOP_WORDS,
-        lines,
-        codes,
+    let mut json = serde_json::to_string(&Head {
+        code: &c.code,
+        title: &c.title,
+        message: &c.message,
+        url: &c.url,
+        t: &c.search.terms,
     })
     .map_err(Error::Json)?;
-    // "</" never occurs in the script, whatever the messages say.
-    Ok(format!(
-        "window.TRIAGE_SEARCH = {};\n",
-        json.replace("</", "<\\/")
-    ))
+    json.pop(); // the closing brace
+    Ok(script_safe(json))
+}
+
+/// The search index of `codes` (each its [`search_head`] and its snippet
+/// lines as places in `lines`, which hold [`search_line`]s, each once).
+pub fn search_script<'a, L: AsRef<str>>(
+    lines: &[L],
+    codes: impl Iterator<Item = (&'a str, &'a [u32])>,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out =
+        String::with_capacity(lines.iter().map(|l| l.as_ref().len() + 1).sum::<usize>() * 4);
+    out.push_str("window.TRIAGE_SEARCH = {\"stop\":[");
+    for (n, word) in STOP_WORDS.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        // Plain lowercase words: nothing to escape.
+        let _ = write!(out, "\"{word}\"");
+    }
+    out.push_str("],\"lines\":[");
+    for (n, line) in lines.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(line.as_ref());
+    }
+    out.push_str("],\"codes\":[");
+    for (n, (head, places)) in codes.enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(head);
+        out.push_str(",\"l\":[");
+        for (k, place) in places.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{place}");
+        }
+        out.push_str("]}");
+    }
+    out.push_str("]};\n");
+    out
 }
 
 #[cfg(test)]
@@ -680,6 +769,8 @@ mod tests {
             summary: "s".into(),
             url: "u".into(),
             search,
+            kind: crate::rules::Kind::Sync,
+            link: "l".into(),
         };
         let index = search_index(&[IntegrationEntry {
             product: "X".into(),
@@ -704,6 +795,73 @@ mod tests {
         assert_eq!(value["codes"][0]["l"], serde_json::json!([0, 1]));
         assert_eq!(value["codes"][1]["l"], serde_json::json!([0]));
         assert_eq!(value["codes"][1]["title"], "XX0002 </script>");
+    }
+
+    #[test]
+    fn the_index_pieced_together_is_what_serde_json_writes_whole() {
+        let doc = |lines: &[&str]| SearchDoc {
+            terms: ["a b".into(), String::new(), "\"q\" </x>".into(), "é".into()],
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+        };
+        let entry = |code: &str, search| CodeEntry {
+            code: code.into(),
+            kind_title: "Sync",
+            product: "X".into(),
+            title: format!("{code} \"quoted\" </script> \u{2028}"),
+            message: "tab\there\nnewline \\ back".into(),
+            summary: "s".into(),
+            url: "a%20b/c.html".into(),
+            search,
+            kind: crate::rules::Kind::Sync,
+            link: "l".into(),
+        };
+        let integrations = [IntegrationEntry {
+            product: "X".into(),
+            index_title: "X".into(),
+            index_url: "x".into(),
+            codes: vec![
+                entry(
+                    "XX0001",
+                    doc(&["<b>Click</b> Save.", "\u{1}ctl", "Only one."]),
+                ),
+                entry("XX0002", doc(&["Only one.", "new"])),
+                entry("XX0003", doc(&[])),
+            ],
+        }];
+        // The index as one serde_json value, as it was first written.
+        let lines = ["<b>Click</b> Save.", "\u{1}ctl", "Only one.", "new"];
+        let codes: Vec<serde_json::Value> = integrations[0]
+            .codes
+            .iter()
+            .zip([vec![0, 1, 2], vec![2, 3], vec![]])
+            .map(|(c, l)| {
+                serde_json::json!({
+                    "code": c.code, "title": c.title, "message": c.message,
+                    "url": c.url, "t": c.search.terms, "l": l,
+                })
+            })
+            .collect();
+        // serde_json::Value sorts keys: the fields by hand, in their order.
+        let whole = format!(
+            "{{\"stop\":{},\"lines\":{},\"codes\":[{}]}}",
+            serde_json::to_string(STOP_WORDS).unwrap(),
+            serde_json::to_string(&lines).unwrap(),
+            codes
+                .iter()
+                .map(|c| {
+                    let field = |k: &str| format!("\"{k}\":{}", c[k]);
+                    format!(
+                        "{{{}}}",
+                        ["code", "title", "message", "url", "t", "l"]
+                            .map(field)
+                            .join(",")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let expected = format!("window.TRIAGE_SEARCH = {};\n", whole.replace("</", "<\\/"));
+        assert_eq!(search_index(&integrations).unwrap(), expected);
     }
 
     #[test]

@@ -31,19 +31,41 @@ pub fn version() -> String {
 pub struct Key([u8; 32]);
 
 impl Key {
-    fn hex(self) -> String {
+    pub fn hex(self) -> String {
         hex(&self.0)
     }
 
-    fn parse(text: &str) -> Option<Key> {
-        if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+    /// The key `text` spells in lowercase hex, as [`Key::hex`] writes it.
+    pub fn parse(text: &str) -> Option<Key> {
+        fn digit(b: u8) -> Option<u8> {
+            match b {
+                b'0'..=b'9' => Some(b - b'0'),
+                b'a'..=b'f' => Some(b - b'a' + 10),
+                _ => None,
+            }
+        }
+        let text = text.as_bytes();
+        if text.len() != 64 {
             return None;
         }
         let mut bytes = [0u8; 32];
-        for (i, byte) in bytes.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+        for (byte, pair) in bytes.iter_mut().zip(text.chunks_exact(2)) {
+            *byte = digit(pair[0])? << 4 | digit(pair[1])?;
         }
         Some(Key(bytes))
+    }
+}
+
+impl serde::Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hex())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Key::parse(&text).ok_or_else(|| serde::de::Error::custom("not a key"))
     }
 }
 
@@ -94,9 +116,12 @@ impl Manifest {
     }
 
     fn to_text_as(&self, version: &str) -> String {
-        let mut text = format!("{HEAD}\n{version}\n");
+        use std::fmt::Write as _;
+        let mut text = String::with_capacity(self.files.len() * 140);
+        let _ = write!(text, "{HEAD}\n{version}\n");
         for (path, entry) in &self.files {
-            text.push_str(&format!("{} {} {path}\n", entry.key.hex(), entry.size));
+            text.push_str(&entry.key.hex());
+            let _ = writeln!(text, " {} {path}", entry.size);
         }
         let sum = hex(&Sha256::digest(text.as_bytes()));
         text.push_str(&format!("end {sum}\n"));
@@ -131,11 +156,13 @@ impl Manifest {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
+/// Lowercase hex: a manifest holds tens of thousands of keys.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
+    for &b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
     }
     out
 }

@@ -5,28 +5,39 @@
 //! Each code is rendered and written on its own ([`Site::write_code`]), never
 //! holding every article in memory, and codes are spread over the cores.
 //!
-//! A build into a folder holding a previous build is incremental: the
-//! previous build's [`manifest`] says what each file was made from, and a
-//! file whose inputs hash the same is kept rather than rendered (a changed
-//! code file re-renders that code's pages, its integration's index page, the
-//! home page and the search index; a changed `integration.yaml` all of that
-//! integration's pages; a changed template or triage version everything).
+//! A build into a folder holding a previous build is incremental, in one
+//! of two ways.
 //!
-//! Kept files are hard-linked from the previous output into the staging
-//! folder (copied where the file system cannot link), which then replaces
-//! the output as in a full build: an interrupted incremental build leaves the
-//! previous output whole, exactly as a full one does. An in-place update with
-//! the manifest written last was the other way; it was not taken, because a
-//! build killed half-way would leave a folder mixing two builds, and one
-//! whose rules then fail to load would be served half-updated. Linking costs
-//! a system call per kept file and never writes to a previous file (every
-//! file a build writes is a new one), so the old folder, removed after the
-//! swap, takes nothing with it.
+//! When only a few code files changed, [`update`] changes the previous
+//! build in place: it reads the [`cache`] the previous build left (each rule
+//! file's stamp and hash, and what the listing pages show of each code),
+//! loads only the changed files, and rewrites their pages, their index page,
+//! the home page and the search index, without loading the other codes.
+//! Each file is written beside the folder and moved over the old one, whole;
+//! the manifest is removed first and written last, so an update killed
+//! half-way leaves whole pages and no manifest, and the next build is a full
+//! one. It gives way to the other way whenever it could not make exactly
+//! what that would (see [`update`]).
+//!
+//! Otherwise the rules are loaded whole, and the previous build's
+//! [`manifest`] says what each file was made from: a file whose inputs hash
+//! the same is kept rather than rendered (a changed code file re-renders that
+//! code's pages, its integration's index page, the home page and the search
+//! index; a changed `integration.yaml` all of that integration's pages; a
+//! changed template or triage version everything). Kept files are
+//! hard-linked from the previous output into the staging folder (copied
+//! where the file system cannot link), which then replaces the output as in
+//! a full build: interrupted, it leaves the previous output whole. Linking
+//! costs a system call per kept file and never writes to a previous file
+//! (every file a build writes is a new one), so the old folder, removed
+//! after the swap, takes nothing with it.
 
+pub mod cache;
 pub mod dropin;
 pub mod html;
 pub mod manifest;
 pub mod output;
+mod update;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -39,10 +50,11 @@ use crate::rules::{Code, Integration, RuleBase};
 use manifest::{Entry, Key, KeyBuilder, Manifest};
 use output::{Previous, Staging};
 
+use crate::render::index::index_title;
 pub use crate::render::index::{INDEX, IndexContext, article_path, index_path};
-use crate::render::index::{headline, index_title};
 use crate::util::url;
 pub use output::OutputError;
+pub use update::update;
 
 /// Rule bases at least this large show a progress bar (on a terminal).
 const PROGRESS_FROM: usize = 100;
@@ -66,6 +78,9 @@ pub struct Summary {
     pub rendered: usize,
     /// Pages kept unchanged from the previous build in the folder.
     pub kept: usize,
+    /// Whether the previous build was updated in place ([`update`]) rather
+    /// than replaced by a new folder.
+    pub in_place: bool,
     pub elapsed: Duration,
 }
 
@@ -74,11 +89,12 @@ impl std::fmt::Display for Summary {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         write!(
             f,
-            "{}, {} ({} rendered, {} kept) in {} ms",
+            "{}, {} ({} rendered, {} kept{}) in {} ms",
             plural(self.codes, "code"),
             plural(self.files, "file"),
             plural(self.rendered, "page"),
             self.kept,
+            if self.in_place { ", in place" } else { "" },
             self.elapsed.as_millis()
         )
     }
@@ -86,11 +102,14 @@ impl std::fmt::Display for Summary {
 
 /// Builds the site into `out`, replacing a previous build only when complete,
 /// and rendering only the pages whose inputs changed since that build.
+/// `stamps` are the rule files' as they were before `base` was read from
+/// them (see [`cache`]); the next build reads again any file not stamped.
 pub fn build(
     base: &RuleBase,
     renderer: &Renderer,
     out: &Path,
     options: Options,
+    stamps: &cache::Stamps,
 ) -> Result<Summary, Error> {
     let start = Instant::now();
     let staging = Staging::prepare(out)?;
@@ -124,29 +143,29 @@ pub fn build(
     progress.finish_and_clear();
     let mut entries = Vec::new();
     let mut all_codes = code_keys.iter();
-    // The home page and the search index: every integration and code.
-    let mut home = KeyBuilder::new("home");
-    home.key(keys.templates);
-    let mut home = Some(home);
+    let mut index_keys = Vec::new();
     for integration in &base.integrations {
         let index_key = keys.index(
             integration,
             all_codes.by_ref().take(integration.codes.len()),
         );
-        match (index_key, home.as_mut()) {
-            (Some(k), Some(h)) => {
-                h.key(k);
-            }
-            _ => home = None,
-        }
+        index_keys.push(index_key);
         entries.push(site.write_index(integration, index_key)?);
     }
+    // The home page and the search index: every integration and code.
+    let home = index_keys
+        .into_iter()
+        .collect::<Option<Vec<Key>>>()
+        .map(|indexes| home_key(keys.templates, indexes));
     if options.markdown {
         let script = renderer.source(html::TROUBLESHOOT)?;
         staging.write(&dropin::script_path(), script.as_bytes())?;
     }
     if options.html {
-        site.write_html_extras(&entries, home.map(KeyBuilder::finish), keys.templates)?;
+        site.write_html_extras(&entries, home, keys.templates)?;
+    }
+    if let Some(cache) = cache_of(base, &keys, &code_keys, &entries, options, stamps)? {
+        staging.write(cache::FILE, cache.to_text().as_bytes())?;
     }
     let Site {
         manifest,
@@ -163,8 +182,63 @@ pub fn build(
         files,
         rendered: rendered.into_inner(),
         kept: kept.into_inner(),
+        in_place: false,
         elapsed: start.elapsed(),
     })
+}
+
+/// What the next build needs to update this one in place; `None` when some
+/// page has no key (an integration made in code, not read from a file).
+fn cache_of(
+    base: &RuleBase,
+    keys: &Keys,
+    code_keys: &[Option<Key>],
+    entries: &[html::IntegrationEntry],
+    options: Options,
+    stamps: &cache::Stamps,
+) -> Result<Option<cache::Cache<'static>>, Error> {
+    let mut all_codes = code_keys.iter();
+    let mut lines = cache::Lines::default();
+    let mut integrations = Vec::new();
+    for (integration, entry) in base.integrations.iter().zip(entries) {
+        let Some(file) = integration.file.and_then(|f| base.sources.try_get(f)) else {
+            return Ok(None);
+        };
+        // By code, as the entries list them.
+        let mut of_code = std::collections::HashMap::new();
+        for (code, key) in integration.codes.iter().zip(all_codes.by_ref()) {
+            let (Some(file), Some(key)) = (base.sources.try_get(code.span.file), key) else {
+                return Ok(None);
+            };
+            of_code.insert(code.code.as_str(), (&file.name, *key));
+        }
+        let mut codes = Vec::with_capacity(entry.codes.len());
+        for c in &entry.codes {
+            let Some(&(file, key)) = of_code.get(c.code.as_str()) else {
+                return Ok(None);
+            };
+            let stamp = stamps.files.get(file.as_str()).copied();
+            codes.push(lines.cached(c, file.clone(), stamp, key)?);
+        }
+        let Some(key) = keys.integration(integration) else {
+            return Ok(None);
+        };
+        integrations.push(cache::CachedIntegration {
+            file: file.name.clone().into(),
+            key,
+            product: entry.product.clone().into(),
+            index_title: entry.index_title.clone().into(),
+            index_url: entry.index_url.clone().into(),
+            codes,
+        });
+    }
+    Ok(Some(cache::Cache {
+        markdown: options.markdown,
+        html: options.html,
+        templates: keys.templates,
+        integrations,
+        lines: lines.into_lines(),
+    }))
 }
 
 /// The hashes of what pages are made from ([`manifest`]).
@@ -178,22 +252,13 @@ struct Keys<'a> {
 
 impl<'a> Keys<'a> {
     fn new(base: &'a RuleBase, renderer: &Renderer) -> Keys<'a> {
-        let mut templates = KeyBuilder::new("templates");
-        templates.field(manifest::version().as_bytes());
-        for (name, text) in renderer.sources() {
-            templates.field(name.as_bytes()).field(text.as_bytes());
-        }
-        let templates = templates.finish();
+        let templates = templates_key(renderer);
         let integrations = base
             .integrations
             .iter()
             .map(|integration| {
                 let file = base.sources.try_get(integration.file?)?;
-                let mut key = KeyBuilder::new("integration");
-                key.key(templates)
-                    .field(file.name.as_bytes())
-                    .field(file.text.as_bytes());
-                Some(key.finish())
+                Some(integration_key(templates, &file.name, &file.text))
             })
             .collect();
         Keys {
@@ -217,11 +282,11 @@ impl<'a> Keys<'a> {
     /// A code's pages: its integration and its own file.
     fn code(&self, integration: &Integration, code: &Code) -> Option<Key> {
         let file = self.base.sources.try_get(code.span.file)?;
-        let mut key = KeyBuilder::new("code");
-        key.key(self.integration(integration)?)
-            .field(file.name.as_bytes())
-            .field(file.text.as_bytes());
-        Some(key.finish())
+        Some(code_key(
+            self.integration(integration)?,
+            &file.name,
+            &file.text,
+        ))
     }
 
     /// An integration's index page: it and all its codes (their keys, in order).
@@ -230,13 +295,57 @@ impl<'a> Keys<'a> {
         integration: &Integration,
         codes: impl Iterator<Item = &'k Option<Key>>,
     ) -> Option<Key> {
-        let mut key = KeyBuilder::new("index");
-        key.key(self.integration(integration)?);
-        for code in codes {
-            key.key((*code)?);
-        }
-        Some(key.finish())
+        let codes: Option<Vec<Key>> = codes.copied().collect();
+        Some(index_key(self.integration(integration)?, codes?))
     }
+}
+
+/// An integration's index page: it and all its codes (their keys, in order).
+fn index_key(integration: Key, codes: impl IntoIterator<Item = Key>) -> Key {
+    let mut key = KeyBuilder::new("index");
+    key.key(integration);
+    for code in codes {
+        key.key(code);
+    }
+    key.finish()
+}
+
+/// The home page and the search index: the templates and every index page's key.
+fn home_key(templates: Key, indexes: impl IntoIterator<Item = Key>) -> Key {
+    let mut key = KeyBuilder::new("home");
+    key.key(templates);
+    for index in indexes {
+        key.key(index);
+    }
+    key.finish()
+}
+
+/// The triage version and every template.
+fn templates_key(renderer: &Renderer) -> Key {
+    let mut templates = KeyBuilder::new("templates");
+    templates.field(manifest::version().as_bytes());
+    for (name, text) in renderer.sources() {
+        templates.field(name.as_bytes()).field(text.as_bytes());
+    }
+    templates.finish()
+}
+
+/// An integration's pages: the templates and its file's name and text.
+fn integration_key(templates: Key, name: &str, text: &str) -> Key {
+    let mut key = KeyBuilder::new("integration");
+    key.key(templates)
+        .field(name.as_bytes())
+        .field(text.as_bytes());
+    key.finish()
+}
+
+/// A code's pages: its integration's key and its file's name and text.
+fn code_key(integration: Key, name: &str, text: &str) -> Key {
+    let mut key = KeyBuilder::new("code");
+    key.key(integration)
+        .field(name.as_bytes())
+        .field(text.as_bytes());
+    key.finish()
 }
 
 fn progress_bar(len: usize, wanted: bool) -> indicatif::ProgressBar {
@@ -411,16 +520,7 @@ impl Site<'_> {
             index_url: md_rel_to_html(&index_rel),
             codes: codes
                 .into_iter()
-                .map(|code| html::CodeEntry {
-                    code: code.code.clone(),
-                    kind_title: code.kind.title(),
-                    product: integration.name.clone(),
-                    title: headline(code),
-                    message: crate::recognize::strip_code_prefix(&code.message).to_string(),
-                    summary: code.summary.clone(),
-                    url: md_rel_to_html(&article_path(integration, code)),
-                    search: html::SearchDoc::of(code),
-                })
+                .map(|code| html::CodeEntry::of(integration, code))
                 .collect(),
         })
     }
@@ -457,7 +557,7 @@ impl Site<'_> {
 }
 
 /// `html/a/b.html` as a link from `html/index.html`: `a/b.html`.
-fn md_rel_to_html(md_rel: &str) -> String {
+pub(crate) fn md_rel_to_html(md_rel: &str) -> String {
     let path = html::html_path(md_rel);
     url::encode_path(
         path.strip_prefix(&format!("{}/", html::DIR))

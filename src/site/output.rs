@@ -89,10 +89,7 @@ impl Staging {
             written: Mutex::new(Vec::new()),
             made: Mutex::new(std::collections::HashSet::new()),
             committed: false,
-            write_delay: std::env::var(WRITE_DELAY_ENV)
-                .ok()
-                .and_then(|ms| ms.parse().ok())
-                .map(std::time::Duration::from_millis),
+            write_delay: write_delay(),
         })
     }
 
@@ -268,6 +265,196 @@ impl Drop for Staging {
             let _ = remove_ours(&self.tmp);
         }
     }
+}
+
+/// A previous build an in-place update may change ([`super::update`]): its
+/// manifest, and how many files its marker lists.
+#[derive(Debug)]
+pub struct Built {
+    pub manifest: Manifest,
+    /// Every file in the folder, the marker too.
+    pub files: usize,
+}
+
+impl Built {
+    /// The build in `out`, if the folder holds exactly the files its marker
+    /// lists, no link among them, each page as that build left it (the size
+    /// its manifest says, last written before its marker), with a whole
+    /// manifest (the cache is [`super::update`]'s to read). Anything else is `None`: a full build, which
+    /// says what is wrong or renders again what is not as it was.
+    pub fn read(out: &Path) -> Option<Built> {
+        let meta = std::fs::symlink_metadata(out).ok()?;
+        if !meta.is_dir() {
+            return None;
+        }
+        let marker = std::fs::read_to_string(out.join(MARKER)).ok()?;
+        let built = std::fs::metadata(out.join(MARKER)).ok()?.modified().ok()?;
+        let listed: rustc_hash::FxHashSet<&str> =
+            marker.lines().filter(|l| !l.starts_with('#')).collect();
+        let manifest =
+            Manifest::parse(&std::fs::read_to_string(out.join(super::manifest::FILE)).ok()?)?;
+        // Names only (the file type comes with them): a file of someone else's.
+        let mut seen = 0usize;
+        let mut dirs = vec![(out.to_path_buf(), String::new())];
+        while let Some((dir, prefix)) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).ok()? {
+                let entry = entry.ok()?;
+                let name = entry.file_name();
+                let rel = format!("{prefix}{}", name.to_str()?);
+                let kind = entry.file_type().ok()?;
+                if kind.is_dir() {
+                    dirs.push((entry.path(), format!("{rel}/")));
+                    continue;
+                }
+                if rel == MARKER {
+                    continue;
+                }
+                if !kind.is_file() || !listed.contains(rel.as_str()) {
+                    return None;
+                }
+                seen += 1;
+            }
+        }
+        // Then each page the manifest lists, on all cores: one changed by hand.
+        let pages: Vec<(&String, &super::manifest::Entry)> = manifest.files.iter().collect();
+        let as_left = crate::util::parallel::map(
+            &pages,
+            || (),
+            |(), (rel, entry)| {
+                std::fs::symlink_metadata(out.join(rel)).is_ok_and(|meta| {
+                    meta.is_file()
+                        && meta.len() == entry.size
+                        && meta.modified().is_ok_and(|m| m <= built)
+                })
+            },
+        );
+        if !as_left.into_iter().all(|ok| ok) {
+            return None;
+        }
+        (seen == listed.len()).then_some(Built {
+            manifest,
+            files: seen + 1,
+        })
+    }
+}
+
+/// An update of a previous build in place: the files it changes are written
+/// into the temporary sibling first, then moved over the old ones, each
+/// whole. The manifest is removed before the first move and written after
+/// the last, so a build killed between the two leaves no manifest, and the
+/// next build is a full one: never a page older than the manifest says.
+#[derive(Debug)]
+pub struct InPlace {
+    out: PathBuf,
+    tmp: PathBuf,
+    written: Vec<String>,
+    made: std::collections::HashSet<PathBuf>,
+    write_delay: Option<std::time::Duration>,
+}
+
+impl InPlace {
+    /// Makes the temporary sibling (with a marker, so that a later build
+    /// removes it if this one is killed).
+    pub fn prepare(out: &Path) -> Result<InPlace, Error> {
+        let (parent, name) = parent_and_name(out)?;
+        remove_stale_siblings(&parent, &name)?;
+        let tmp = parent.join(format!(".{name}.triage-tmp-{}", std::process::id()));
+        if tmp.exists() {
+            remove_ours(&tmp)?;
+        }
+        std::fs::create_dir(&tmp).map_err(io(&tmp))?;
+        let marker = tmp.join(MARKER);
+        std::fs::write(&marker, MARKER_HEAD).map_err(io(&marker))?;
+        Ok(InPlace {
+            out: out.to_path_buf(),
+            tmp,
+            written: Vec::new(),
+            made: std::collections::HashSet::new(),
+            write_delay: write_delay(),
+        })
+    }
+
+    /// Writes one changed file (`rel` as in the output) into the temporary sibling.
+    pub fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.tmp.join(rel);
+        if let Some(dir) = path.parent()
+            && self.made.insert(dir.to_path_buf())
+        {
+            std::fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))?;
+        self.written.push(rel.to_string());
+        Ok(())
+    }
+
+    /// How many files were written.
+    pub fn files(&self) -> usize {
+        self.written.len()
+    }
+
+    /// Moves the files over the old ones, dates the marker (the moment the
+    /// build was complete, which pages are checked against), then puts the
+    /// cache and, last, the manifest in place.
+    pub fn commit(self, cache: &str, manifest: &str) -> Result<(), Error> {
+        let manifest_path = self.out.join(super::manifest::FILE);
+        match std::fs::remove_file(&manifest_path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(&manifest_path)(e)),
+        }
+        for rel in &self.written {
+            let to = self.out.join(rel);
+            // Only into a folder of this build, never through a link.
+            let folder_is_ours = to
+                .parent()
+                .and_then(|d| std::fs::symlink_metadata(d).ok())
+                .is_some_and(|m| m.is_dir());
+            if !folder_is_ours {
+                let folder = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+                return Err(OutputError::ForeignFiles {
+                    out: self.out.clone(),
+                    first: folder.to_string(),
+                    more: 0,
+                }
+                .into());
+            }
+            let from = self.tmp.join(rel);
+            std::fs::rename(&from, &to).map_err(io(&to))?;
+            if let Some(delay) = self.write_delay {
+                std::thread::sleep(delay);
+            }
+        }
+        let marker = self.out.join(MARKER);
+        std::fs::File::options()
+            .append(true)
+            .open(&marker)
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+            .map_err(io(&marker))?;
+        for (name, text) in [
+            (super::cache::FILE, cache),
+            (super::manifest::FILE, manifest),
+        ] {
+            let from = self.tmp.join(name);
+            std::fs::write(&from, text).map_err(io(&from))?;
+            let to = self.out.join(name);
+            std::fs::rename(&from, &to).map_err(io(&to))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for InPlace {
+    /// The temporary sibling goes, whether the update finished or not.
+    fn drop(&mut self) {
+        let _ = remove_ours(&self.tmp);
+    }
+}
+
+fn write_delay() -> Option<std::time::Duration> {
+    std::env::var(WRITE_DELAY_ENV)
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map(std::time::Duration::from_millis)
 }
 
 /// Puts `new` in place of `out`; returns where the previous `out` now is.

@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 use crate::Error;
 use crate::cli::{BuildArgs, BuildFormat, Context, RunError};
 use crate::render::Renderer;
-use crate::rules::Selection;
-use crate::site::{Options, Summary, build};
+use crate::rules::{RuleSource, Selection};
+use crate::site::cache::Stamps;
+use crate::site::{Options, Summary, build, update};
 
 /// What `--format` asks to write.
 pub fn options(format: BuildFormat) -> Options {
@@ -32,6 +33,21 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> Result<i32, RunError> {
 /// Loads rules and templates as `ctx` says and builds into `out`.
 pub fn build_from(ctx: &Context, out: &Path, options: Options) -> Result<Summary, Error> {
     let start = Instant::now();
+    // A folder of rules built into this folder before: a few files changed
+    // are rendered in place (site::update), without loading the rest.
+    // Broken templates are reported after broken rules, as ever.
+    let renderer = Renderer::new(&ctx.templates);
+    let mut stamps = Stamps::default();
+    if let RuleSource::Dir(dir) = &ctx.rules {
+        if let Ok(renderer) = &renderer
+            && let Some(mut summary) = update(dir, renderer, out, options)?
+        {
+            summary.elapsed = start.elapsed();
+            return Ok(summary);
+        }
+        // Before reading: a file changed while it is read is read again next time.
+        stamps = Stamps::take(dir);
+    }
     // Reading a large rule base takes a while too: say so on a terminal.
     let reading = if options.progress {
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
@@ -44,8 +60,8 @@ pub fn build_from(ctx: &Context, out: &Path, options: Options) -> Result<Summary
     let loaded = ctx.load(&Selection::All);
     reading.finish_and_clear();
     let base = loaded?;
-    let renderer = Renderer::new(&ctx.templates)?;
-    let mut summary = build(&base, &renderer, out, options)?;
+    let renderer = renderer?;
+    let mut summary = build(&base, &renderer, out, options, &stamps)?;
     summary.elapsed = start.elapsed();
     Ok(summary)
 }
