@@ -289,52 +289,97 @@ impl Built {
         }
         let marker = std::fs::read_to_string(out.join(MARKER)).ok()?;
         let built = std::fs::metadata(out.join(MARKER)).ok()?.modified().ok()?;
-        let listed: rustc_hash::FxHashSet<&str> =
-            marker.lines().filter(|l| !l.starts_with('#')).collect();
+        let listed: Vec<&str> = marker.lines().filter(|l| !l.starts_with('#')).collect();
         let manifest =
             Manifest::parse(&std::fs::read_to_string(out.join(super::manifest::FILE)).ok()?)?;
-        // Names only (the file type comes with them): a file of someone else's.
-        let mut seen = 0usize;
-        let mut dirs = vec![(out.to_path_buf(), String::new())];
-        while let Some((dir, prefix)) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).ok()? {
-                let entry = entry.ok()?;
-                let name = entry.file_name();
-                let rel = format!("{prefix}{}", name.to_str()?);
-                let kind = entry.file_type().ok()?;
-                if kind.is_dir() {
-                    dirs.push((entry.path(), format!("{rel}/")));
-                    continue;
+        // Each folder the marker implies, with the files and folders it
+        // lists in it; the root is "".
+        let mut folders: rustc_hash::FxHashMap<&str, Folder> = Default::default();
+        folders.entry("").or_default();
+        for rel in &listed {
+            let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+            folders.entry(dir).or_default().files.insert(name);
+            // Its folder, and each above it, is a folder of its parent.
+            let mut child = dir;
+            while !child.is_empty() {
+                let (parent, name) = child.rsplit_once('/').unwrap_or(("", child));
+                if !folders.entry(parent).or_default().folders.insert(name) {
+                    break;
                 }
-                if rel == MARKER {
-                    continue;
-                }
-                if !kind.is_file() || !listed.contains(rel.as_str()) {
-                    return None;
-                }
-                seen += 1;
+                child = parent;
             }
         }
-        // Then each page the manifest lists, on all cores: one changed by hand.
-        let pages: Vec<(&String, &super::manifest::Entry)> = manifest.files.iter().collect();
-        let as_left = crate::util::parallel::map(
-            &pages,
-            || (),
-            |(), (rel, entry)| {
-                std::fs::symlink_metadata(out.join(rel)).is_ok_and(|meta| {
-                    meta.is_file()
-                        && meta.len() == entry.size
-                        && meta.modified().is_ok_and(|m| m <= built)
-                })
-            },
-        );
-        if !as_left.into_iter().all(|ok| ok) {
-            return None;
-        }
+        let mut order: Vec<(&str, &Folder)> = folders.iter().map(|(d, f)| (*d, f)).collect();
+        // The largest first, so the cores finish together.
+        order.sort_by_key(|(_, f)| std::cmp::Reverse(f.files.len()));
+        // Each folder holds exactly what is listed (a file of someone else's
+        // is for the full build to report), and each page is as the build
+        // left it (one changed by hand is rendered again by the full build).
+        let counts = crate::util::parallel::map(&order, String::new, |rel, (dir, folder)| {
+            folder.matches(out, dir, &manifest, built, rel)
+        });
+        let seen = counts.into_iter().sum::<Option<usize>>()?;
         (seen == listed.len()).then_some(Built {
             manifest,
             files: seen + 1,
         })
+    }
+}
+
+/// What the marker lists in one folder of a build.
+#[derive(Debug, Default)]
+struct Folder<'a> {
+    files: rustc_hash::FxHashSet<&'a str>,
+    folders: rustc_hash::FxHashSet<&'a str>,
+}
+
+impl Folder<'_> {
+    /// How many files folder `dir` of `out` holds, if exactly those listed,
+    /// each page as the manifest says and written before `built`. `rel` is
+    /// a buffer for the files' paths.
+    fn matches(
+        &self,
+        out: &Path,
+        dir: &str,
+        manifest: &Manifest,
+        built: std::time::SystemTime,
+        rel: &mut String,
+    ) -> Option<usize> {
+        let mut seen = 0;
+        for entry in std::fs::read_dir(out.join(dir)).ok()? {
+            let entry = entry.ok()?;
+            let name = entry.file_name();
+            let name = name.to_str()?;
+            let kind = entry.file_type().ok()?;
+            if kind.is_dir() {
+                if !self.folders.contains(name) {
+                    return None;
+                }
+                continue;
+            }
+            if dir.is_empty() && name == MARKER {
+                continue;
+            }
+            if !kind.is_file() || !self.files.contains(name) {
+                return None;
+            }
+            seen += 1;
+            rel.clear();
+            if !dir.is_empty() {
+                rel.push_str(dir);
+                rel.push('/');
+            }
+            rel.push_str(name);
+            if let Some(page) = manifest.files.get(rel.as_str()) {
+                // Beside the folder's entry: no lookup of the whole path.
+                let meta = entry.metadata().ok()?;
+                let as_left = meta.len() == page.size && meta.modified().is_ok_and(|m| m <= built);
+                if !as_left {
+                    return None;
+                }
+            }
+        }
+        Some(seen)
     }
 }
 
