@@ -161,7 +161,9 @@ pub struct CachedCode<'a> {
     pub link: Cow<'a, str>,
     /// The preview, relative to `html/`, URL-encoded.
     pub url: Cow<'a, str>,
-    /// Its entry in the search index but for its lines ([`html::search_head`]).
+    /// Its entry in the search index but for its lines ([`html::search_head`]):
+    /// taken from the previous search index, where the cache says it is;
+    /// empty in a build that writes no preview or has not made it yet.
     pub search: Cow<'a, str>,
     /// Its snippet lines, as places in [`Cache::lines`].
     pub lines: Vec<u32>,
@@ -211,7 +213,7 @@ impl Lines {
             summary: entry.summary.clone().into(),
             link: entry.link.clone().into(),
             url: entry.url.clone().into(),
-            search: html::search_head(entry)?.into(),
+            search: Cow::Borrowed(""),
             lines,
         })
     }
@@ -318,13 +320,16 @@ impl Stamp {
 
 impl<'a> Cache<'a> {
     /// The text: a head line, the version, the fields, and their checksum.
-    pub fn to_text(&self) -> String {
+    /// `search` is the search index written beside it (with the preview),
+    /// whose codes are this cache's in order: its checksum and where each
+    /// code's head is in it are kept, not the heads.
+    pub fn to_text(&self, search: Option<&html::Search>) -> String {
         let size: usize = self.lines.iter().map(|l| l.len() + 8).sum::<usize>()
             + self
                 .integrations
                 .iter()
                 .flat_map(|i| &i.codes)
-                .map(|c| c.search.len() + c.title.len() * 2 + 400)
+                .map(|c| c.title.len() * 2 + c.message.len() + c.summary.len() + 400)
                 .sum::<usize>();
         let mut f = Fields(String::with_capacity(size));
         f.0.push_str(HEAD);
@@ -334,11 +339,13 @@ impl<'a> Cache<'a> {
         f.number(u8::from(self.markdown))
             .number(u8::from(self.html))
             .field(&self.templates.hex())
+            .field(&search.map_or_else(|| "-".to_string(), |s| checksum(&s.script)))
             .number(self.lines.len());
         for line in &self.lines {
             f.field(line);
         }
         f.number(self.integrations.len());
+        let mut heads = search.map(|s| s.heads.iter());
         for i in &self.integrations {
             f.field(&i.file)
                 .field(&i.key.hex())
@@ -358,7 +365,12 @@ impl<'a> Cache<'a> {
                     .field(&c.summary)
                     .field(&c.link)
                     .field(&c.url)
-                    .field(&c.search)
+                    .field(
+                        &heads
+                            .as_mut()
+                            .and_then(Iterator::next)
+                            .map_or_else(|| "-".to_string(), |r| format!("{} {}", r.start, r.end)),
+                    )
                     .field(&places.join(","));
             }
         }
@@ -370,8 +382,9 @@ impl<'a> Cache<'a> {
         text
     }
 
-    /// The cache `text` holds, if it is whole and by this version of triage.
-    pub fn parse(text: &'a str) -> Option<Cache<'a>> {
+    /// The cache `text` holds, if it is whole and by this version of triage;
+    /// with the preview, `search` must be the search index written with it.
+    pub fn parse(text: &'a str, search: Option<&'a str>) -> Option<Cache<'a>> {
         let body_end = text.trim_end_matches('\n').rfind('\n')? + 1;
         let (body, end) = text.split_at(body_end);
         let sum = end.strip_prefix("end ")?.strip_suffix('\n')?;
@@ -392,6 +405,11 @@ impl<'a> Cache<'a> {
         let markdown = flag(&mut r)?;
         let html = flag(&mut r)?;
         let templates = r.key()?;
+        let search = match (r.field()?, search) {
+            ("-", _) if !html => None,
+            (sum, Some(search)) if html && sum == checksum(search) => Some(search),
+            _ => return None,
+        };
         let count: usize = r.number()?;
         let lines = (0..count).map(|_| r.cow()).collect::<Option<Vec<_>>>()?;
         let count: usize = r.number()?;
@@ -416,7 +434,14 @@ impl<'a> Cache<'a> {
                     summary: r.cow()?,
                     link: r.cow()?,
                     url: r.cow()?,
-                    search: r.cow()?,
+                    search: match (r.field()?, search) {
+                        ("-", None) => Cow::Borrowed(""),
+                        (range, Some(search)) => {
+                            let (start, end) = range.split_once(' ')?;
+                            Cow::Borrowed(search.get(start.parse().ok()?..end.parse().ok()?)?)
+                        }
+                        _ => return None,
+                    },
                     lines: match r.field()? {
                         "" => Vec::new(),
                         places => places
@@ -468,7 +493,7 @@ mod tests {
             summary: "s:".into(),
             link: "Sync-Errors/AC0001-Sync-Error.md".into(),
             url: "acme/Troubleshooting/Sync-Errors/AC0001-Sync-Error.html".into(),
-            search: "{\"code\":\"AC0001\"".into(),
+            search: "".into(),
             lines,
         };
         let stamp = Stamp {
@@ -498,24 +523,46 @@ mod tests {
 
     #[test]
     fn the_text_reads_back_and_any_change_is_no_cache() {
-        let text = sample().to_text();
-        assert_eq!(Cache::parse(&text), Some(sample()));
+        let text = sample().to_text(None);
+        assert_eq!(Cache::parse(&text, None), Some(sample()));
         for at in 0..text.len() {
             let mut bytes = text.clone().into_bytes();
             bytes[at] ^= 1;
             if let Ok(changed) = String::from_utf8(bytes) {
-                assert!(Cache::parse(&changed).is_none(), "byte {at} flipped");
+                assert!(Cache::parse(&changed, None).is_none(), "byte {at} flipped");
             }
         }
-        assert!(Cache::parse(&text[..text.len() - 1]).is_none());
-        assert!(Cache::parse("").is_none());
+        assert!(Cache::parse(&text[..text.len() - 1], None).is_none());
+        assert!(Cache::parse("", None).is_none());
     }
 
     #[test]
     fn a_place_past_the_lines_is_no_cache() {
         let mut cache = sample();
         cache.integrations[0].codes[0].lines = vec![2];
-        assert!(Cache::parse(&cache.to_text()).is_none());
+        assert!(Cache::parse(&cache.to_text(None), None).is_none());
+    }
+
+    #[test]
+    fn with_the_preview_the_heads_come_from_the_search_index_it_names() {
+        let mut cache = sample();
+        cache.html = true;
+        let search = html::Search {
+            script: "xx{\"code\":\"AC0001\"yy{\"code\":\"AC0002\"".into(),
+            heads: vec![2..18, 20..36],
+        };
+        let text = cache.to_text(Some(&search));
+        let back = Cache::parse(&text, Some(&search.script)).unwrap();
+        let heads: Vec<&str> = back.integrations[0]
+            .codes
+            .iter()
+            .map(|c| c.search.as_ref())
+            .collect();
+        assert_eq!(heads, ["{\"code\":\"AC0001\"", "{\"code\":\"AC0002\""]);
+        // Another search index, or none: no cache.
+        let other = search.script.replace("xx", "xy");
+        assert!(Cache::parse(&text, Some(&other)).is_none());
+        assert!(Cache::parse(&text, None).is_none());
     }
 
     #[test]

@@ -494,7 +494,8 @@ fn snippet_line(text: &str) -> String {
 /// The search index as a script setting a global: `fetch()` of JSON fails on
 /// `file://`. Per code its title and message as shown, and [`SearchDoc`]'s
 /// terms and lines under short keys, each line once, to keep the file small.
-pub fn search_index(integrations: &[IntegrationEntry]) -> Result<String, Error> {
+/// Also where each code's [`search_head`] is in it, for an incremental build to take them from.
+pub fn search_index(integrations: &[IntegrationEntry]) -> Result<Search, Error> {
     let mut lines: Vec<String> = Vec::new();
     let mut places: std::collections::HashMap<String, u32> = Default::default();
     let mut codes = Vec::new();
@@ -561,15 +562,33 @@ pub fn search_head(c: &CodeEntry) -> Result<String, Error> {
     Ok(script_safe(json))
 }
 
+/// A search index, and where in it each code's [`search_head`] is (bytes).
+#[derive(Debug)]
+pub struct Search {
+    pub script: String,
+    pub heads: Vec<std::ops::Range<usize>>,
+}
+
 /// The search index of `codes` (each its [`search_head`] and its snippet
 /// lines as places in `lines`, which hold [`search_line`]s, each once).
 pub fn search_script<'a, L: AsRef<str>>(
     lines: &[L],
-    codes: impl Iterator<Item = (&'a str, &'a [u32])>,
-) -> String {
+    codes: impl Iterator<Item = (&'a str, &'a [u32])> + Clone,
+) -> Search {
     use std::fmt::Write as _;
-    let mut out =
-        String::with_capacity(lines.iter().map(|l| l.as_ref().len() + 1).sum::<usize>() * 4);
+    // Sized beforehand: the index is megabytes, and growing it copies it.
+    let mut count = 0;
+    let size = 256
+        + lines.iter().map(|l| l.as_ref().len() + 1).sum::<usize>()
+        + codes
+            .clone()
+            .map(|(head, places)| {
+                count += 1;
+                head.len() + 8 + places.len() * 6
+            })
+            .sum::<usize>();
+    let mut out = String::with_capacity(size);
+    let mut heads = Vec::with_capacity(count);
     out.push_str("window.TRIAGE_SEARCH = {\"stop\":[");
     for (n, word) in STOP_WORDS.iter().enumerate() {
         if n > 0 {
@@ -590,6 +609,7 @@ pub fn search_script<'a, L: AsRef<str>>(
         if n > 0 {
             out.push(',');
         }
+        heads.push(out.len()..out.len() + head.len());
         out.push_str(head);
         out.push_str(",\"l\":[");
         for (k, place) in places.iter().enumerate() {
@@ -601,7 +621,7 @@ pub fn search_script<'a, L: AsRef<str>>(
         out.push_str("]}");
     }
     out.push_str("]};\n");
-    out
+    Search { script: out, heads }
 }
 
 #[cfg(test)]
@@ -781,7 +801,8 @@ mod tests {
                 entry("XX0002", doc(&["Click Save."])),
             ],
         }])
-        .unwrap();
+        .unwrap()
+        .script;
         assert!(!index.contains("</"), "{index}");
         let json = index
             .strip_prefix("window.TRIAGE_SEARCH = ")
@@ -861,7 +882,12 @@ mod tests {
                 .join(",")
         );
         let expected = format!("window.TRIAGE_SEARCH = {};\n", whole.replace("</", "<\\/"));
-        assert_eq!(search_index(&integrations).unwrap(), expected);
+        let search = search_index(&integrations).unwrap();
+        assert_eq!(search.script, expected);
+        // Each head where it says, as search_head writes it.
+        for (range, c) in search.heads.iter().zip(&integrations[0].codes) {
+            assert_eq!(&search.script[range.clone()], search_head(c).unwrap());
+        }
     }
 
     #[test]

@@ -161,11 +161,13 @@ pub fn build(
         let script = renderer.source(html::TROUBLESHOOT)?;
         staging.write(&dropin::script_path(), script.as_bytes())?;
     }
-    if options.html {
-        site.write_html_extras(&entries, home, keys.templates)?;
-    }
+    let search = if options.html {
+        Some(site.write_html_extras(&entries, home, keys.templates)?)
+    } else {
+        None
+    };
     if let Some(cache) = cache_of(base, &keys, &code_keys, &entries, options, stamps)? {
-        staging.write(cache::FILE, cache.to_text().as_bytes())?;
+        staging.write(cache::FILE, cache.to_text(search.as_ref()).as_bytes())?;
     }
     let Site {
         manifest,
@@ -526,13 +528,15 @@ impl Site<'_> {
     }
 
     /// The home page, the search index, the style sheet and the search script.
-    /// `home` is the key of every integration and code, `templates` of the templates.
+    /// `home` is the key of every integration and code, `templates` of the
+    /// templates. Returns the search index (made even when kept: the cache
+    /// says where each code is in it).
     fn write_html_extras(
         &self,
         integrations: &[html::IntegrationEntry],
         home: Option<Key>,
         templates: Key,
-    ) -> Result<(), Error> {
+    ) -> Result<html::Search, Error> {
         let dir = html::DIR;
         let home_rel = format!("{dir}/index.html");
         if !self.keep(&home_rel, home)? {
@@ -540,9 +544,9 @@ impl Site<'_> {
             self.write(&home_rel, home, page.as_bytes())?;
         }
         let index_rel = format!("{dir}/{}", html::SEARCH_INDEX);
+        let search = html::search_index(integrations)?;
         if !self.keep(&index_rel, home)? {
-            let index = html::search_index(integrations)?;
-            self.write(&index_rel, home, index.as_bytes())?;
+            self.write(&index_rel, home, search.script.as_bytes())?;
         }
         for name in [html::CSS, html::SCRIPT, html::TROUBLESHOOT] {
             let rel = format!("{dir}/{name}");
@@ -552,7 +556,7 @@ impl Site<'_> {
                 self.write(&rel, key, text.as_bytes())?;
             }
         }
-        Ok(())
+        Ok(search)
     }
 }
 

@@ -64,11 +64,28 @@ pub fn update(
     let Ok(cache_text) = std::fs::read_to_string(out.join(cache::FILE)) else {
         return Ok(None);
     };
+    // The search index holds each code's entry; the cache says where.
+    let search_text = if options.html {
+        let path = out.join(html::DIR).join(html::SEARCH_INDEX);
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return Ok(None);
+        };
+        Some(text)
+    } else {
+        None
+    };
     let templates = super::templates_key(renderer);
     // Looking over the output and stamping the rules need nothing of each other.
     let (built, scan) = std::thread::scope(|scope| {
         let built = scope.spawn(|| output::Built::read(out));
-        let scan = scan(dir, &cache_text, templates, options, taken);
+        let scan = scan(
+            dir,
+            &cache_text,
+            search_text.as_deref(),
+            templates,
+            options,
+            taken,
+        );
         let built = built
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -188,12 +205,14 @@ pub fn update(
                 .map(|l| html::search_line(l))
                 .collect::<Result<Vec<_>, Error>>()?;
             new_lines.insert(change.at, lines);
-            cache.integrations[i].codes[c] = cache::Lines::default().cached(
+            let mut cached = cache::Lines::default().cached(
                 &entry,
                 file.name.clone(),
                 change.stamp,
                 change.key,
             )?;
+            cached.search = Cow::Owned(html::search_head(&entry)?);
+            cache.integrations[i].codes[c] = cached;
         }
         // Its index page lists every code of the integration.
         let entries = cache.integrations[i]
@@ -225,12 +244,12 @@ pub fn update(
     }
 
     place_lines(&mut cache, new_lines);
-    // The cache's text, the search index and the home page, side by side.
-    let (cache_text, search, home) = std::thread::scope(|scope| {
+    // The search index then the cache's text (which says where each code
+    // is in it), beside the home page and the manifest.
+    let ((search, cache_text), home) = std::thread::scope(|scope| {
         let cache = &cache;
-        let text = scope.spawn(|| cache.to_text());
-        let search = options.html.then(|| {
-            scope.spawn(|| {
+        let texts = scope.spawn(|| {
+            let search = options.html.then(|| {
                 html::search_script(
                     &cache.lines,
                     cache
@@ -239,15 +258,15 @@ pub fn update(
                         .flat_map(|i| &i.codes)
                         .map(|c| (c.search.as_ref(), c.lines.as_slice())),
                 )
-            })
+            });
+            let text = cache.to_text(search.as_ref());
+            (search, text)
         });
         let home = options.html.then(|| home_page(renderer, cache));
-        let join = |handle: std::thread::ScopedJoinHandle<'_, String>| {
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        };
-        (join(text), search.map(join), home)
+        let texts = texts
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (texts, home)
     });
     if let (Some(search), Some(home)) = (search, home) {
         let key = home_key(
@@ -261,7 +280,13 @@ pub fn update(
         let home_rel = format!("{dir}/index.html");
         write(&mut writer, &mut manifest, &home_rel, key, home?.as_bytes())?;
         let rel = format!("{dir}/{}", html::SEARCH_INDEX);
-        write(&mut writer, &mut manifest, &rel, key, search.as_bytes())?;
+        write(
+            &mut writer,
+            &mut manifest,
+            &rel,
+            key,
+            search.script.as_bytes(),
+        )?;
         rendered += 2;
     }
     writer.commit(&cache_text, &manifest.to_text())?;
@@ -378,11 +403,12 @@ struct Scan<'a> {
 fn scan<'a>(
     dir: &Path,
     cache_text: &'a str,
+    search_text: Option<&'a str>,
     templates: Key,
     options: Options,
     taken: i64,
 ) -> Option<Scan<'a>> {
-    let mut cache = cache::Cache::parse(cache_text)?;
+    let mut cache = cache::Cache::parse(cache_text, search_text)?;
     if (cache.markdown, cache.html, cache.templates) != (options.markdown, options.html, templates)
     {
         return None;
