@@ -6,8 +6,8 @@
 #   CODES=1000 EDITS=10 bash benches/serve.sh
 #
 # Each edit changes the summary sentence of one code, so its page differs;
-# the figure includes serve's poll interval (it looks for changes every
-# 500 ms), as a writer waits for it too.
+# the figure includes how long serve takes to notice the change (inotify on
+# Linux, else a poll every 500 ms), as a writer waits for it too.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
