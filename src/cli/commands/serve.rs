@@ -242,6 +242,11 @@ impl Server {
         let result = super::build::build_from(&self.ctx, &self.out, options);
         let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
         match result {
+            // Nothing changed (a notice about a file no build reads, say):
+            // nothing to say, and no page to reload.
+            Ok(summary) if summary.rendered == 0 && summary.in_place && failure.is_none() => {
+                return;
+            }
             Ok(summary) => {
                 eprintln!("built {}: {summary}", self.out.display());
                 *failure = None;
@@ -299,6 +304,13 @@ impl Server {
                     if notices.happened() {
                         std::thread::sleep(SETTLE);
                         notices.happened();
+                        // The build finds what changed itself (an update in
+                        // place stamps the rule files): the folders are
+                        // looked at again only after, not before, the page.
+                        self.rebuild();
+                        seen = fingerprint(&self.watched);
+                        walked = Instant::now();
+                        continue;
                     } else if walked.elapsed() < SAFETY_WALK {
                         continue;
                     }
