@@ -958,7 +958,17 @@ fn a_built_page_changed_by_hand_is_rendered_again() {
     let preview = "site/html/search-index.js";
     let text = std::fs::read_to_string(ws.path(preview)).unwrap();
     std::fs::write(ws.path(preview), format!("{text}// mine\n")).unwrap();
+    // The drop-in's data, outside the manifest, is written again too.
+    let data = "site/troubleshoot/netsuite/NS0123.json";
+    let text = std::fs::read_to_string(ws.path(data)).unwrap();
+    std::fs::write(ws.path(data), text.replacen('{', "{ ", 1)).unwrap();
     let counts = ws.build("site");
-    assert_eq!(counts.rendered, 2, "{counts:?}");
+    assert_eq!((counts.rendered, counts.in_place), (2, false), "{counts:?}");
     assert!(same_tree(&clean, &tree(&ws.path("site"))));
+    // Only the drop-in's data, with a code file changed: not updated in place.
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(ws.path(data), text.replacen('{', "{ ", 1)).unwrap();
+    ws.edit("rules/netsuite/NS0109.yaml", "code:", "# by hand\ncode:");
+    let counts = ws.rebuild_matches_clean("drop-in by hand", true);
+    assert!(!counts.in_place, "{counts:?}");
 }

@@ -272,6 +272,9 @@ impl Drop for Staging {
 #[derive(Debug)]
 pub struct Built {
     pub manifest: Manifest,
+    /// Each folder and its modification time when looked at: a file added
+    /// to or removed from it since moves it ([`Built::unchanged`]).
+    folders: Vec<(PathBuf, Option<std::time::SystemTime>)>,
     /// Every file in the folder, the marker too.
     pub files: usize,
 }
@@ -315,13 +318,37 @@ impl Built {
         // Each folder holds exactly what is listed (a file of someone else's
         // is for the full build to report), and each page is as the build
         // left it (one changed by hand is rendered again by the full build).
+        let folders: Vec<(PathBuf, Option<std::time::SystemTime>)> = order
+            .iter()
+            .map(|(dir, _)| {
+                let path = out.join(dir);
+                let time = std::fs::symlink_metadata(&path)
+                    .and_then(|m| m.modified())
+                    .ok();
+                (path, time)
+            })
+            .collect();
         let counts = crate::util::parallel::map(&order, String::new, |rel, (dir, folder)| {
             folder.matches(out, dir, &manifest, built, rel)
         });
         let seen = counts.into_iter().sum::<Option<usize>>()?;
         (seen == listed.len()).then_some(Built {
             manifest,
+            folders,
             files: seen + 1,
+        })
+    }
+}
+
+impl Built {
+    /// Whether every folder is as when [`Built::read`] looked: no file or
+    /// folder added, removed or renamed in any since (as a full build looks
+    /// again just before its swap).
+    pub fn unchanged(&self) -> bool {
+        self.folders.iter().all(|(path, time)| {
+            time.is_some()
+                && std::fs::symlink_metadata(path)
+                    .is_ok_and(|m| m.is_dir() && m.modified().ok() == *time)
         })
     }
 }
@@ -370,13 +397,20 @@ impl Folder<'_> {
                 rel.push('/');
             }
             rel.push_str(name);
-            if let Some(page) = manifest.files.get(rel.as_str()) {
-                // Beside the folder's entry: no lookup of the whole path.
-                let meta = entry.metadata().ok()?;
-                let as_left = meta.len() == page.size && meta.modified().is_ok_and(|m| m <= built);
-                if !as_left {
-                    return None;
-                }
+            // The manifest and cache are written after the marker; every
+            // other file before it, and a page at its manifest's size. The
+            // state is taken beside the folder's entry: no lookup of the path.
+            let page = manifest.files.get(rel.as_str());
+            let written_after =
+                dir.is_empty() && (name == super::manifest::FILE || name == super::cache::FILE);
+            if written_after {
+                continue;
+            }
+            let meta = entry.metadata().ok()?;
+            let as_left = page.is_none_or(|page| meta.len() == page.size)
+                && meta.modified().is_ok_and(|m| m <= built);
+            if !as_left {
+                return None;
             }
         }
         Some(seen)
@@ -440,7 +474,23 @@ impl InPlace {
     /// Moves the files over the old ones, dates the marker (the moment the
     /// build was complete, which pages are checked against), then puts the
     /// cache and, last, the manifest in place.
-    pub fn commit(self, cache: &str, manifest: &str) -> Result<(), Error> {
+    /// `began` is when the update first looked at the output: the files it
+    /// wrote and the marker are dated then, so that a page changed by hand
+    /// while it ran is newer than the marker and rendered again.
+    pub fn commit(
+        self,
+        cache: &str,
+        manifest: &str,
+        began: std::time::SystemTime,
+    ) -> Result<(), Error> {
+        for rel in &self.written {
+            let path = self.tmp.join(rel);
+            std::fs::File::options()
+                .append(true)
+                .open(&path)
+                .and_then(|f| f.set_modified(began))
+                .map_err(io(&path))?;
+        }
         let manifest_path = self.out.join(super::manifest::FILE);
         match std::fs::remove_file(&manifest_path) {
             Ok(()) => {}
@@ -473,7 +523,7 @@ impl InPlace {
         std::fs::File::options()
             .append(true)
             .open(&marker)
-            .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+            .and_then(|f| f.set_modified(began))
             .map_err(io(&marker))?;
         for (name, text) in [
             (super::cache::FILE, cache),

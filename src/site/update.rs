@@ -60,6 +60,7 @@ pub fn update(
     options: Options,
 ) -> Result<Option<Summary>, Error> {
     let start = Instant::now();
+    let began = std::time::SystemTime::now();
     let taken = cache::now();
     let Ok(cache_text) = std::fs::read_to_string(out.join(cache::FILE)) else {
         return Ok(None);
@@ -92,10 +93,7 @@ pub fn update(
         (built, scan)
     });
     let (
-        Some(output::Built {
-            mut manifest,
-            files,
-        }),
+        Some(mut built),
         Some(Scan {
             mut cache,
             found,
@@ -108,6 +106,8 @@ pub fn update(
     else {
         return Ok(None);
     };
+    let mut manifest = std::mem::take(&mut built.manifest);
+    let files = built.files;
     let pages = manifest.files.len();
     // New stamps alone are not worth writing: the files are read again next time.
     if changed.is_empty() {
@@ -121,13 +121,12 @@ pub fn update(
         }));
     }
 
-    let mut writer = InPlace::prepare(out)?;
-    let mut rendered = 0usize;
-    // The search lines of the codes rendered anew, by place in the cache.
-    let mut new_lines: HashMap<(usize, usize), Vec<String>> = HashMap::default();
+    // Every changed file loaded and checked before anything is rendered or
+    // written: an error is the full build's to report, as it would.
     let mut affected: Vec<usize> = changed.iter().map(|c| c.at.0).collect();
     affected.sort_unstable();
     affected.dedup();
+    let mut loads = Vec::new();
     for &i in &affected {
         let ours: Vec<&Changed> = changed.iter().filter(|c| c.at.0 == i).collect();
         let (Some(text), Some((integration_file, _))) = (
@@ -158,138 +157,169 @@ pub fn update(
         if integration.codes.len() != ours.len() {
             return Ok(None);
         }
+        // Each code's change, in the integration's order.
+        let mut of_code = Vec::new();
         for code in &integration.codes {
             let Some(file) = base.sources.try_get(code.span.file) else {
                 return Ok(None);
             };
-            let Some(change) = ours.iter().find(|o| found[o.found].display() == file.name) else {
+            let Some(&change) = ours.iter().find(|o| found[o.found].display() == file.name) else {
                 return Ok(None);
             };
-            let (_, c) = change.at;
-            let cached = &cache.integrations[i].codes[c];
+            let cached = &cache.integrations[i].codes[change.at.1];
             // Its pages would move, and the folder's set of files change: a full build.
             if cached.code != code.code || cached.kind != code.kind {
                 return Ok(None);
             }
-            let md_rel = article_path(integration, code);
-            let markdown = renderer.help(integration, code)?;
-            let troubleshooter = crate::engine::export::troubleshooter(integration, code);
+            of_code.push((change, file.name.clone()));
+        }
+        loads.push((i, base, of_code));
+    }
+
+    // Then rendered into the temporary sibling; a failure there (a template
+    // that fails on the new text, say) is also the full build's to report.
+    let mut prepare = || -> Result<(InPlace, usize, String, String), Error> {
+        let mut writer = InPlace::prepare(out)?;
+        let mut rendered = 0usize;
+        // The search lines of the codes rendered anew, by place in the cache.
+        let mut new_lines: HashMap<(usize, usize), Vec<String>> = HashMap::default();
+        for (i, base, of_code) in &loads {
+            let i = *i;
+            let [integration] = base.integrations.as_slice() else {
+                continue;
+            };
+            for (code, (change, file_name)) in integration.codes.iter().zip(of_code) {
+                let c = change.at.1;
+                let md_rel = article_path(integration, code);
+                let markdown = renderer.help(integration, code)?;
+                let troubleshooter = crate::engine::export::troubleshooter(integration, code);
+                if options.markdown {
+                    let (data, snippet) = super::dropin::files(integration, &troubleshooter)?;
+                    writer.write(&data.0, data.1.as_bytes())?;
+                    writer.write(&snippet.0, snippet.1.as_bytes())?;
+                    write(
+                        &mut writer,
+                        &mut manifest,
+                        &md_rel,
+                        change.key,
+                        markdown.as_bytes(),
+                    )?;
+                    rendered += 1;
+                }
+                if options.html {
+                    let page = html::page(renderer, &md_rel, &markdown, Some(&troubleshooter))?;
+                    let html_rel = html::html_path(&md_rel);
+                    write(
+                        &mut writer,
+                        &mut manifest,
+                        &html_rel,
+                        change.key,
+                        page.as_bytes(),
+                    )?;
+                    rendered += 1;
+                }
+                let mut entry = html::CodeEntry::of(integration, code);
+                let lines = std::mem::take(&mut entry.search.lines)
+                    .iter()
+                    .map(|l| html::search_line(l))
+                    .collect::<Result<Vec<_>, Error>>()?;
+                new_lines.insert(change.at, lines);
+                let mut cached = cache::Lines::default().cached(
+                    &entry,
+                    file_name.clone(),
+                    change.stamp,
+                    change.key,
+                )?;
+                cached.search = Cow::Owned(html::search_head(&entry)?);
+                cache.integrations[i].codes[c] = cached;
+            }
+            // Its index page lists every code of the integration.
+            let entries = cache.integrations[i]
+                .codes
+                .iter()
+                .map(CachedCode::index_entry);
+            let index_md = renderer.render(INDEX, &IndexContext::listing(integration, entries))?;
+            let key = index_key(
+                cache.integrations[i].key,
+                cache.integrations[i].codes.iter().map(|c| c.key),
+            );
+            let index_rel = index_path(integration);
             if options.markdown {
-                let (data, snippet) = super::dropin::files(integration, &troubleshooter)?;
-                writer.write(&data.0, data.1.as_bytes())?;
-                writer.write(&snippet.0, snippet.1.as_bytes())?;
                 write(
                     &mut writer,
                     &mut manifest,
-                    &md_rel,
-                    change.key,
-                    markdown.as_bytes(),
+                    &index_rel,
+                    key,
+                    index_md.as_bytes(),
                 )?;
                 rendered += 1;
             }
             if options.html {
-                let page = html::page(renderer, &md_rel, &markdown, Some(&troubleshooter))?;
-                let html_rel = html::html_path(&md_rel);
-                write(
-                    &mut writer,
-                    &mut manifest,
-                    &html_rel,
-                    change.key,
-                    page.as_bytes(),
-                )?;
+                let page = html::page(renderer, &index_rel, &index_md, None)?;
+                let html_rel = html::html_path(&index_rel);
+                write(&mut writer, &mut manifest, &html_rel, key, page.as_bytes())?;
                 rendered += 1;
             }
-            let mut entry = html::CodeEntry::of(integration, code);
-            let lines = std::mem::take(&mut entry.search.lines)
-                .iter()
-                .map(|l| html::search_line(l))
-                .collect::<Result<Vec<_>, Error>>()?;
-            new_lines.insert(change.at, lines);
-            let mut cached = cache::Lines::default().cached(
-                &entry,
-                file.name.clone(),
-                change.stamp,
-                change.key,
-            )?;
-            cached.search = Cow::Owned(html::search_head(&entry)?);
-            cache.integrations[i].codes[c] = cached;
         }
-        // Its index page lists every code of the integration.
-        let entries = cache.integrations[i]
-            .codes
-            .iter()
-            .map(CachedCode::index_entry);
-        let index_md = renderer.render(INDEX, &IndexContext::listing(integration, entries))?;
-        let key = index_key(
-            cache.integrations[i].key,
-            cache.integrations[i].codes.iter().map(|c| c.key),
-        );
-        let index_rel = index_path(integration);
-        if options.markdown {
+
+        place_lines(&mut cache, new_lines);
+        // The search index then the cache's text (which says where each code
+        // is in it), beside the home page and the manifest.
+        let ((search, cache_text), home) = std::thread::scope(|scope| {
+            let cache = &cache;
+            let texts = scope.spawn(|| {
+                let search = options.html.then(|| {
+                    html::search_script(
+                        &cache.lines,
+                        cache
+                            .integrations
+                            .iter()
+                            .flat_map(|i| &i.codes)
+                            .map(|c| (c.search.as_ref(), c.lines.as_slice())),
+                    )
+                });
+                let text = cache.to_text(search.as_ref());
+                (search, text)
+            });
+            let home = options.html.then(|| home_page(renderer, cache));
+            let texts = texts
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (texts, home)
+        });
+        if let (Some(search), Some(home)) = (search, home) {
+            let key = home_key(
+                templates,
+                cache
+                    .integrations
+                    .iter()
+                    .map(|i| index_key(i.key, i.codes.iter().map(|c| c.key))),
+            );
+            let dir = html::DIR;
+            let home_rel = format!("{dir}/index.html");
+            write(&mut writer, &mut manifest, &home_rel, key, home?.as_bytes())?;
+            let rel = format!("{dir}/{}", html::SEARCH_INDEX);
             write(
                 &mut writer,
                 &mut manifest,
-                &index_rel,
+                &rel,
                 key,
-                index_md.as_bytes(),
+                search.script.as_bytes(),
             )?;
-            rendered += 1;
+            rendered += 2;
         }
-        if options.html {
-            let page = html::page(renderer, &index_rel, &index_md, None)?;
-            let html_rel = html::html_path(&index_rel);
-            write(&mut writer, &mut manifest, &html_rel, key, page.as_bytes())?;
-            rendered += 1;
-        }
+        let manifest_text = manifest.to_text();
+        Ok((writer, rendered, cache_text, manifest_text))
+    };
+    let Ok((writer, rendered, cache_text, manifest_text)) = prepare() else {
+        return Ok(None);
+    };
+    // A file put in the output meanwhile: the full build refuses the folder, saying which.
+    if !built.unchanged() {
+        return Ok(None);
     }
 
-    place_lines(&mut cache, new_lines);
-    // The search index then the cache's text (which says where each code
-    // is in it), beside the home page and the manifest.
-    let ((search, cache_text), home) = std::thread::scope(|scope| {
-        let cache = &cache;
-        let texts = scope.spawn(|| {
-            let search = options.html.then(|| {
-                html::search_script(
-                    &cache.lines,
-                    cache
-                        .integrations
-                        .iter()
-                        .flat_map(|i| &i.codes)
-                        .map(|c| (c.search.as_ref(), c.lines.as_slice())),
-                )
-            });
-            let text = cache.to_text(search.as_ref());
-            (search, text)
-        });
-        let home = options.html.then(|| home_page(renderer, cache));
-        let texts = texts
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (texts, home)
-    });
-    if let (Some(search), Some(home)) = (search, home) {
-        let key = home_key(
-            templates,
-            cache
-                .integrations
-                .iter()
-                .map(|i| index_key(i.key, i.codes.iter().map(|c| c.key))),
-        );
-        let dir = html::DIR;
-        let home_rel = format!("{dir}/index.html");
-        write(&mut writer, &mut manifest, &home_rel, key, home?.as_bytes())?;
-        let rel = format!("{dir}/{}", html::SEARCH_INDEX);
-        write(
-            &mut writer,
-            &mut manifest,
-            &rel,
-            key,
-            search.script.as_bytes(),
-        )?;
-        rendered += 2;
-    }
-    writer.commit(&cache_text, &manifest.to_text())?;
+    writer.commit(&cache_text, &manifest_text, began)?;
     Ok(Some(Summary {
         codes: total,
         files,
