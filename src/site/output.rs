@@ -71,17 +71,7 @@ impl Staging {
     /// killed builds, and creates this build's temporary sibling with the marker.
     pub fn prepare(out: &Path) -> Result<Staging, Error> {
         let existing = existing(out)?;
-        let (parent, name) = parent_and_name(out)?;
-        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-        remove_stale_siblings(&parent, &name)?;
-        let tmp = parent.join(format!(".{name}.triage-tmp-{}", std::process::id()));
-        if tmp.exists() {
-            // Our own pid, reused after a killed build: only remove it if ours.
-            remove_ours(&tmp)?;
-        }
-        std::fs::create_dir(&tmp).map_err(io(&tmp))?;
-        let marker = tmp.join(MARKER);
-        std::fs::write(&marker, MARKER_HEAD).map_err(io(&marker))?;
+        let tmp = temporary_sibling(out)?;
         Ok(Staging {
             out: out.to_path_buf(),
             tmp,
@@ -435,15 +425,7 @@ impl InPlace {
     /// Makes the temporary sibling (with a marker, so that a later build
     /// removes it if this one is killed).
     pub fn prepare(out: &Path) -> Result<InPlace, Error> {
-        let (parent, name) = parent_and_name(out)?;
-        remove_stale_siblings(&parent, &name)?;
-        let tmp = parent.join(format!(".{name}.triage-tmp-{}", std::process::id()));
-        if tmp.exists() {
-            remove_ours(&tmp)?;
-        }
-        std::fs::create_dir(&tmp).map_err(io(&tmp))?;
-        let marker = tmp.join(MARKER);
-        std::fs::write(&marker, MARKER_HEAD).map_err(io(&marker))?;
+        let tmp = temporary_sibling(out)?;
         Ok(InPlace {
             out: out.to_path_buf(),
             tmp,
@@ -543,6 +525,23 @@ impl Drop for InPlace {
     fn drop(&mut self) {
         let _ = remove_ours(&self.tmp);
     }
+}
+
+/// Removes stale temporary siblings of earlier killed builds and makes this
+/// build's, `.NAME.triage-tmp-<pid>`, with the marker in it.
+fn temporary_sibling(out: &Path) -> Result<PathBuf, Error> {
+    let (parent, name) = parent_and_name(out)?;
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    remove_stale_siblings(&parent, &name)?;
+    let tmp = parent.join(format!(".{name}.triage-tmp-{}", std::process::id()));
+    if tmp.exists() {
+        // Our own pid, reused after a killed build: only remove it if ours.
+        remove_ours(&tmp)?;
+    }
+    std::fs::create_dir(&tmp).map_err(io(&tmp))?;
+    let marker = tmp.join(MARKER);
+    std::fs::write(&marker, MARKER_HEAD).map_err(io(&marker))?;
+    Ok(tmp)
 }
 
 fn write_delay() -> Option<std::time::Duration> {
