@@ -476,6 +476,17 @@ impl<'a> Cache<'a> {
     }
 }
 
+/// The manifest's entry for the cache: it names the cache's checksum, so a
+/// cache and a manifest are only taken together if written together.
+pub fn entry(text: &str) -> super::manifest::Entry {
+    let mut key = super::manifest::KeyBuilder::new("cache");
+    key.field(checksum(text).as_bytes());
+    super::manifest::Entry {
+        key: key.finish(),
+        size: text.len() as u64,
+    }
+}
+
 fn checksum(text: &str) -> String {
     format!("{:08x}", crc32fast::hash(text.as_bytes()))
 }

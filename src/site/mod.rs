@@ -167,7 +167,9 @@ pub fn build(
         None
     };
     if let Some(cache) = cache_of(base, &keys, &code_keys, &entries, options, stamps)? {
-        staging.write(cache::FILE, cache.to_text(search.as_ref()).as_bytes())?;
+        let text = cache.to_text(search.as_ref());
+        staging.write(cache::FILE, text.as_bytes())?;
+        site.record(cache::FILE, cache::entry(&text));
     }
     let Site {
         manifest,

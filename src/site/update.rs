@@ -107,8 +107,12 @@ pub fn update(
         return Ok(None);
     };
     let mut manifest = std::mem::take(&mut built.manifest);
+    // The cache the manifest was written with, and no other.
+    if manifest.files.get(cache::FILE) != Some(&cache::entry(&cache_text)) {
+        return Ok(None);
+    }
     let files = built.files;
-    let pages = manifest.files.len();
+    let pages = manifest.files.len() - 1;
     // New stamps alone are not worth writing: the files are read again next time.
     if changed.is_empty() {
         return Ok(Some(Summary {
@@ -308,6 +312,9 @@ pub fn update(
             )?;
             rendered += 2;
         }
+        manifest
+            .files
+            .insert(cache::FILE.to_string(), cache::entry(&cache_text));
         let manifest_text = manifest.to_text();
         Ok((writer, rendered, cache_text, manifest_text))
     };
