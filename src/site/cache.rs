@@ -207,7 +207,26 @@ impl Lines {
             .iter()
             .map(|l| Ok(self.place(html::search_line(l)?)))
             .collect::<Result<_, crate::Error>>()?;
-        Ok(CachedCode {
+        Ok(CachedCode::of(entry, file, stamp, key, lines))
+    }
+
+    /// The lines, in the order they were first met.
+    pub fn into_lines(self) -> Vec<Cow<'static, str>> {
+        self.lines.into_iter().map(Cow::Owned).collect()
+    }
+}
+
+impl CachedCode<'static> {
+    /// A code as the cache keeps it, its snippet lines placed (`lines`) and
+    /// its search head not yet known.
+    pub fn of(
+        entry: &CodeEntry,
+        file: String,
+        stamp: Option<Stamp>,
+        key: Key,
+        lines: Vec<u32>,
+    ) -> CachedCode<'static> {
+        CachedCode {
             file: file.into(),
             stamp,
             key,
@@ -220,12 +239,7 @@ impl Lines {
             url: entry.url.clone().into(),
             search: Cow::Borrowed(""),
             lines,
-        })
-    }
-
-    /// The lines, in the order they were first met.
-    pub fn into_lines(self) -> Vec<Cow<'static, str>> {
-        self.lines.into_iter().map(Cow::Owned).collect()
+        }
     }
 }
 

@@ -225,17 +225,6 @@ impl CodeEntry {
             link: crate::util::url::encode_path(&article_link(code)),
         }
     }
-
-    /// What its integration's index page lists of it.
-    pub fn index_entry(&self) -> crate::render::index::IndexEntry {
-        crate::render::index::IndexEntry {
-            code: self.code.clone(),
-            kind: self.kind,
-            headline: self.title.clone(),
-            summary: self.summary.clone(),
-            link: self.link.clone(),
-        }
-    }
 }
 
 /// One integration on the home page.
@@ -562,6 +551,20 @@ pub fn search_head(c: &CodeEntry) -> Result<String, Error> {
     Ok(script_safe(json))
 }
 
+/// Pushes each item with `f`, a comma between two.
+fn push_joined<T>(
+    out: &mut String,
+    items: impl IntoIterator<Item = T>,
+    mut f: impl FnMut(&mut String, T),
+) {
+    for (n, item) in items.into_iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        f(out, item);
+    }
+}
+
 /// A search index, and where in it each code's [`search_head`] is (bytes).
 #[derive(Debug)]
 pub struct Search {
@@ -590,36 +593,22 @@ pub fn search_script<'a, L: AsRef<str>>(
     let mut out = String::with_capacity(size);
     let mut heads = Vec::with_capacity(count);
     out.push_str("window.TRIAGE_SEARCH = {\"stop\":[");
-    for (n, word) in STOP_WORDS.iter().enumerate() {
-        if n > 0 {
-            out.push(',');
-        }
-        // Plain lowercase words: nothing to escape.
+    // Plain lowercase words: nothing to escape.
+    push_joined(&mut out, STOP_WORDS, |out, word| {
         let _ = write!(out, "\"{word}\"");
-    }
+    });
     out.push_str("],\"lines\":[");
-    for (n, line) in lines.iter().enumerate() {
-        if n > 0 {
-            out.push(',');
-        }
-        out.push_str(line.as_ref());
-    }
+    push_joined(&mut out, lines, |out, line| out.push_str(line.as_ref()));
     out.push_str("],\"codes\":[");
-    for (n, (head, places)) in codes.enumerate() {
-        if n > 0 {
-            out.push(',');
-        }
+    push_joined(&mut out, codes, |out, (head, places)| {
         heads.push(out.len()..out.len() + head.len());
         out.push_str(head);
         out.push_str(",\"l\":[");
-        for (k, place) in places.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
+        push_joined(out, places, |out, place| {
             let _ = write!(out, "{place}");
-        }
+        });
         out.push_str("]}");
-    }
+    });
     out.push_str("]};\n");
     Search { script: out, heads }
 }

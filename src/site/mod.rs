@@ -336,19 +336,18 @@ fn templates_key(renderer: &Renderer) -> Key {
 
 /// An integration's pages: the templates and its file's name and text.
 fn integration_key(templates: Key, name: &str, text: &str) -> Key {
-    let mut key = KeyBuilder::new("integration");
-    key.key(templates)
-        .field(name.as_bytes())
-        .field(text.as_bytes());
-    key.finish()
+    file_key("integration", templates, name, text)
 }
 
 /// A code's pages: its integration's key and its file's name and text.
 fn code_key(integration: Key, name: &str, text: &str) -> Key {
-    let mut key = KeyBuilder::new("code");
-    key.key(integration)
-        .field(name.as_bytes())
-        .field(text.as_bytes());
+    file_key("code", integration, name, text)
+}
+
+/// What a rule file makes: what it stands on (`under`), its name and text.
+fn file_key(what: &str, under: Key, name: &str, text: &str) -> Key {
+    let mut key = KeyBuilder::new(what);
+    key.key(under).field(name.as_bytes()).field(text.as_bytes());
     key.finish()
 }
 

@@ -466,12 +466,7 @@ impl InPlace {
         began: std::time::SystemTime,
     ) -> Result<(), Error> {
         for rel in &self.written {
-            let path = self.tmp.join(rel);
-            std::fs::File::options()
-                .append(true)
-                .open(&path)
-                .and_then(|f| f.set_modified(began))
-                .map_err(io(&path))?;
+            date(&self.tmp.join(rel), began)?;
         }
         let manifest_path = self.out.join(super::manifest::FILE);
         match std::fs::remove_file(&manifest_path) {
@@ -501,12 +496,7 @@ impl InPlace {
                 std::thread::sleep(delay);
             }
         }
-        let marker = self.out.join(MARKER);
-        std::fs::File::options()
-            .append(true)
-            .open(&marker)
-            .and_then(|f| f.set_modified(began))
-            .map_err(io(&marker))?;
+        date(&self.out.join(MARKER), began)?;
         for (name, text) in [
             (super::cache::FILE, cache),
             (super::manifest::FILE, manifest),
@@ -525,6 +515,15 @@ impl Drop for InPlace {
     fn drop(&mut self) {
         let _ = remove_ours(&self.tmp);
     }
+}
+
+/// Sets the file's modification time, leaving its bytes alone.
+fn date(path: &Path, time: std::time::SystemTime) -> Result<(), Error> {
+    std::fs::File::options()
+        .append(true)
+        .open(path)
+        .and_then(|f| f.set_modified(time))
+        .map_err(io(path))
 }
 
 /// Removes stale temporary siblings of earlier killed builds and makes this

@@ -228,12 +228,14 @@ pub fn update(
                     .map(|l| html::search_line(l))
                     .collect::<Result<Vec<_>, Error>>()?;
                 new_lines.insert(change.at, lines);
-                let mut cached = cache::Lines::default().cached(
+                // Its lines are placed with every code's below.
+                let mut cached = CachedCode::of(
                     &entry,
                     file_name.clone(),
                     change.stamp,
                     change.key,
-                )?;
+                    Vec::new(),
+                );
                 cached.search = Cow::Owned(html::search_head(&entry)?);
                 cache.integrations[i].codes[c] = cached;
             }
