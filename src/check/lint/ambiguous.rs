@@ -55,22 +55,42 @@ pub fn ambiguous_patterns(codes: &[&CodeFacts]) -> Vec<Finding> {
         .flat_map(|e| e.patterns.iter().map(move |p| (*e, p)))
         .collect();
     let candidates = candidates(patterns.iter().map(|(_, (p, _))| p.as_str()), &messages);
+    let work: Vec<_> = patterns.iter().zip(candidates).collect();
+    // Each pattern on its own thread's checker: a few candidates are tried
+    // through the checker's small NFAs, many through one whole regex.
+    let matched = crate::util::parallel::map(
+        &work,
+        pattern::Checker::default,
+        |checker, ((entry, (source, _)), candidates)| {
+            let others: Vec<usize> = match candidates {
+                Some(list) => list.clone(),
+                None => (0..messages.len()).collect(),
+            }
+            .into_iter()
+            .filter(|&m| entries[m].code != entry.code)
+            .collect();
+            if others.len() <= FEW {
+                return others
+                    .into_iter()
+                    .filter(|&m| {
+                        checker.check(source, messages[m])
+                            == pattern::Checked::Builds { matches: true }
+                    })
+                    .collect();
+            }
+            // A pattern that does not build is reported by validation.
+            let Ok(re) = pattern::build(source) else {
+                return Vec::new();
+            };
+            others
+                .into_iter()
+                .filter(|&m| re.is_match(messages[m]))
+                .collect::<Vec<_>>()
+        },
+    );
     let mut findings = Vec::new();
-    for ((entry, (source, span)), candidates) in patterns.iter().zip(candidates) {
-        let others: Vec<usize> = match candidates {
-            Some(list) => list,
-            None => (0..messages.len()).collect(),
-        }
-        .into_iter()
-        .filter(|&m| entries[m].code != entry.code)
-        .collect();
-        if others.is_empty() {
-            continue;
-        }
-        let Ok(re) = pattern::build(source) else {
-            continue;
-        };
-        for m in others.into_iter().filter(|&m| re.is_match(messages[m])) {
+    for (((entry, (_, span)), _), matched) in work.iter().zip(matched) {
+        for m in matched {
             let other = entries[m];
             findings.push(
                 Finding::new(
@@ -91,6 +111,11 @@ pub fn ambiguous_patterns(codes: &[&CodeFacts]) -> Vec<Finding> {
     }
     findings
 }
+
+/// Up to this many messages to try, a pattern goes through the checker
+/// (an NFA cut down to each message) rather than a whole regex, which costs
+/// about as much as a few dozen of those.
+const FEW: usize = 8;
 
 /// For each pattern, the messages (ascending indices) that hold its
 /// required literals; `None` when it has none and every message is a candidate.
