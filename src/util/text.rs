@@ -5,6 +5,23 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// Splits a leading `---` front-matter block from the body; none gives an
 /// empty one.
+/// Where the two ASCII characters `pair` first occur in `s`. `str::find`
+/// with a string sets up a two-way searcher on every call, which for a
+/// needle of two bytes costs more than searching the short texts of a rule
+/// file: validation looks for `${` in every text.
+pub fn find_pair(s: &str, pair: [char; 2]) -> Option<usize> {
+    debug_assert!(pair[0].is_ascii() && pair[1].is_ascii());
+    let mut from = 0;
+    while let Some(i) = s[from..].find(pair[0]) {
+        let at = from + i;
+        if s.as_bytes().get(at + 1) == Some(&(pair[1] as u8)) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 pub fn split_front_matter(markdown: &str) -> (&str, &str) {
     markdown
         .strip_prefix("---\n")
@@ -179,6 +196,22 @@ pub fn line_range(text: &str, line: usize) -> std::ops::Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_are_found_where_str_find_finds_them() {
+        for text in [
+            "", "$", "{", "${", "a$b${c}", "$$${", "é${x}", "$ {", "]:", "[a]]:b", "{:",
+        ] {
+            for pair in [['$', '{'], [']', ':'], ['{', ':']] {
+                let needle: String = pair.iter().collect();
+                assert_eq!(
+                    find_pair(text, pair),
+                    text.find(&needle),
+                    "{text:?} {needle:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn lists_headings_and_bold() {

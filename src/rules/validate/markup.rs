@@ -58,7 +58,7 @@ pub fn findings(sources: &Sources, span: &Span, text: &str) -> Vec<Finding> {
     }
     // Most texts hold none of the characters these checks start from; they
     // skip the copy, the regexes and the Markdown parse.
-    let maybe_html = text.contains('<') || text.contains("{:");
+    let maybe_html = text.contains('<') || crate::util::text::find_pair(text, ['{', ':']).is_some();
     let html = maybe_html
         .then(|| HTML.find(&without_code_spans(text)).map(|m| m.range()))
         .flatten();

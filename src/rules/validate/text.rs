@@ -7,6 +7,7 @@ use super::{Validator, Vars, markup};
 use crate::diag::Code;
 use crate::diag::Span;
 use crate::diag::{Finding, did_you_mean};
+use crate::util::text::find_pair;
 
 impl<'a> Validator<'a> {
     /// [`Self::text_with`] where no variant's words apply.
@@ -64,7 +65,7 @@ impl<'a> Validator<'a> {
     ) -> Option<String> {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
-        while let Some(start) = rest.find("${") {
+        while let Some(start) = find_pair(rest, ['$', '{']) {
             out.push_str(&rest[..start]);
             let after = &rest[start + 2..];
             let Some(end) = after.find('}') else {
@@ -163,19 +164,21 @@ fn line_structure(l: &str, continuation: bool) -> Option<&'static str> {
     {
         return Some("an HTML block");
     }
-    if l.starts_with('[')
-        && l.contains("]:")
-        && l.split("]:").next().is_some_and(|k| !k.contains(']'))
-    {
+    if l.starts_with('[') && find_pair(l, [']', ':']).is_some_and(|at| !l[..at].contains(']')) {
         return Some("a link reference definition");
     }
-    let marks: Vec<char> = l.chars().filter(|c| !c.is_whitespace()).collect();
-    if marks.len() >= 3 && ['-', '*', '_'].iter().any(|m| marks.iter().all(|c| c == m)) {
+    // The line's marks, without allocating: this runs on every line of every text.
+    let marks = || l.chars().filter(|c| !c.is_whitespace());
+    let first = marks().next();
+    if let Some(m @ ('-' | '*' | '_')) = first
+        && marks().nth(2).is_some()
+        && marks().all(|c| c == m)
+    {
         return Some("a `---` rule");
     }
     if continuation
-        && !marks.is_empty()
-        && (marks.iter().all(|c| *c == '=') || marks.iter().all(|c| *c == '-'))
+        && let Some(m @ ('=' | '-')) = first
+        && marks().all(|c| c == m)
     {
         return Some("a heading underline");
     }
@@ -189,9 +192,7 @@ fn substituted_structure(
     vars: &Vars,
     words: &BTreeMap<String, String>,
 ) -> Option<&'static str> {
-    if !text.contains("${") {
-        return None;
-    }
+    find_pair(text, ['$', '{'])?;
     let mut out = text.to_string();
     for (name, value) in words {
         out = out.replace(&format!("${{{name}}}"), value);
