@@ -341,23 +341,24 @@ impl SearchDoc {
             (Class::Body, body),
         ];
 
-        let mut seen = std::collections::HashSet::new();
-        let mut terms: [Vec<String>; 4] = Default::default();
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut terms: [String; 4] = Default::default();
         let mut word = String::new();
         for (class, texts) in &texts {
+            let joined = &mut terms[*class as usize];
             for text in texts {
                 for_each_term(text, &mut word, |term| {
                     if !seen.contains(term) {
                         seen.insert(term.to_string());
-                        terms[*class as usize].push(term.to_string());
+                        if !joined.is_empty() {
+                            joined.push(' ');
+                        }
+                        joined.push_str(term);
                     }
                 });
             }
         }
-        SearchDoc {
-            terms: terms.map(|t| t.join(" ")),
-            lines,
-        }
+        SearchDoc { terms, lines }
     }
 }
 
@@ -385,7 +386,8 @@ fn for_each_term(text: &str, word: &mut String, mut f: impl FnMut(&str)) {
             // Per word, as before: a final sigma is lowercased as one.
             word.push_str(&raw.to_lowercase());
         }
-        if STOP_WORDS.contains(&word.as_str()) {
+        // The stop words are sorted and at most four letters long.
+        if word.len() <= 4 && STOP_WORDS.binary_search(&word.as_str()).is_ok() {
             continue;
         }
         stem_in_place(word);
@@ -616,6 +618,13 @@ pub fn search_script<'a, L: AsRef<str>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `for_each_term` looks stop words up by binary search, and only in words of four letters or fewer.
+    #[test]
+    fn stop_words_are_sorted_and_short() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 4));
+    }
     use crate::util::text::split_front_matter;
 
     #[test]
