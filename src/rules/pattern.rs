@@ -8,7 +8,7 @@
 //! needs to know whether a pattern builds and whether it matches the code's
 //! own message, which a bare NFA answers for a tenth of the cost.
 
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex_automata::nfa::thompson::{self, pikevm::PikeVM};
 use regex_automata::util::primitives::StateID;
@@ -73,29 +73,24 @@ pub struct Checker {
     syntax: syntax::Config,
     forward: thompson::Compiler,
     reverse: thompson::Compiler,
-    /// Bounds on the NFAs' size, forward and in reverse.
-    footprint: [Footprint; 2],
 }
 
-/// The NFA configuration `regex::RegexBuilder` hands its meta engine, in
-/// one direction.
-fn nfa_config(reverse: bool, limit: usize) -> thompson::Config {
+/// An NFA compiler configured as `regex::RegexBuilder` configures its meta
+/// engine's, in one direction.
+fn compiler(reverse: bool, limit: usize) -> thompson::Compiler {
     let config = thompson::Config::new()
         .utf8(true)
         .nfa_size_limit(Some(limit))
         .shrink(false);
-    if reverse {
+    let config = if reverse {
         config
             .which_captures(thompson::WhichCaptures::None)
             .reverse(true)
     } else {
         config
-    }
-}
-
-fn compiler(reverse: bool, limit: usize) -> thompson::Compiler {
+    };
     let mut compiler = thompson::Compiler::new();
-    compiler.configure(nfa_config(reverse, limit));
+    compiler.configure(config);
     compiler
 }
 
@@ -105,7 +100,6 @@ impl Default for Checker {
             syntax: syntax_config(),
             forward: compiler(false, SIZE_LIMIT),
             reverse: compiler(true, SIZE_LIMIT),
-            footprint: [Footprint::new(false), Footprint::new(true)],
         }
     }
 }
@@ -125,10 +119,7 @@ impl Checker {
         // was a fifth of a load. When a bound on both NFAs' size shows they
         // fit, the match is settled on the pattern cut down to the text's
         // own characters, which matches that text exactly as the whole does.
-        if self
-            .footprint
-            .iter()
-            .all(|f| f.bound(&hir) <= SIZE_LIMIT / 2)
+        if bound(&hir).iter().all(|&b| b <= SIZE_LIMIT / 2)
             && let chars = chars_of(text)
             // Cut down to a text of many scattered characters, a class can
             // hold more ranges than whole: such a text goes the old way.
@@ -202,10 +193,10 @@ fn within(hir: &Hir, chars: &ClassUnicode) -> Hir {
     }
 }
 
-/// An upper bound on the memory an NFA compiler's builder reaches for a
-/// pattern, which is what its size limit is held against: the number of
-/// states it adds times what a state weighs, and the transitions and union
-/// branches they hold.
+/// Upper bounds on the memory an NFA compiler's builder reaches for a
+/// pattern, forward and in reverse, which is what its size limit is held
+/// against: the number of states it adds times what a state weighs, and the
+/// transitions and union branches they hold.
 ///
 /// The compiler builds a pattern part by part, and no part's share depends
 /// on the parts around it (each Unicode class starts its UTF-8 caches
@@ -216,11 +207,16 @@ fn within(hir: &Hir, chars: &ClassUnicode) -> Hir {
 /// counted as a generous number of states. A unit test holds the bound
 /// above the measured size of many patterns in both directions, and the
 /// fast path keeps to half the limit besides.
-#[derive(Clone, Copy)]
-struct Footprint {
-    /// What one state weighs in the builder.
-    state: usize,
-    reverse: bool,
+fn bound(hir: &Hir) -> [usize; 2] {
+    /// What one state weighs: the builder's states are private, but its
+    /// memory with one state says.
+    static STATE: LazyLock<usize> = LazyLock::new(|| {
+        let mut builder = thompson::Builder::new();
+        let added = builder.start_pattern().is_ok() && builder.add_empty().is_ok();
+        if added { builder.memory_usage() } else { 64 }
+    });
+    let state = *STATE;
+    weight(hir, state).map(|w| (BASE_STATES * state).saturating_add(w))
 }
 
 /// The states counted for a pattern's fixed part: the unanchored prefix,
@@ -232,60 +228,48 @@ const BASE_STATES: usize = 24;
 /// captures around a group, and their branches.
 const NODE_STATES: usize = 6;
 
-impl Footprint {
-    fn new(reverse: bool) -> Footprint {
-        // The builder's states are private; its memory with one state says
-        // what one weighs.
-        let mut builder = thompson::Builder::new();
-        let added = builder.start_pattern().is_ok() && builder.add_empty().is_ok();
-        let state = if added { builder.memory_usage() } else { 64 };
-        Footprint { state, reverse }
-    }
-
-    fn bound(self, hir: &Hir) -> usize {
-        (BASE_STATES * self.state).saturating_add(self.weight(hir))
-    }
-
-    fn weight(self, hir: &Hir) -> usize {
-        let state = self.state;
-        let node = NODE_STATES * state;
-        let transition = size_of::<thompson::Transition>();
-        match hir.kind() {
-            HirKind::Empty | HirKind::Look(_) => node,
-            // Three states a byte: a literal alternation goes through a trie.
-            HirKind::Literal(lit) => (lit.0.len() * 3 * state).saturating_add(node),
-            HirKind::Class(Class::Bytes(class)) => {
-                node + 2 * state + class.ranges().len() * transition
-            }
-            HirKind::Class(Class::Unicode(class)) if class.is_ascii() => {
-                node + 2 * state + class.ranges().len() * transition
-            }
-            HirKind::Class(Class::Unicode(class)) => {
-                let (mut sequences, mut ranges) = (0usize, 0usize);
-                for r in class.iter() {
-                    for seq in Utf8Sequences::new(r.start(), r.end()) {
-                        sequences += 1;
-                        ranges += seq.len();
-                    }
-                }
-                let states = (ranges + 3) * state;
-                node + if self.reverse {
-                    states + sequences * size_of::<StateID>()
-                } else {
-                    states + ranges * transition
+/// What `hir` adds to the builder's memory, forward and in reverse.
+fn weight(hir: &Hir, state: usize) -> [usize; 2] {
+    let node = NODE_STATES * state;
+    let transition = size_of::<thompson::Transition>();
+    // A class of single bytes is one sparse state and an empty.
+    let sparse = |ranges: usize| [node + 2 * state + ranges * transition; 2];
+    let sum = |subs: &[Hir]| {
+        subs.iter().fold([node; 2], |total, h| {
+            let w = weight(h, state);
+            [0, 1].map(|d| total[d].saturating_add(w[d]).saturating_add(node))
+        })
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => [node; 2],
+        // Three states a byte: a literal alternation goes through a trie.
+        HirKind::Literal(lit) => [(lit.0.len() * 3 * state).saturating_add(node); 2],
+        HirKind::Class(Class::Bytes(class)) => sparse(class.ranges().len()),
+        HirKind::Class(Class::Unicode(class)) if class.is_ascii() => sparse(class.ranges().len()),
+        HirKind::Class(Class::Unicode(class)) => {
+            let (mut sequences, mut ranges) = (0usize, 0usize);
+            for r in class.iter() {
+                for seq in Utf8Sequences::new(r.start(), r.end()) {
+                    sequences += 1;
+                    ranges += seq.len();
                 }
             }
-            HirKind::Repetition(rep) => {
-                let copies = rep.max.unwrap_or(rep.min).max(rep.min).max(1) as usize;
-                let one = self.weight(&rep.sub).saturating_add(node);
-                one.saturating_mul(copies).saturating_add(node)
-            }
-            HirKind::Capture(cap) => self.weight(&cap.sub).saturating_add(node),
-            HirKind::Concat(subs) | HirKind::Alternation(subs) => subs
-                .iter()
-                .map(|h| self.weight(h).saturating_add(node))
-                .fold(node, usize::saturating_add),
+            let states = node + (ranges + 3) * state;
+            [
+                states + ranges * transition,
+                states + sequences * size_of::<StateID>(),
+            ]
         }
+        HirKind::Repetition(rep) => {
+            let copies = rep.max.unwrap_or(rep.min).max(rep.min).max(1) as usize;
+            weight(&rep.sub, state).map(|one| {
+                one.saturating_add(node)
+                    .saturating_mul(copies)
+                    .saturating_add(node)
+            })
+        }
+        HirKind::Capture(cap) => weight(&cap.sub, state).map(|w| w.saturating_add(node)),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => sum(subs),
     }
 }
 
@@ -507,7 +491,6 @@ mod tests {
     #[test]
     fn the_bound_is_above_the_measured_size() {
         let config = syntax_config();
-        let footprint = [Footprint::new(false), Footprint::new(true)];
         let mut checked = 0;
         for source in &patterns(400) {
             let Ok(hir) = syntax::parse_with(source, &config) else {
@@ -516,7 +499,7 @@ mod tests {
             for reverse in [false, true] {
                 // A pattern over the limit is measured as `usize::MAX`.
                 let exact = measured(&hir, reverse).min(SIZE_LIMIT + 1);
-                let bound = footprint[usize::from(reverse)].bound(&hir);
+                let bound = bound(&hir)[usize::from(reverse)];
                 assert!(
                     bound >= exact,
                     "{source:?} reverse={reverse}: {bound} < {exact}"

@@ -62,13 +62,19 @@ pub fn ambiguous_patterns(codes: &[&CodeFacts]) -> Vec<Finding> {
         &work,
         pattern::Checker::default,
         |checker, ((entry, (source, _)), candidates)| {
-            let others: Vec<usize> = match candidates {
-                Some(list) => list.clone(),
-                None => (0..messages.len()).collect(),
-            }
-            .into_iter()
-            .filter(|&m| entries[m].code != entry.code)
-            .collect();
+            let every;
+            let listed = match candidates {
+                Some(list) => list.as_slice(),
+                None => {
+                    every = (0..messages.len()).collect::<Vec<_>>();
+                    &every
+                }
+            };
+            let others: Vec<usize> = listed
+                .iter()
+                .copied()
+                .filter(|&m| entries[m].code != entry.code)
+                .collect();
             if others.len() <= FEW {
                 return others
                     .into_iter()
