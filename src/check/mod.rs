@@ -49,16 +49,20 @@ pub fn check_with(
     templates: &TemplateSource,
     deny: &config::Deny,
 ) -> Result<Report, Error> {
-    let loaded = pipeline::load(rules, &Selection::All, &lint::Lints)?;
+    let listing = crate::rules::load::list(rules, &Selection::All)?;
+    let mut run = templates::Run::new(templates)?;
+    // Each integration's templates rendered as soon as it is validated, and
+    // its models dropped: the rule base is never held whole.
+    let mut codes = 0;
+    let loaded = pipeline::load_each(listing, &lint::Lints, &mut |integration| {
+        codes += integration.codes.len();
+        run.integration(&integration);
+        None
+    });
     let mut findings = loaded.lints;
     findings.extend(loaded.findings);
-    let mut base = loaded.base;
-    let mut sources = std::mem::take(&mut base.sources);
-    findings.extend(crate::check::templates::check(
-        &base,
-        templates,
-        &mut sources,
-    )?);
+    let mut sources = loaded.base.sources;
+    findings.extend(run.finish(&mut sources));
     let (levels, config_findings) = config::Levels::read(rules, deny, &mut sources);
     findings.extend(config_findings);
     let findings = levels.apply(findings);
@@ -69,7 +73,7 @@ pub fn check_with(
             .map(|l| (l.span.file, l.span.range.start))
     });
     Ok(Report {
-        codes: base.codes().count(),
+        codes,
         sources,
         findings,
     })

@@ -14,7 +14,7 @@ use crate::diag::{FileId, Sources, Span};
 use crate::engine::{self, Observations};
 use crate::render::{
     ArticleContext, CODE_TEMPLATES, FAQ_INTEGRATION, IntegrationPage, Renderer, TICKET,
-    TemplateSource, TicketInput, TicketPage, template_files,
+    TemplateFile, TemplateSource, TemplateSyntaxError, TicketInput, TicketPage, template_files,
 };
 use crate::rules::{Code, Integration, RuleBase};
 use minijinja::Value;
@@ -25,102 +25,150 @@ pub fn check(
     source: &TemplateSource,
     sources: &mut Sources,
 ) -> Result<Vec<Finding>, Error> {
-    let files = template_files(source)?;
-    let ids: Vec<(String, FileId)> = files
-        .iter()
-        .map(|f| (f.name.clone(), sources.add(f.path.clone(), f.text.clone())))
-        .collect();
-    let (renderer, broken) = Renderer::from_files(files)?;
-    let mut check = TemplateCheck {
-        sources: &*sources,
-        ids: &ids,
-        findings: Vec::new(),
-        seen: HashSet::new(),
-    };
-    for (name, err) in &broken {
-        check.report(
-            diag::Code::R501,
-            name,
-            err,
-            "template does not compile",
-            None,
+    let mut run = Run::new(source)?;
+    for integration in &base.integrations {
+        run.integration(integration);
+    }
+    Ok(run.finish(sources))
+}
+
+/// The templates compiled once, then rendered for one integration at a time
+/// ([`Run::integration`]), so that its models can go before the next is
+/// loaded; [`Run::finish`] reports what failed in the order [`check`] does:
+/// every code's failures, then the integrations' FAQ pages, then their index pages.
+pub struct Run {
+    files: Vec<TemplateFile>,
+    renderer: Renderer,
+    broken: Vec<TemplateSyntaxError>,
+    code_templates: Vec<&'static str>,
+    page_templates: Vec<&'static str>,
+    input: TicketInput,
+    /// Each code's failed renders, by code.
+    codes: Vec<(String, Vec<Failure<'static>>)>,
+    /// Each integration page's failed render, by integration id.
+    pages: Vec<(Failure<'static>, String)>,
+}
+
+impl Run {
+    pub fn new(source: &TemplateSource) -> Result<Self, Error> {
+        let files = template_files(source)?;
+        let (renderer, broken) = Renderer::from_files(files.clone())?;
+        // A broken template makes every render that includes it fail too.
+        let renders = |name: &str| !broken.iter().any(|(b, _)| b == name);
+        let code_templates = CODE_TEMPLATES.into_iter().filter(|n| renders(n)).collect();
+        let page_templates = [FAQ_INTEGRATION, crate::render::index::INDEX]
+            .into_iter()
+            .filter(|n| renders(n))
+            .collect();
+        Ok(Run {
+            files,
+            renderer,
+            broken,
+            code_templates,
+            page_templates,
+            // A fixed time keeps the ticket's context the same on every run.
+            input: TicketInput {
+                attempted_at: Some(jiff::Timestamp::UNIX_EPOCH),
+                ..TicketInput::default()
+            },
+            codes: Vec::new(),
+            pages: Vec::new(),
+        })
+    }
+
+    /// Renders every template for one integration's codes and pages, on all
+    /// cores; only the failures are kept.
+    pub fn integration(&mut self, integration: &Integration) {
+        let work: Vec<Work> = integration
+            .codes
+            .iter()
+            .map(Work::Code)
+            .chain([Work::Integration])
+            .collect();
+        let (renderer, input) = (&self.renderer, &self.input);
+        let (code_templates, page_templates) = (&self.code_templates, &self.page_templates);
+        let failures = crate::util::parallel::map(
+            &work,
+            || (),
+            |_, work| match work {
+                Work::Code(code) => render_code(renderer, code_templates, integration, code, input),
+                Work::Integration => page_templates
+                    .iter()
+                    .filter_map(|name| {
+                        let ctx = match *name {
+                            FAQ_INTEGRATION => value(&IntegrationPage::new(integration)),
+                            _ => value(&crate::render::index::IndexContext::new(integration)),
+                        };
+                        let result = renderer.try_render(name, &ctx);
+                        result.err().map(|e| Failure::new(renderer, name, e, &ctx))
+                    })
+                    .collect(),
+            },
         );
-    }
-    // A broken template makes every render that includes it fail too.
-    let renders = |name: &str| !broken.iter().any(|(b, _)| b == name);
-    // A fixed time keeps the ticket's context the same on every run.
-    let input = TicketInput {
-        attempted_at: Some(jiff::Timestamp::UNIX_EPOCH),
-        ..TicketInput::default()
-    };
-    let code_templates: Vec<&str> = CODE_TEMPLATES.into_iter().filter(|n| renders(n)).collect();
-    let page_templates: Vec<&str> = [FAQ_INTEGRATION, crate::render::index::INDEX]
-        .into_iter()
-        .filter(|n| renders(n))
-        .collect();
-    // Codes first, then integrations (whose pages are the largest); on all
-    // cores, only the errors kept, reported in this order.
-    let work: Vec<Work> = base
-        .codes()
-        .map(|(i, c)| Work::Code(i, c))
-        .chain(base.integrations.iter().map(Work::Integration))
-        .collect();
-    let failures = crate::util::parallel::map(
-        &work,
-        || (),
-        |_, work| match work {
-            Work::Code(integration, code) => {
-                render_code(&renderer, &code_templates, integration, code, &input)
-            }
-            Work::Integration(integration) => page_templates
-                .iter()
-                .filter_map(|name| {
-                    let ctx = match *name {
-                        FAQ_INTEGRATION => value(&IntegrationPage::new(integration)),
-                        _ => value(&crate::render::index::IndexContext::new(integration)),
-                    };
-                    let result = renderer.try_render(name, &ctx);
-                    result.err().map(|e| Failure::new(&renderer, name, e, &ctx))
-                })
-                .collect(),
-        },
-    );
-    let all_compiled = broken.is_empty();
-    let mut pages = Vec::new();
-    for (work, errors) in work.iter().zip(failures) {
-        match work {
-            Work::Code(_, code) => {
-                for failure in errors {
-                    check.result(&failure, &code.code, all_compiled);
+        for (work, errors) in work.iter().zip(failures) {
+            match work {
+                Work::Code(code) if !errors.is_empty() => {
+                    self.codes.push((code.code.clone(), errors));
                 }
-            }
-            Work::Integration(integration) => {
-                pages.extend(errors.into_iter().map(|f| (f, &integration.id)));
+                Work::Code(_) => {}
+                Work::Integration => self
+                    .pages
+                    .extend(errors.into_iter().map(|f| (f, integration.id.clone()))),
             }
         }
     }
-    // All integrations' FAQ pages, then all their index pages.
-    for name in page_templates {
-        for (failure, id) in pages.iter().filter(|(f, _)| f.name == name) {
-            check.result(failure, id, all_compiled);
+
+    /// Adds the template files to `sources` and returns the findings about them.
+    pub fn finish(self, sources: &mut Sources) -> Vec<Finding> {
+        let ids: Vec<(String, FileId)> = self
+            .files
+            .into_iter()
+            .map(|f| (f.name, sources.add(f.path, f.text)))
+            .collect();
+        let mut check = TemplateCheck {
+            sources: &*sources,
+            ids: &ids,
+            findings: Vec::new(),
+            seen: HashSet::new(),
+        };
+        for (name, err) in &self.broken {
+            check.report(
+                diag::Code::R501,
+                name,
+                err,
+                "template does not compile",
+                None,
+            );
         }
+        let all_compiled = self.broken.is_empty();
+        for (code, failures) in &self.codes {
+            for failure in failures {
+                check.result(failure, code, all_compiled);
+            }
+        }
+        // All integrations' FAQ pages, then all their index pages.
+        for name in &self.page_templates {
+            for (failure, id) in self.pages.iter().filter(|(f, _)| f.name == *name) {
+                check.result(failure, id, all_compiled);
+            }
+        }
+        check.findings
     }
-    Ok(check.findings)
 }
 
 enum Work<'a> {
-    Code(&'a Integration, &'a Code),
-    Integration(&'a Integration),
+    Code(&'a Code),
+    Integration,
 }
 
 /// One code rendered with every code template; the templates that failed.
-fn render_code<'t>(
+fn render_code(
     renderer: &Renderer,
-    templates: &[&'t str],
+    templates: &[&'static str],
     integration: &Integration,
     code: &Code,
     input: &TicketInput,
-) -> Vec<Failure<'t>> {
+) -> Vec<Failure<'static>> {
     let obs = Observations::default();
     let diagnosis = engine::diagnose(integration, code, &obs);
     let article = value(&ArticleContext::new(integration, code));

@@ -135,6 +135,17 @@ pub fn load<L: Lints>(
 
 /// Parses, validates and lints files already read (see [`load`]).
 pub fn load_listed<L: Lints>(listing: load::Listing, lints: &L) -> Loaded {
+    load_each(listing, lints, &mut Some)
+}
+
+/// [`load_listed`], handing each integration to `keep` as soon as it is
+/// validated: the rule base holds those it gives back. A command that looks
+/// at one integration at a time (`check`) so holds the models of one.
+pub fn load_each<L: Lints>(
+    listing: load::Listing,
+    lints: &L,
+    keep: &mut dyn FnMut(super::Integration) -> Option<super::Integration>,
+) -> Loaded {
     let lint = lints.enabled();
     let integration_files = listing.files.iter().filter(|f| f.is_integration()).count();
     let listed = listing.code_names.len() + integration_files;
@@ -198,51 +209,60 @@ pub fn load_listed<L: Lints>(listing: load::Listing, lints: &L) -> Loaded {
             shared
         })
         .collect();
-    let items: Vec<(FileId, usize)> = groups
-        .iter()
-        .enumerate()
-        .flat_map(|(g, group)| group.codes.iter().map(move |id| (*id, g)))
-        .collect();
-    let outcomes = crate::util::parallel::map(&items, Checker::default, |checker, &(id, g)| {
-        code(&sources, checker, id, shared[g].as_ref(), lints)
-    });
-    let mut parsed: Vec<Vec<Parsed<L::Facts>>> = groups.iter().map(|_| Vec::new()).collect();
-    for (&(id, g), outcome) in items.iter().zip(outcomes) {
-        match outcome {
-            Outcome::Unparsed(yaml) => unparsed[id] = yaml,
-            Outcome::Parsed(p, yaml) => {
-                unparsed[id] = yaml;
-                parsed[g].push(*p);
-            }
-        }
-    }
-    let all_parsed = unparsed.iter().all(Vec::is_empty);
-    let findings: Vec<Finding> = unparsed.into_iter().flatten().collect();
-    let yaml_problems = findings.len();
     let mut out = Assembly {
         sources: &sources,
-        all_parsed,
-        findings,
-        lints: Vec::new(),
-        integrations: Vec::new(),
         seen: CodesSeen::default(),
         checker: &checker,
     };
+    // One integration at a time, its codes on all cores: only its models
+    // are held at once, unless `keep` keeps them.
+    let mut integrations = Vec::new();
+    let mut assembled: Vec<Assembled<L::Facts>> = Vec::new();
+    for (g, (group, prelude)) in groups.iter().zip(preludes).enumerate() {
+        let shared = shared[g].as_ref();
+        let outcomes =
+            crate::util::parallel::map(&group.codes, Checker::default, |checker, &id| {
+                code(&sources, checker, id, shared, lints)
+            });
+        let mut parsed = Vec::new();
+        for (&id, outcome) in group.codes.iter().zip(outcomes) {
+            match outcome {
+                Outcome::Unparsed(yaml) => unparsed[id] = yaml,
+                Outcome::Parsed(p, yaml) => {
+                    unparsed[id] = yaml;
+                    parsed.push(*p);
+                }
+            }
+        }
+        let (part, integration) = out.group(group, shared, prelude, parsed, lints);
+        assembled.push(part);
+        if let Some(integration) = integration {
+            integrations.extend(keep(integration));
+        }
+    }
+    // What the lints of an integration file see depends on whether every
+    // file parsed: they run once all are.
+    let all_parsed = unparsed.iter().all(Vec::is_empty);
+    let mut findings: Vec<Finding> = unparsed.into_iter().flatten().collect();
+    let yaml_problems = findings.len();
+    let mut found_lints = Vec::new();
     let mut facts: Vec<L::Facts> = Vec::new();
-    for (((group, shared), prelude), parsed) in groups.iter().zip(&shared).zip(preludes).zip(parsed)
-    {
-        facts.extend(out.group(group, shared.as_ref(), prelude, parsed, lints));
+    for (group, part) in groups.iter().zip(assembled) {
+        findings.extend(part.findings);
+        if lint {
+            if let Some((file, raw)) = &group.file {
+                let codes: Vec<&L::Facts> = part.facts.iter().collect();
+                found_lints.extend(lints.integration(&sources, *file, raw, &codes, all_parsed));
+            }
+            found_lints.extend(part.lints);
+        }
+        facts.extend(part.facts);
     }
     if lint {
         let all: Vec<&L::Facts> = facts.iter().collect();
-        out.lints.extend(lints.rule_base(&all));
+        found_lints.extend(lints.rule_base(&all));
     }
-    let Assembly {
-        mut findings,
-        mut lints,
-        integrations,
-        ..
-    } = out;
+    let mut lints = found_lints;
     drop(shared);
     // The YAML problems are at their place in the file already; what was
     // found past them is moved back from repaired copies, echoes dropped.
@@ -334,19 +354,25 @@ fn code<L: Lints>(
     )
 }
 
-/// The findings and models, put together in file order.
+/// What one integration folder gave besides its model, put together in file
+/// order; the lints of its integration file run when all files have parsed.
+struct Assembled<F> {
+    findings: Vec<Finding>,
+    /// Its code files' own lints.
+    lints: Vec<Finding>,
+    facts: Vec<F>,
+}
+
+/// What the integration folders share while each is put together.
 struct Assembly<'a> {
     sources: &'a Sources,
-    findings: Vec<Finding>,
-    lints: Vec<Finding>,
-    integrations: Vec<super::Integration>,
     seen: CodesSeen,
     checker: &'a Checker,
-    all_parsed: bool,
 }
 
 impl Assembly<'_> {
-    /// One integration folder's findings and model; returns its codes' facts.
+    /// One integration folder's findings and model (`None` when it joins no
+    /// rule base).
     fn group<L: Lints>(
         &mut self,
         group: &Group,
@@ -354,33 +380,27 @@ impl Assembly<'_> {
         prelude: Vec<Finding>,
         mut parsed: Vec<Parsed<L::Facts>>,
         lints: &L,
-    ) -> Vec<L::Facts> {
-        let facts: Vec<L::Facts> = parsed.iter_mut().filter_map(|p| p.facts.take()).collect();
+    ) -> (Assembled<L::Facts>, Option<super::Integration>) {
+        let mut part = Assembled {
+            findings: Vec::new(),
+            lints: Vec::new(),
+            facts: parsed.iter_mut().filter_map(|p| p.facts.take()).collect(),
+        };
         if lints.enabled() {
-            if let Some((file, raw)) = &group.file {
-                let codes: Vec<&L::Facts> = facts.iter().collect();
-                self.lints.extend(lints.integration(
-                    self.sources,
-                    *file,
-                    raw,
-                    &codes,
-                    self.all_parsed,
-                ));
-            }
             for p in &mut parsed {
-                self.lints.append(&mut p.lints);
+                part.lints.append(&mut p.lints);
             }
         }
         let Some(shared) = shared else {
             if !group.has_file
                 && let Some(first) = parsed.first()
             {
-                self.findings
+                part.findings
                     .push(Validator::no_integration_file(&group.dir, first.span.file));
             }
-            return facts;
+            return (part, None);
         };
-        self.findings.extend(prelude);
+        part.findings.extend(prelude);
         let mut codes = Vec::new();
         for p in parsed {
             let Some((model, findings)) = p.validated else {
@@ -388,18 +408,15 @@ impl Assembly<'_> {
             };
             let duplicate = self.seen.check(&p.code, p.span);
             let keep = duplicate.is_none();
-            self.findings.extend(duplicate);
-            self.findings.extend(findings);
+            part.findings.extend(duplicate);
+            part.findings.extend(findings);
             codes.extend(model.filter(|_| keep));
         }
         let mut v = Validator::new(self.sources, self.checker);
         let integration = v.finish(shared, codes);
+        part.findings.extend(v.findings);
         // A model read from a repaired copy is not the file: it only served to find more.
-        if !group.recovered {
-            self.integrations.push(integration);
-        }
-        self.findings.extend(v.findings);
-        facts
+        (part, (!group.recovered).then_some(integration))
     }
 }
 
