@@ -54,7 +54,7 @@ pub fn check_with(
     // Each integration's templates rendered as soon as it is validated, and
     // its models dropped: the rule base is never held whole.
     let mut codes = 0;
-    let loaded = pipeline::load_each(listing, &lint::Lints, &mut |integration| {
+    let loaded = pipeline::load_each(listing, &lint::Lints, &mut |_, integration| {
         codes += integration.codes.len();
         run.integration(&integration);
         None

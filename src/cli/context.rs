@@ -5,10 +5,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Cli, Command, DiagnoseFormat};
 use crate::Error;
-use crate::diag::did_you_mean;
+use crate::diag::{Sources, did_you_mean};
 use crate::recognize::{self, Recognition};
 use crate::render::TemplateSource;
-use crate::rules::{Code, Integration, RuleBase, RuleSource, Selection};
+use crate::rules::{Code, Integration, RuleBase, RuleSource, Selection, pipeline};
 
 /// `found` (the cwd or an ancestor of it, joined with `rules`) as a path
 /// relative to `cwd`, as a writer would type it: `rules`, `../rules`.
@@ -123,7 +123,20 @@ impl Context {
     /// The rules are named first when [`Context::name_rules`] says so, before
     /// their errors too.
     pub fn load(&self, selection: &Selection) -> Result<RuleBase, Error> {
-        let (base, findings) = RuleBase::load(&self.rules, selection)?;
+        self.load_each(selection, &mut |_, integration| Some(integration))
+    }
+
+    /// [`Context::load`], handing each integration to `keep` as soon as it
+    /// is validated ([`pipeline::load_each`]); the rule base holds those it
+    /// gives back. An error in any file is the load's error, whatever `keep` did.
+    pub fn load_each(
+        &self,
+        selection: &Selection,
+        keep: &mut dyn FnMut(&Sources, Integration) -> Option<Integration>,
+    ) -> Result<RuleBase, Error> {
+        let listing = crate::rules::load::list(&self.rules, selection)?;
+        let loaded = pipeline::load_each(listing, &pipeline::NoLints, keep);
+        let (base, findings) = (loaded.base, loaded.findings);
         if self.name_rules.swap(false, Ordering::Relaxed) {
             eprintln!("{}", using(&self.rules, base.listed));
         }

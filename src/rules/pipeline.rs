@@ -135,16 +135,17 @@ pub fn load<L: Lints>(
 
 /// Parses, validates and lints files already read (see [`load`]).
 pub fn load_listed<L: Lints>(listing: load::Listing, lints: &L) -> Loaded {
-    load_each(listing, lints, &mut Some)
+    load_each(listing, lints, &mut |_, integration| Some(integration))
 }
 
 /// [`load_listed`], handing each integration to `keep` as soon as it is
-/// validated: the rule base holds those it gives back. A command that looks
-/// at one integration at a time (`check`) so holds the models of one.
+/// validated, with the files read: the rule base holds those it gives back.
+/// A command that looks at one integration at a time (`check`, `build`) so
+/// holds the models of one.
 pub fn load_each<L: Lints>(
     listing: load::Listing,
     lints: &L,
-    keep: &mut dyn FnMut(super::Integration) -> Option<super::Integration>,
+    keep: &mut dyn FnMut(&Sources, super::Integration) -> Option<super::Integration>,
 ) -> Loaded {
     let lint = lints.enabled();
     let integration_files = listing.files.iter().filter(|f| f.is_integration()).count();
@@ -237,7 +238,7 @@ pub fn load_each<L: Lints>(
         let (part, integration) = out.group(group, shared, prelude, parsed, lints);
         assembled.push(part);
         if let Some(integration) = integration {
-            integrations.extend(keep(integration));
+            integrations.extend(keep(&sources, integration));
         }
     }
     // What the lints of an integration file see depends on whether every

@@ -111,197 +111,264 @@ pub fn build(
     options: Options,
     stamps: &cache::Stamps,
 ) -> Result<Summary, Error> {
-    let start = Instant::now();
-    let staging = Staging::prepare(out)?;
-    let site = Site {
-        renderer,
-        previous: staging.previous(),
-        staging: &staging,
-        options,
-        manifest: Mutex::new(Manifest::default()),
-        rendered: AtomicUsize::new(0),
-        kept: AtomicUsize::new(0),
-    };
-    let keys = Keys::new(base, renderer);
-    let codes: Vec<(&Integration, &Code)> = base.codes().collect();
-    let code_keys = crate::util::parallel::map(
-        &codes,
-        || (),
-        |(), (integration, code)| keys.code(integration, code),
-    );
-    let jobs: Vec<(&Integration, &Code, Option<Key>)> = codes
-        .iter()
-        .zip(&code_keys)
-        .map(|(&(i, c), &k)| (i, c, k))
-        .collect();
-    let progress = progress_bar(codes.len(), options.progress);
-    for_each_parallel(&jobs, |&(integration, code, key)| {
-        site.write_code(integration, code, key)?;
-        progress.inc(1);
-        Ok(())
-    })?;
-    progress.finish_and_clear();
-    let mut entries = Vec::new();
-    let mut all_codes = code_keys.iter();
-    let mut index_keys = Vec::new();
+    let progress = progress_bar(base.codes().count(), options.progress);
+    let mut builder = Builder::new(renderer, out, options, stamps)?.with_progress(progress);
     for integration in &base.integrations {
-        let index_key = keys.index(
-            integration,
-            all_codes.by_ref().take(integration.codes.len()),
-        );
-        index_keys.push(index_key);
-        entries.push(site.write_index(integration, index_key)?);
+        builder.integration(&base.sources, integration);
     }
-    // The home page and the search index: every integration and code.
-    let home = index_keys
-        .into_iter()
-        .collect::<Option<Vec<Key>>>()
-        .map(|indexes| home_key(keys.templates, indexes));
-    if options.markdown {
-        let script = renderer.source(html::TROUBLESHOOT)?;
-        staging.write(&dropin::script_path(), script.as_bytes())?;
-    }
-    let search = if options.html {
-        Some(site.write_html_extras(&entries, home, keys.templates)?)
-    } else {
-        None
-    };
-    if let Some(cache) = cache_of(base, &keys, &code_keys, &entries, options, stamps)? {
-        let text = cache.to_text(search.as_ref());
-        staging.write(cache::FILE, text.as_bytes())?;
-        site.record(cache::FILE, cache::entry(&text));
-    }
-    let Site {
-        manifest,
-        rendered,
-        kept,
-        ..
-    } = site;
-    let manifest = manifest.into_inner().unwrap_or_else(|e| e.into_inner());
-    staging.write(manifest::FILE, manifest.to_text().as_bytes())?;
-    let files = staging.files() + 1; // and the marker
-    staging.commit()?;
-    Ok(Summary {
-        codes: codes.len(),
-        files,
-        rendered: rendered.into_inner(),
-        kept: kept.into_inner(),
-        in_place: false,
-        elapsed: start.elapsed(),
-    })
+    builder.finish()
 }
 
-/// What the next build needs to update this one in place; `None` when some
-/// page has no key (an integration made in code, not read from a file).
-fn cache_of(
-    base: &RuleBase,
-    keys: &Keys,
-    code_keys: &[Option<Key>],
-    entries: &[html::IntegrationEntry],
-    options: Options,
-    stamps: &cache::Stamps,
-) -> Result<Option<cache::Cache<'static>>, Error> {
-    let mut all_codes = code_keys.iter();
-    let mut lines = cache::Lines::default();
-    let mut integrations = Vec::new();
-    for (integration, entry) in base.integrations.iter().zip(entries) {
-        let Some(file) = integration.file.and_then(|f| base.sources.try_get(f)) else {
-            return Ok(None);
-        };
-        // By code, as the entries list them.
-        let mut of_code = std::collections::HashMap::new();
-        for (code, key) in integration.codes.iter().zip(all_codes.by_ref()) {
-            let (Some(file), Some(key)) = (base.sources.try_get(code.span.file), key) else {
-                return Ok(None);
-            };
-            of_code.insert(code.code.as_str(), (&file.name, *key));
-        }
-        let mut codes = Vec::with_capacity(entry.codes.len());
-        for c in &entry.codes {
-            let Some(&(file, key)) = of_code.get(c.code.as_str()) else {
-                return Ok(None);
-            };
-            let stamp = stamps.files.get(file.as_str()).copied();
-            codes.push(lines.cached(c, file.clone(), stamp, key)?);
-        }
-        let Some(key) = keys.integration(integration) else {
-            return Ok(None);
-        };
-        integrations.push(cache::CachedIntegration {
-            file: file.name.clone().into(),
-            key,
-            product: entry.product.clone().into(),
-            index_title: entry.index_title.clone().into(),
-            index_url: entry.index_url.clone().into(),
-            codes,
-        });
-    }
-    Ok(Some(cache::Cache {
-        markdown: options.markdown,
-        html: options.html,
-        templates: keys.templates,
-        integrations,
-        lines: lines.into_lines(),
-    }))
-}
-
-/// The hashes of what pages are made from ([`manifest`]).
-struct Keys<'a> {
-    base: &'a RuleBase,
-    /// The triage version and every template.
+/// A build fed one integration at a time, as the rules are loaded
+/// ([`crate::rules::pipeline::load_each`]), so that only one integration's
+/// models are held at once; [`build`] feeds it a rule base loaded whole.
+/// What fails is reported by [`Builder::finish`] as a build of the whole rule
+/// base would report it: a code's page before any index page, the first in
+/// the rule base's order.
+pub struct Builder<'a> {
+    start: Instant,
+    site: Site<'a>,
+    stamps: &'a cache::Stamps,
     templates: Key,
-    /// Each integration's, in [`RuleBase::integrations`]' order (hashed once, not once per code).
-    integrations: Vec<Option<Key>>,
+    progress: indicatif::ProgressBar,
+    codes: usize,
+    /// Each integration's entry for the home page and the search index.
+    entries: Vec<html::IntegrationEntry>,
+    /// Each integration's index page's key.
+    index_keys: Vec<Option<Key>>,
+    /// What the next build needs to update this one in place; `None` once
+    /// some page has no key (an integration made in code, not read from a file).
+    cache: Option<(Vec<cache::CachedIntegration<'static>>, cache::Lines)>,
+    code_error: Option<Error>,
+    index_error: Option<Error>,
+    cache_error: Option<Error>,
 }
 
-impl<'a> Keys<'a> {
-    fn new(base: &'a RuleBase, renderer: &Renderer) -> Keys<'a> {
-        let templates = templates_key(renderer);
-        let integrations = base
-            .integrations
-            .iter()
-            .map(|integration| {
-                let file = base.sources.try_get(integration.file?)?;
-                Some(integration_key(templates, &file.name, &file.text))
-            })
-            .collect();
-        Keys {
-            base,
-            templates,
-            integrations,
+impl<'a> Builder<'a> {
+    /// Prepares the staging folder beside `out`.
+    pub fn new(
+        renderer: &'a Renderer,
+        out: &Path,
+        options: Options,
+        stamps: &'a cache::Stamps,
+    ) -> Result<Self, Error> {
+        let start = Instant::now();
+        let staging = Staging::prepare(out)?;
+        let previous = staging.previous();
+        Ok(Builder {
+            start,
+            site: Site {
+                renderer,
+                staging,
+                previous,
+                options,
+                manifest: Mutex::new(Manifest::default()),
+                rendered: AtomicUsize::new(0),
+                kept: AtomicUsize::new(0),
+            },
+            stamps,
+            templates: templates_key(renderer),
+            progress: indicatif::ProgressBar::hidden(),
+            codes: 0,
+            entries: Vec::new(),
+            index_keys: Vec::new(),
+            cache: Some((Vec::new(), cache::Lines::default())),
+            code_error: None,
+            index_error: None,
+            cache_error: None,
+        })
+    }
+
+    /// Counts the codes written on `progress`.
+    pub fn with_progress(mut self, progress: indicatif::ProgressBar) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// Writes one integration's code pages (on all cores) and index page,
+    /// unless an earlier code failed: what fails is kept for [`Builder::finish`].
+    pub fn integration(&mut self, sources: &crate::diag::Sources, integration: &Integration) {
+        self.codes += integration.codes.len();
+        if self.code_error.is_some() {
+            return;
         }
-    }
-
-    /// The templates and the integration file's name and text; `None` for an
-    /// integration made in code.
-    fn integration(&self, integration: &Integration) -> Option<Key> {
-        let at = self
-            .base
-            .integrations
+        // The hashes of what its pages are made from ([`manifest`]): `None`
+        // for an integration made in code.
+        let key = integration
+            .file
+            .and_then(|f| sources.try_get(f))
+            .map(|file| integration_key(self.templates, &file.name, &file.text));
+        let code_keys: Vec<Option<Key>> = crate::util::parallel::map(
+            &integration.codes,
+            || (),
+            |(), code| {
+                let file = sources.try_get(code.span.file)?;
+                Some(code_key(key?, &file.name, &file.text))
+            },
+        );
+        let jobs: Vec<(&Code, Option<Key>)> = integration
+            .codes
             .iter()
-            .position(|i| std::ptr::eq(i, integration))?;
-        self.integrations[at]
+            .zip(code_keys.iter().copied())
+            .collect();
+        let (site, progress) = (&self.site, &self.progress);
+        if let Err(e) = for_each_parallel(&jobs, |&(code, key)| {
+            site.write_code(integration, code, key)?;
+            progress.inc(1);
+            Ok(())
+        }) {
+            self.code_error = Some(e);
+            return;
+        }
+        if self.index_error.is_some() {
+            return;
+        }
+        let index_key = key.and_then(|key| {
+            let codes: Option<Vec<Key>> = code_keys.iter().copied().collect();
+            Some(index_key(key, codes?))
+        });
+        self.index_keys.push(index_key);
+        let entry = match self.site.write_index(integration, index_key) {
+            Ok(entry) => entry,
+            Err(e) => {
+                self.index_error = Some(e);
+                return;
+            }
+        };
+        if self.cache_error.is_none() {
+            match cached(
+                sources,
+                integration,
+                key,
+                &code_keys,
+                &entry,
+                self.stamps,
+                &mut self.cache,
+            ) {
+                Ok(true) => {}
+                Ok(false) => self.cache = None,
+                Err(e) => self.cache_error = Some(e),
+            }
+        }
+        self.entries.push(entry);
     }
 
-    /// A code's pages: its integration and its own file.
-    fn code(&self, integration: &Integration, code: &Code) -> Option<Key> {
-        let file = self.base.sources.try_get(code.span.file)?;
-        Some(code_key(
-            self.integration(integration)?,
-            &file.name,
-            &file.text,
-        ))
+    /// The home page, the search index, the cache and the manifest, then
+    /// the staging folder swapped in.
+    pub fn finish(self) -> Result<Summary, Error> {
+        let Builder {
+            start,
+            site,
+            templates,
+            progress,
+            codes,
+            entries,
+            index_keys,
+            cache,
+            code_error,
+            index_error,
+            cache_error,
+            ..
+        } = self;
+        if let Some(e) = code_error.or(index_error) {
+            return Err(e);
+        }
+        progress.finish_and_clear();
+        let options = site.options;
+        // The home page and the search index: every integration and code.
+        let home = index_keys
+            .into_iter()
+            .collect::<Option<Vec<Key>>>()
+            .map(|indexes| home_key(templates, indexes));
+        if options.markdown {
+            let script = site.renderer.source(html::TROUBLESHOOT)?;
+            site.staging
+                .write(&dropin::script_path(), script.as_bytes())?;
+        }
+        let search = if options.html {
+            Some(site.write_html_extras(&entries, home, templates)?)
+        } else {
+            None
+        };
+        if let Some(e) = cache_error {
+            return Err(e);
+        }
+        if let Some((integrations, lines)) = cache {
+            let cache = cache::Cache {
+                markdown: options.markdown,
+                html: options.html,
+                templates,
+                integrations,
+                lines: lines.into_lines(),
+            };
+            let text = cache.to_text(search.as_ref());
+            site.staging.write(cache::FILE, text.as_bytes())?;
+            site.record(cache::FILE, cache::entry(&text));
+        }
+        let Site {
+            manifest,
+            rendered,
+            kept,
+            staging,
+            ..
+        } = site;
+        let manifest = manifest.into_inner().unwrap_or_else(|e| e.into_inner());
+        staging.write(manifest::FILE, manifest.to_text().as_bytes())?;
+        let files = staging.files() + 1; // and the marker
+        staging.commit()?;
+        Ok(Summary {
+            codes,
+            files,
+            rendered: rendered.into_inner(),
+            kept: kept.into_inner(),
+            in_place: false,
+            elapsed: start.elapsed(),
+        })
     }
+}
 
-    /// An integration's index page: it and all its codes (their keys, in order).
-    fn index<'k>(
-        &self,
-        integration: &Integration,
-        codes: impl Iterator<Item = &'k Option<Key>>,
-    ) -> Option<Key> {
-        let codes: Option<Vec<Key>> = codes.copied().collect();
-        Some(index_key(self.integration(integration)?, codes?))
+/// Adds what the next build needs of one integration to `cache`; `false`
+/// when some page has no key (an integration made in code, not read from a file).
+fn cached(
+    sources: &crate::diag::Sources,
+    integration: &Integration,
+    key: Option<Key>,
+    code_keys: &[Option<Key>],
+    entry: &html::IntegrationEntry,
+    stamps: &cache::Stamps,
+    cache: &mut Option<(Vec<cache::CachedIntegration<'static>>, cache::Lines)>,
+) -> Result<bool, Error> {
+    let Some((integrations, lines)) = cache else {
+        return Ok(false);
+    };
+    let (Some(file), Some(key)) = (integration.file.and_then(|f| sources.try_get(f)), key) else {
+        return Ok(false);
+    };
+    // By code, as the entry lists them.
+    let mut of_code = std::collections::HashMap::new();
+    for (code, key) in integration.codes.iter().zip(code_keys) {
+        let (Some(file), Some(key)) = (sources.try_get(code.span.file), key) else {
+            return Ok(false);
+        };
+        of_code.insert(code.code.as_str(), (&file.name, *key));
     }
+    let mut codes = Vec::with_capacity(entry.codes.len());
+    for c in &entry.codes {
+        let Some(&(file, key)) = of_code.get(c.code.as_str()) else {
+            return Ok(false);
+        };
+        let stamp = stamps.files.get(file.as_str()).copied();
+        codes.push(lines.cached(c, file.clone(), stamp, key)?);
+    }
+    integrations.push(cache::CachedIntegration {
+        file: file.name.clone().into(),
+        key,
+        product: entry.product.clone().into(),
+        index_title: entry.index_title.clone().into(),
+        index_url: entry.index_url.clone().into(),
+        codes,
+    });
+    Ok(true)
 }
 
 /// An integration's index page: it and all its codes (their keys, in order).
@@ -407,7 +474,7 @@ fn for_each_parallel<T: Sync>(
 
 struct Site<'a> {
     renderer: &'a Renderer,
-    staging: &'a Staging,
+    staging: Staging,
     previous: Option<Previous>,
     options: Options,
     /// What this build wrote, for the next one.

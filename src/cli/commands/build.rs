@@ -8,7 +8,7 @@ use crate::cli::{BuildArgs, BuildFormat, Context, RunError};
 use crate::render::Renderer;
 use crate::rules::{RuleSource, Selection};
 use crate::site::cache::Stamps;
-use crate::site::{Options, Summary, build, update};
+use crate::site::{Builder, Options, Summary, update};
 
 /// What `--format` asks to write.
 pub fn options(format: BuildFormat) -> Options {
@@ -57,11 +57,26 @@ pub fn build_from(ctx: &Context, out: &Path, options: Options) -> Result<Summary
     };
     reading.set_message("reading the rules");
     reading.enable_steady_tick(Duration::from_millis(120));
-    let loaded = ctx.load(&Selection::All);
+    // Broken rules are reported before broken templates or an output
+    // folder that cannot be written: then the rules are loaded for that alone.
+    let rules_first = |error: Error| {
+        let loaded = ctx.load(&Selection::All);
+        reading.finish_and_clear();
+        loaded.err().unwrap_or(error)
+    };
+    let renderer = renderer.map_err(rules_first)?;
+    let builder = Builder::new(&renderer, out, options, &stamps).map_err(rules_first)?;
+    // Each integration built as soon as it is loaded, its models then
+    // dropped: the rule base is never held whole.
+    reading.set_message("reading and building the rules");
+    let mut builder = builder.with_progress(reading.clone());
+    let loaded = ctx.load_each(&Selection::All, &mut |sources, integration| {
+        builder.integration(sources, &integration);
+        None
+    });
     reading.finish_and_clear();
-    let base = loaded?;
-    let renderer = renderer?;
-    let mut summary = build(&base, &renderer, out, options, &stamps)?;
+    loaded?;
+    let mut summary = builder.finish()?;
     summary.elapsed = start.elapsed();
     Ok(summary)
 }
