@@ -493,17 +493,20 @@ impl Site<'_> {
     ) -> Result<(), Error> {
         // The drop-in's data and snippet are small and cheap: written every time,
         // outside the manifest, so they can never be stale.
+        let mut made = None;
         if self.options.markdown {
             let troubleshooter = crate::engine::export::troubleshooter(integration, code);
             let (data, snippet) = dropin::files(integration, &troubleshooter)?;
             self.staging.write(&data.0, data.1.as_bytes())?;
             self.staging.write(&snippet.0, snippet.1.as_bytes())?;
+            made = Some(troubleshooter);
         }
+        // The preview carries the same troubleshooter: made once.
         self.write_page(
             &article_path(integration, code),
             key,
             || self.renderer.help(integration, code),
-            || Some(crate::engine::export::troubleshooter(integration, code)),
+            || made.or_else(|| Some(crate::engine::export::troubleshooter(integration, code))),
         )
     }
 
