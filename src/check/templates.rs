@@ -79,43 +79,51 @@ impl Run {
     /// Renders every template for one integration's codes and pages, on all
     /// cores; only the failures are kept.
     pub fn integration(&mut self, integration: &Integration) {
+        let faq_page = self.page_templates.contains(&FAQ_INTEGRATION);
+        let index_page = self.page_templates.contains(&crate::render::index::INDEX);
         let work: Vec<Work> = integration
             .codes
             .iter()
             .map(Work::Code)
-            .chain([Work::Integration])
+            .chain(index_page.then_some(Work::Index))
             .collect();
         let (renderer, input) = (&self.renderer, &self.input);
-        let (code_templates, page_templates) = (&self.code_templates, &self.page_templates);
-        let failures = crate::util::parallel::map(
+        let code_templates = &self.code_templates;
+        let mut done = crate::util::parallel::map(
             &work,
             || (),
             |_, work| match work {
                 Work::Code(code) => render_code(renderer, code_templates, integration, code, input),
-                Work::Integration => page_templates
-                    .iter()
-                    .filter_map(|name| {
-                        let ctx = match *name {
-                            FAQ_INTEGRATION => value(&IntegrationPage::new(integration)),
-                            _ => value(&crate::render::index::IndexContext::new(integration)),
-                        };
-                        let result = renderer.try_render(name, &ctx);
-                        result.err().map(|e| Failure::new(renderer, name, e, &ctx))
-                    })
-                    .collect(),
+                Work::Index => {
+                    let name = crate::render::index::INDEX;
+                    let ctx = value(&crate::render::index::IndexContext::new(integration));
+                    let result = renderer.try_render(name, &ctx);
+                    let failures = result.err().map(|e| Failure::new(renderer, name, e, &ctx));
+                    (failures.into_iter().collect(), None)
+                }
             },
         );
-        for (work, errors) in work.iter().zip(failures) {
+        // The FAQ page lists every code as its article does: their contexts
+        // made for the articles serve it too, rather than made again.
+        let mut pages: Vec<Failure<'static>> = Vec::new();
+        if faq_page {
+            let articles: Vec<Value> = done.iter_mut().filter_map(|(_, a)| a.take()).collect();
+            let ctx = value(&IntegrationPage::with_codes(integration, articles));
+            if let Err(e) = renderer.try_render(FAQ_INTEGRATION, &ctx) {
+                pages.push(Failure::new(renderer, FAQ_INTEGRATION, e, &ctx));
+            }
+        }
+        for (work, (errors, _)) in work.iter().zip(done) {
             match work {
                 Work::Code(code) if !errors.is_empty() => {
                     self.codes.push((code.code.clone(), errors));
                 }
                 Work::Code(_) => {}
-                Work::Integration => self
-                    .pages
-                    .extend(errors.into_iter().map(|f| (f, integration.id.clone()))),
+                Work::Index => pages.extend(errors),
             }
         }
+        self.pages
+            .extend(pages.into_iter().map(|f| (f, integration.id.clone())));
     }
 
     /// Adds the template files to `sources` and returns the findings about them.
@@ -158,21 +166,22 @@ impl Run {
 
 enum Work<'a> {
     Code(&'a Code),
-    Integration,
+    Index,
 }
 
-/// One code rendered with every code template; the templates that failed.
+/// One code rendered with every code template; the templates that failed,
+/// and the context its article is rendered with.
 fn render_code(
     renderer: &Renderer,
     templates: &[&'static str],
     integration: &Integration,
     code: &Code,
     input: &TicketInput,
-) -> Vec<Failure<'static>> {
+) -> (Vec<Failure<'static>>, Option<Value>) {
     let obs = Observations::default();
     let diagnosis = engine::diagnose(integration, code, &obs);
     let article = value(&ArticleContext::new(integration, code));
-    templates
+    let failures = templates
         .iter()
         .filter_map(|name| {
             let (result, ctx) = if *name == TICKET {
@@ -183,7 +192,8 @@ fn render_code(
             };
             result.err().map(|e| Failure::new(renderer, name, e, &ctx))
         })
-        .collect()
+        .collect();
+    (failures, Some(article))
 }
 
 /// A template that failed to render, with the names it lacked when that was why.

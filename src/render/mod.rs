@@ -220,24 +220,33 @@ pub struct TicketPage<'a> {
     ticket: TicketContext,
 }
 
-/// What the integration FAQ template sees.
+/// What the integration FAQ template sees: each code as its article does
+/// (`C` is an [`ArticleContext`], or one already made into a template value).
 #[derive(Serialize)]
-pub struct IntegrationPage<'a> {
+pub struct IntegrationPage<'a, C = ArticleContext<'a>> {
     product: &'a str,
     integration: &'a str,
-    codes: Vec<ArticleContext<'a>>,
+    codes: Vec<C>,
 }
 
 impl<'a> IntegrationPage<'a> {
     pub fn new(integration: &'a Integration) -> Self {
+        let codes = integration
+            .codes
+            .iter()
+            .map(|c| ArticleContext::new(integration, c))
+            .collect();
+        IntegrationPage::with_codes(integration, codes)
+    }
+}
+
+impl<'a, C: Serialize> IntegrationPage<'a, C> {
+    /// The page with its codes' contexts made already, in the integration's order.
+    pub fn with_codes(integration: &'a Integration, codes: Vec<C>) -> Self {
         IntegrationPage {
             product: &integration.name,
             integration: &integration.id,
-            codes: integration
-                .codes
-                .iter()
-                .map(|c| ArticleContext::new(integration, c))
-                .collect(),
+            codes,
         }
     }
 }
