@@ -1,7 +1,8 @@
 //! `cargo bench`: load+validate, diagnose one code, render one article,
-//! check and build, on synthetic rule bases of 10, 1,000 and 10,000 codes
-//! (generated into a temporary folder by `triage::corpus`). Whole-process
-//! figures come from `benches/run.sh`; results are in BENCHMARKS.md.
+//! check and build, and the YAML parse under them, on synthetic rule bases
+//! of 10, 1,000 and 10,000 codes (generated into a temporary folder by
+//! `triage::corpus`). Whole-process figures come from `benches/run.sh`;
+//! results are in BENCHMARKS.md.
 
 use std::path::Path;
 use std::time::Duration;
@@ -29,6 +30,25 @@ fn corpora() -> Vec<Corpus> {
             Corpus { codes, dir }
         })
         .collect()
+}
+
+/// The text of every code file (not `integration.yaml`) under `dir`.
+fn code_texts(dir: &Path) -> Vec<String> {
+    let mut texts = Vec::new();
+    for integration in std::fs::read_dir(dir).expect("corpus").flatten() {
+        let Ok(files) = std::fs::read_dir(integration.path()) else {
+            continue;
+        };
+        for file in files.flatten() {
+            let path = file.path();
+            if path.extension().is_some_and(|e| e == "yaml")
+                && path.file_name().is_some_and(|n| n != "integration.yaml")
+            {
+                texts.push(std::fs::read_to_string(&path).expect("code file"));
+            }
+        }
+    }
+    texts
 }
 
 fn rules(dir: &Path) -> RuleSource {
@@ -73,6 +93,40 @@ fn benches(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(corpus.codes), corpus, |b, c| {
             b.iter(|| RuleBase::load(&rules(c.dir.path()), &Selection::All).expect("load"))
         });
+    }
+    group.finish();
+
+    // The floor under load+validate: every code file's YAML parsed on one
+    // core by serde-saphyr (with the options triage parses with) into
+    // nothing, then into the raw rule types; the files read beforehand.
+    let mut group = c.benchmark_group("yaml floor, one core");
+    for corpus in &corpora {
+        configure(&mut group, corpus.codes);
+        let texts = code_texts(corpus.dir.path());
+        group.bench_with_input(BenchmarkId::new("parse", corpus.codes), &texts, |b, t| {
+            b.iter(|| {
+                for text in t {
+                    let options = triage::rules::load::yaml_options();
+                    serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(text, options)
+                        .expect("YAML");
+                }
+            })
+        });
+        group.bench_with_input(
+            BenchmarkId::new("into RawCode", corpus.codes),
+            &texts,
+            |b, t| {
+                b.iter(|| {
+                    for text in t {
+                        let options = triage::rules::load::yaml_options();
+                        serde_saphyr::from_str_with_options::<triage::rules::raw::RawCode>(
+                            text, options,
+                        )
+                        .expect("a code file");
+                    }
+                })
+            },
+        );
     }
     group.finish();
 
