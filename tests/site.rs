@@ -902,6 +902,32 @@ fn an_error_in_a_changed_file_fails_the_build_and_keeps_the_output() {
     assert!(same_tree(&before, &tree(&ws.path("site"))));
 }
 
+/// A build whose rules fail before any integration is rendered touches
+/// nothing: no folder made for `--out`, no staging folder beside it. (The
+/// integrations are built as they load, so rules that fail only in a later
+/// integration leave the parent folders made for the staging folder.)
+#[test]
+fn a_build_of_broken_rules_leaves_no_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&manifest_dir().join("rules"), &dir.path().join("rules"));
+    let code = dir.path().join("rules/netsuite/NS0029.yaml");
+    let text = std::fs::read_to_string(&code).unwrap();
+    std::fs::write(&code, text.replacen("kind: export", "kind: exprot", 1)).unwrap();
+    let output = triage()
+        .args(["--rules", "rules", "build", "--out", "new/deeper/site"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("NS0029.yaml:"), "{stderr}");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["rules"]);
+}
+
 /// An update in place killed at any moment leaves every page whole (the
 /// previous build's or the new one's) and no manifest, or is done: the next
 /// build equals a clean one either way.

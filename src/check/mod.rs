@@ -54,10 +54,14 @@ pub fn check_with(
     // Each integration's templates rendered as soon as it is validated, and
     // its models dropped: the rule base is never held whole.
     let mut codes = 0;
-    let loaded = pipeline::load_each(listing, &lint::Lints, &mut |_, integration| {
-        codes += integration.codes.len();
-        run.integration(&integration);
-        None
+    let loaded = pipeline::load_each(listing, &lint::Lints, &mut |batch| {
+        codes += batch
+            .integrations
+            .iter()
+            .map(|i| i.codes.len())
+            .sum::<usize>();
+        run.integrations(&batch.integrations);
+        Vec::new()
     });
     let mut findings = loaded.lints;
     findings.extend(loaded.findings);

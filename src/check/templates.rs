@@ -16,26 +16,14 @@ use crate::render::{
     ArticleContext, CODE_TEMPLATES, FAQ_INTEGRATION, IntegrationPage, Renderer, TICKET,
     TemplateFile, TemplateSource, TemplateSyntaxError, TicketInput, TicketPage, template_files,
 };
-use crate::rules::{Code, Integration, RuleBase};
+use crate::rules::{Code, Integration};
 use minijinja::Value;
 
-/// Adds the template files to `sources` and returns the findings about them.
-pub fn check(
-    base: &RuleBase,
-    source: &TemplateSource,
-    sources: &mut Sources,
-) -> Result<Vec<Finding>, Error> {
-    let mut run = Run::new(source)?;
-    for integration in &base.integrations {
-        run.integration(integration);
-    }
-    Ok(run.finish(sources))
-}
-
-/// The templates compiled once, then rendered for one integration at a time
-/// ([`Run::integration`]), so that its models can go before the next is
-/// loaded; [`Run::finish`] reports what failed in the order [`check`] does:
-/// every code's failures, then the integrations' FAQ pages, then their index pages.
+/// The templates compiled once, then rendered for a batch of integrations
+/// at a time ([`Run::integrations`]), so that their models can go before
+/// the next are loaded; [`Run::finish`] reports what failed in the rule
+/// base's order: every code's failures, then the integrations' FAQ pages,
+/// then their index pages.
 pub struct Run {
     files: Vec<TemplateFile>,
     renderer: Renderer,
@@ -76,25 +64,28 @@ impl Run {
         })
     }
 
-    /// Renders every template for one integration's codes and pages, on all
-    /// cores; only the failures are kept.
-    pub fn integration(&mut self, integration: &Integration) {
+    /// Renders every template for some integrations' codes and pages, on
+    /// all cores; only the failures are kept.
+    pub fn integrations(&mut self, integrations: &[Integration]) {
         let faq_page = self.page_templates.contains(&FAQ_INTEGRATION);
         let index_page = self.page_templates.contains(&crate::render::index::INDEX);
-        let work: Vec<Work> = integration
-            .codes
+        let work: Vec<Work> = integrations
             .iter()
-            .map(Work::Code)
-            .chain(index_page.then_some(Work::Index))
+            .flat_map(|i| {
+                let codes = i.codes.iter().map(move |c| Work::Code(i, c));
+                codes.chain(index_page.then_some(Work::Index(i)))
+            })
             .collect();
         let (renderer, input) = (&self.renderer, &self.input);
         let code_templates = &self.code_templates;
-        let mut done = crate::util::parallel::map(
+        let done = crate::util::parallel::map(
             &work,
             || (),
             |_, work| match work {
-                Work::Code(code) => render_code(renderer, code_templates, integration, code, input),
-                Work::Index => {
+                Work::Code(integration, code) => {
+                    render_code(renderer, code_templates, integration, code, input)
+                }
+                Work::Index(integration) => {
                     let name = crate::render::index::INDEX;
                     let ctx = value(&crate::render::index::IndexContext::new(integration));
                     let result = renderer.try_render(name, &ctx);
@@ -103,27 +94,34 @@ impl Run {
                 }
             },
         );
+        let mut articles: Vec<Value> = Vec::new();
+        for (work, (errors, article)) in work.iter().zip(done) {
+            match work {
+                Work::Code(_, code) => {
+                    articles.extend(article);
+                    if !errors.is_empty() {
+                        self.codes.push((code.code.clone(), errors));
+                    }
+                }
+                Work::Index(integration) => self
+                    .pages
+                    .extend(errors.into_iter().map(|f| (f, integration.id.clone()))),
+            }
+        }
+        if !faq_page {
+            return;
+        }
         // The FAQ page lists every code as its article does: their contexts
         // made for the articles serve it too, rather than made again.
-        let mut pages: Vec<Failure<'static>> = Vec::new();
-        if faq_page {
-            let articles: Vec<Value> = done.iter_mut().filter_map(|(_, a)| a.take()).collect();
-            let ctx = value(&IntegrationPage::with_codes(integration, articles));
+        let mut articles = articles.into_iter();
+        for integration in integrations {
+            let codes: Vec<Value> = articles.by_ref().take(integration.codes.len()).collect();
+            let ctx = value(&IntegrationPage::with_codes(integration, codes));
             if let Err(e) = renderer.try_render(FAQ_INTEGRATION, &ctx) {
-                pages.push(Failure::new(renderer, FAQ_INTEGRATION, e, &ctx));
+                let failure = Failure::new(renderer, FAQ_INTEGRATION, e, &ctx);
+                self.pages.push((failure, integration.id.clone()));
             }
         }
-        for (work, (errors, _)) in work.iter().zip(done) {
-            match work {
-                Work::Code(code) if !errors.is_empty() => {
-                    self.codes.push((code.code.clone(), errors));
-                }
-                Work::Code(_) => {}
-                Work::Index => pages.extend(errors),
-            }
-        }
-        self.pages
-            .extend(pages.into_iter().map(|f| (f, integration.id.clone())));
     }
 
     /// Adds the template files to `sources` and returns the findings about them.
@@ -165,8 +163,8 @@ impl Run {
 }
 
 enum Work<'a> {
-    Code(&'a Code),
-    Index,
+    Code(&'a Integration, &'a Code),
+    Index(&'a Integration),
 }
 
 /// One code rendered with every code template; the templates that failed,

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Cli, Command, DiagnoseFormat};
 use crate::Error;
-use crate::diag::{Sources, did_you_mean};
+use crate::diag::did_you_mean;
 use crate::recognize::{self, Recognition};
 use crate::render::TemplateSource;
 use crate::rules::{Code, Integration, RuleBase, RuleSource, Selection, pipeline};
@@ -123,23 +123,27 @@ impl Context {
     /// The rules are named first when [`Context::name_rules`] says so, before
     /// their errors too.
     pub fn load(&self, selection: &Selection) -> Result<RuleBase, Error> {
-        self.load_each(selection, &mut |_, integration| Some(integration))
+        self.load_each(selection, &mut |_| (), &mut |batch| batch.integrations)
     }
 
-    /// [`Context::load`], handing each integration to `keep` as soon as it
-    /// is validated ([`pipeline::load_each`]); the rule base holds those it
-    /// gives back. An error in any file is the load's error, whatever `keep` did.
+    /// [`Context::load`], telling `listed` how many code files there are
+    /// once they are listed, and handing the integrations to `keep` a batch
+    /// at a time as soon as they are validated ([`pipeline::load_each`]);
+    /// the rule base holds those it gives back. An error in any file is the
+    /// load's error, whatever `keep` did.
     pub fn load_each(
         &self,
         selection: &Selection,
-        keep: &mut dyn FnMut(&Sources, Integration) -> Option<Integration>,
+        listed: &mut dyn FnMut(usize),
+        keep: &mut dyn FnMut(pipeline::Batch) -> Vec<Integration>,
     ) -> Result<RuleBase, Error> {
         let listing = crate::rules::load::list(&self.rules, selection)?;
+        if self.name_rules.swap(false, Ordering::Relaxed) {
+            eprintln!("{}", using(&self.rules, listing.listed()));
+        }
+        listed(listing.code_names.len());
         let loaded = pipeline::load_each(listing, &pipeline::NoLints, keep);
         let (base, findings) = (loaded.base, loaded.findings);
-        if self.name_rules.swap(false, Ordering::Relaxed) {
-            eprintln!("{}", using(&self.rules, base.listed));
-        }
         if findings.iter().any(|f| f.is_error()) {
             return Err(Error::Rules {
                 sources: Box::new(base.sources),

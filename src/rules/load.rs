@@ -60,6 +60,14 @@ pub struct Listing {
     pub code_names: Vec<String>,
 }
 
+impl Listing {
+    /// How many rule files the source holds, read or not ([`super::RuleBase::listed`]).
+    pub fn listed(&self) -> usize {
+        let integration_files = self.files.iter().filter(|f| f.is_integration()).count();
+        self.code_names.len() + integration_files
+    }
+}
+
 /// A rule file before parsing: the name shown to users, its folder, its text.
 #[derive(Debug)]
 pub struct RuleFile {

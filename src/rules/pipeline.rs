@@ -81,6 +81,33 @@ pub struct Loaded {
     pub lints: Vec<Finding>,
 }
 
+/// Integrations are validated and handed on in batches of at least this
+/// many codes (consecutive integrations together, or one larger): enough to
+/// keep the cores busy, few enough that one batch's models are small.
+const BATCH_CODES: usize = 1024;
+
+/// Where the batch of groups from `first` ends: the next group once there
+/// are `codes` codes, and never before `first + 1`.
+fn batch_end(groups: &[Group], first: usize, codes: usize) -> usize {
+    let mut end = first;
+    let mut seen = 0;
+    while end < groups.len() && (end == first || seen < codes) {
+        seen += groups[end].codes.len();
+        end += 1;
+    }
+    end
+}
+
+/// Integrations just validated ([`load_each`]), with the files read.
+pub struct Batch<'a> {
+    pub sources: &'a Sources,
+    /// In the rule base's order.
+    pub integrations: Vec<super::Integration>,
+    /// Whether no file read so far has an error: when one has, the load
+    /// fails, and a command that makes something of each batch can stop.
+    pub clean: bool,
+}
+
 /// An integration folder and its integration file.
 struct Group {
     dir: String,
@@ -135,21 +162,20 @@ pub fn load<L: Lints>(
 
 /// Parses, validates and lints files already read (see [`load`]).
 pub fn load_listed<L: Lints>(listing: load::Listing, lints: &L) -> Loaded {
-    load_each(listing, lints, &mut |_, integration| Some(integration))
+    load_each(listing, lints, &mut |batch| batch.integrations)
 }
 
-/// [`load_listed`], handing each integration to `keep` as soon as it is
-/// validated, with the files read: the rule base holds those it gives back.
+/// [`load_listed`], handing the integrations to `keep` a [`Batch`] at a time
+/// as soon as they are validated: the rule base holds those it gives back.
 /// A command that looks at one integration at a time (`check`, `build`) so
-/// holds the models of one.
+/// holds the models of one batch.
 pub fn load_each<L: Lints>(
     listing: load::Listing,
     lints: &L,
-    keep: &mut dyn FnMut(&Sources, super::Integration) -> Option<super::Integration>,
+    keep: &mut dyn FnMut(Batch) -> Vec<super::Integration>,
 ) -> Loaded {
     let lint = lints.enabled();
-    let integration_files = listing.files.iter().filter(|f| f.is_integration()).count();
-    let listed = listing.code_names.len() + integration_files;
+    let listed = listing.listed();
     let mut sources = Sources::default();
     let mut groups: Vec<Group> = Vec::new();
     // Per file, its YAML problems.
@@ -215,31 +241,52 @@ pub fn load_each<L: Lints>(
         seen: CodesSeen::default(),
         checker: &checker,
     };
-    // One integration at a time, its codes on all cores: only its models
-    // are held at once, unless `keep` keeps them.
+    // A batch of integrations at a time (one, or consecutive small ones
+    // until there are enough codes to keep the cores busy), its codes on
+    // all cores: only its models are held at once, unless `keep` keeps them.
     let mut integrations = Vec::new();
     let mut assembled: Vec<Assembled<L::Facts>> = Vec::new();
-    for (g, (group, prelude)) in groups.iter().zip(preludes).enumerate() {
-        let shared = shared[g].as_ref();
-        let outcomes =
-            crate::util::parallel::map(&group.codes, Checker::default, |checker, &id| {
-                code(&sources, checker, id, shared, lints)
-            });
-        let mut parsed = Vec::new();
-        for (&id, outcome) in group.codes.iter().zip(outcomes) {
-            match outcome {
-                Outcome::Unparsed(yaml) => unparsed[id] = yaml,
-                Outcome::Parsed(p, yaml) => {
-                    unparsed[id] = yaml;
-                    parsed.push(*p);
-                }
+    let mut errors = unparsed.iter().flatten().any(Finding::is_error);
+    let mut preludes = preludes.into_iter();
+    let mut first = 0;
+    while first < groups.len() {
+        let end = batch_end(&groups, first, BATCH_CODES);
+        let items: Vec<(FileId, usize)> = (first..end)
+            .flat_map(|g| groups[g].codes.iter().map(move |id| (*id, g)))
+            .collect();
+        let mut outcomes =
+            crate::util::parallel::map(&items, Checker::default, |checker, &(id, g)| {
+                code(&sources, checker, id, shared[g].as_ref(), lints)
+            })
+            .into_iter();
+        let mut batch = Vec::new();
+        for (g, group) in groups.iter().enumerate().take(end).skip(first) {
+            let mut parsed = Vec::new();
+            for (&id, outcome) in group.codes.iter().zip(outcomes.by_ref()) {
+                let yaml = match outcome {
+                    Outcome::Unparsed(yaml) => yaml,
+                    Outcome::Parsed(p, yaml) => {
+                        parsed.push(*p);
+                        yaml
+                    }
+                };
+                errors |= yaml.iter().any(Finding::is_error);
+                unparsed[id] = yaml;
             }
+            let prelude = preludes.next().unwrap_or_default();
+            let (part, integration) = out.group(group, shared[g].as_ref(), prelude, parsed, lints);
+            errors |= part.findings.iter().any(Finding::is_error);
+            assembled.push(part);
+            batch.extend(integration);
         }
-        let (part, integration) = out.group(group, shared, prelude, parsed, lints);
-        assembled.push(part);
-        if let Some(integration) = integration {
-            integrations.extend(keep(&sources, integration));
+        if !batch.is_empty() {
+            integrations.extend(keep(Batch {
+                sources: &sources,
+                integrations: batch,
+                clean: !errors,
+            }));
         }
+        first = end;
     }
     // What the lints of an integration file see depends on whether every
     // file parsed: they run once all are.
@@ -424,6 +471,76 @@ impl Assembly<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_ends_once_it_has_enough_codes_and_holds_at_least_one_integration() {
+        let groups: Vec<Group> = [3, 0, 2, 9, 1, 1]
+            .iter()
+            .map(|&n| Group {
+                dir: String::new(),
+                file: None,
+                has_file: true,
+                recovered: false,
+                codes: (0..n).collect(),
+            })
+            .collect();
+        let ends = |codes| {
+            let (mut first, mut ends) = (0, Vec::new());
+            while first < groups.len() {
+                first = batch_end(&groups, first, codes);
+                ends.push(first);
+            }
+            ends
+        };
+        assert_eq!(ends(5), [3, 4, 6]);
+        // An integration without codes goes on with the next.
+        assert_eq!(ends(1), [1, 3, 4, 5, 6]);
+        assert_eq!(ends(100), [6]);
+    }
+
+    /// Who `keep` was handed, batch by batch: integrations and `clean`.
+    fn batches(listing: load::Listing) -> (Vec<(Vec<String>, bool)>, Loaded) {
+        let mut batches = Vec::new();
+        let loaded = load_each(listing, &NoLints, &mut |batch| {
+            let ids = batch.integrations.iter().map(|i| i.id.clone()).collect();
+            batches.push((ids, batch.clean));
+            Vec::new()
+        });
+        (batches, loaded)
+    }
+
+    #[test]
+    fn small_integrations_are_handed_on_together_and_a_batch_says_whether_the_load_is_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::corpus::write(dir.path(), 10).unwrap();
+        let source = RuleSource::Dir(dir.path().to_path_buf());
+        let listing = || load::list(&source, &Selection::All).unwrap();
+        let ids: Vec<String> = listing()
+            .files
+            .iter()
+            .filter(|f| f.is_integration())
+            .map(|f| f.integration.clone())
+            .collect();
+        assert_eq!(ids.len(), 5);
+        // Fewer codes than a batch: every integration at once, in order,
+        // and none kept.
+        let (handed, loaded) = batches(listing());
+        assert_eq!(handed, [(ids.clone(), true)]);
+        assert!(loaded.base.integrations.is_empty());
+        assert!(!loaded.findings.iter().any(Finding::is_error));
+
+        // A code file with an error: the batch says so.
+        let mut broken = listing();
+        let file = broken
+            .files
+            .iter_mut()
+            .rfind(|f| !f.is_integration())
+            .unwrap();
+        file.text = file.text.replacen("\nsummary:", "\nsummery:", 1);
+        let (handed, loaded) = batches(broken);
+        assert!(loaded.findings.iter().any(Finding::is_error));
+        assert_eq!(handed, [(ids, false)]);
+    }
 
     #[test]
     fn an_integration_file_past_its_yaml_problems_finds_more_and_joins_no_rule_base() {

@@ -112,10 +112,8 @@ pub fn build(
     stamps: &cache::Stamps,
 ) -> Result<Summary, Error> {
     let progress = progress_bar(base.codes().count(), options.progress);
-    let mut builder = Builder::new(renderer, out, options, stamps)?.with_progress(progress);
-    for integration in &base.integrations {
-        builder.integration(&base.sources, integration);
-    }
+    let mut builder = Builder::new(renderer, out, options, stamps).with_progress(progress);
+    builder.integrations(&base.sources, &base.integrations, true);
     builder.finish()
 }
 
@@ -127,7 +125,15 @@ pub fn build(
 /// the rule base's order.
 pub struct Builder<'a> {
     start: Instant,
-    site: Site<'a>,
+    renderer: &'a Renderer,
+    out: std::path::PathBuf,
+    options: Options,
+    /// Made with the staging folder, when the first batch is built.
+    site: Option<Site<'a>>,
+    staging_error: Option<Error>,
+    /// Whether a batch came from a load with errors: that load fails, so
+    /// nothing more is rendered.
+    stopped: bool,
     stamps: &'a cache::Stamps,
     templates: Key,
     progress: indicatif::ProgressBar,
@@ -145,27 +151,23 @@ pub struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    /// Prepares the staging folder beside `out`.
+    /// A build into `out`; its staging folder beside `out` is prepared
+    /// when the first integrations come, so a load that fails at once
+    /// leaves no trace.
     pub fn new(
         renderer: &'a Renderer,
         out: &Path,
         options: Options,
         stamps: &'a cache::Stamps,
-    ) -> Result<Self, Error> {
-        let start = Instant::now();
-        let staging = Staging::prepare(out)?;
-        let previous = staging.previous();
-        Ok(Builder {
-            start,
-            site: Site {
-                renderer,
-                staging,
-                previous,
-                options,
-                manifest: Mutex::new(Manifest::default()),
-                rendered: AtomicUsize::new(0),
-                kept: AtomicUsize::new(0),
-            },
+    ) -> Self {
+        Builder {
+            start: Instant::now(),
+            renderer,
+            out: out.to_path_buf(),
+            options,
+            site: None,
+            staging_error: None,
+            stopped: false,
             stamps,
             templates: templates_key(renderer),
             progress: indicatif::ProgressBar::hidden(),
@@ -176,7 +178,7 @@ impl<'a> Builder<'a> {
             code_error: None,
             index_error: None,
             cache_error: None,
-        })
+        }
     }
 
     /// Counts the codes written on `progress`.
@@ -185,34 +187,79 @@ impl<'a> Builder<'a> {
         self
     }
 
-    /// Writes one integration's code pages (on all cores) and index page,
-    /// unless an earlier code failed: what fails is kept for [`Builder::finish`].
-    pub fn integration(&mut self, sources: &crate::diag::Sources, integration: &Integration) {
-        self.codes += integration.codes.len();
-        if self.code_error.is_some() {
+    /// The staging folder prepared, and what the build writes into it.
+    fn make_site(&self) -> Result<Site<'a>, Error> {
+        let staging = Staging::prepare(&self.out)?;
+        let previous = staging.previous();
+        Ok(Site {
+            renderer: self.renderer,
+            staging,
+            previous,
+            options: self.options,
+            manifest: Mutex::new(Manifest::default()),
+            rendered: AtomicUsize::new(0),
+            kept: AtomicUsize::new(0),
+        })
+    }
+
+    /// Prepares the staging folder if it is not yet; whether there is one.
+    fn prepare(&mut self) -> bool {
+        if self.site.is_none() && self.staging_error.is_none() {
+            match self.make_site() {
+                Ok(site) => self.site = Some(site),
+                Err(e) => self.staging_error = Some(e),
+            }
+        }
+        self.site.is_some()
+    }
+
+    /// Writes some integrations' code pages (on all cores) and index pages,
+    /// unless an earlier code failed: what fails is kept for
+    /// [`Builder::finish`]. `clean`: whether the load has found no error so
+    /// far (if it has, it fails, and nothing more is rendered).
+    pub fn integrations(
+        &mut self,
+        sources: &crate::diag::Sources,
+        integrations: &[Integration],
+        clean: bool,
+    ) {
+        self.codes += integrations.iter().map(|i| i.codes.len()).sum::<usize>();
+        self.stopped |= !clean;
+        if self.stopped || self.code_error.is_some() || !self.prepare() {
             return;
         }
-        // The hashes of what its pages are made from ([`manifest`]): `None`
+        // The hashes of what the pages are made from ([`manifest`]): `None`
         // for an integration made in code.
-        let key = integration
-            .file
-            .and_then(|f| sources.try_get(f))
-            .map(|file| integration_key(self.templates, &file.name, &file.text));
+        let keys: Vec<Option<Key>> = integrations
+            .iter()
+            .map(|integration| {
+                let file = sources.try_get(integration.file?)?;
+                Some(integration_key(self.templates, &file.name, &file.text))
+            })
+            .collect();
+        let codes: Vec<(&Integration, &Code, Option<Key>)> = integrations
+            .iter()
+            .zip(&keys)
+            .flat_map(|(i, key)| i.codes.iter().map(move |c| (i, c, *key)))
+            .collect();
         let code_keys: Vec<Option<Key>> = crate::util::parallel::map(
-            &integration.codes,
+            &codes,
             || (),
-            |(), code| {
+            |(), (_, code, key)| {
                 let file = sources.try_get(code.span.file)?;
-                Some(code_key(key?, &file.name, &file.text))
+                Some(code_key((*key)?, &file.name, &file.text))
             },
         );
-        let jobs: Vec<(&Code, Option<Key>)> = integration
-            .codes
+        let Some(site) = &self.site else {
+            return;
+        };
+        let jobs: Vec<(&Integration, &Code, Option<Key>)> = codes
             .iter()
-            .zip(code_keys.iter().copied())
+            .zip(&code_keys)
+            .map(|(&(i, c, _), &key)| (i, c, key))
             .collect();
-        let (site, progress) = (&self.site, &self.progress);
-        if let Err(e) = for_each_parallel(&jobs, |&(code, key)| {
+        let progress = &self.progress;
+        if let Err(e) = for_each_parallel(&jobs, |&(integration, code, key)| {
             site.write_code(integration, code, key)?;
             progress.inc(1);
             Ok(())
@@ -220,59 +267,69 @@ impl<'a> Builder<'a> {
             self.code_error = Some(e);
             return;
         }
-        if self.index_error.is_some() {
-            return;
-        }
-        let index_key = key.and_then(|key| {
-            let codes: Option<Vec<Key>> = code_keys.iter().copied().collect();
-            Some(index_key(key, codes?))
-        });
-        self.index_keys.push(index_key);
-        let entry = match self.site.write_index(integration, index_key) {
-            Ok(entry) => entry,
-            Err(e) => {
-                self.index_error = Some(e);
+        let mut code_keys = code_keys.as_slice();
+        for (integration, key) in integrations.iter().zip(keys) {
+            if self.index_error.is_some() {
                 return;
             }
-        };
-        if self.cache_error.is_none() {
-            match cached(
-                sources,
-                integration,
-                key,
-                &code_keys,
-                &entry,
-                self.stamps,
-                &mut self.cache,
-            ) {
-                Ok(true) => {}
-                Ok(false) => self.cache = None,
-                Err(e) => self.cache_error = Some(e),
+            let (ours, rest) = code_keys.split_at(integration.codes.len().min(code_keys.len()));
+            code_keys = rest;
+            let index_key = key.and_then(|key| {
+                let codes: Option<Vec<Key>> = ours.iter().copied().collect();
+                Some(index_key(key, codes?))
+            });
+            self.index_keys.push(index_key);
+            let entry = match site.write_index(integration, index_key) {
+                Ok(entry) => entry,
+                Err(e) => {
+                    self.index_error = Some(e);
+                    return;
+                }
+            };
+            if self.cache_error.is_none() {
+                match cached(
+                    sources,
+                    integration,
+                    key,
+                    ours,
+                    &entry,
+                    self.stamps,
+                    &mut self.cache,
+                ) {
+                    Ok(true) => {}
+                    Ok(false) => self.cache = None,
+                    Err(e) => self.cache_error = Some(e),
+                }
             }
+            self.entries.push(entry);
         }
-        self.entries.push(entry);
     }
 
     /// The home page, the search index, the cache and the manifest, then
     /// the staging folder swapped in.
-    pub fn finish(self) -> Result<Summary, Error> {
+    pub fn finish(mut self) -> Result<Summary, Error> {
+        let failed = (self.staging_error.take())
+            .or(self.code_error.take())
+            .or(self.index_error.take());
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        // No integration at all: the site still has its home page.
+        let site = match self.site.take() {
+            Some(site) => site,
+            None => self.make_site()?,
+        };
         let Builder {
             start,
-            site,
             templates,
             progress,
             codes,
             entries,
             index_keys,
             cache,
-            code_error,
-            index_error,
             cache_error,
             ..
         } = self;
-        if let Some(e) = code_error.or(index_error) {
-            return Err(e);
-        }
         progress.finish_and_clear();
         let options = site.options;
         // The home page and the search index: every integration and code.
@@ -419,19 +476,25 @@ fn file_key(what: &str, under: Key, name: &str, text: &str) -> Key {
 }
 
 fn progress_bar(len: usize, wanted: bool) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::hidden();
+    show_progress(&bar, len, wanted);
+    bar
+}
+
+/// Shows `bar` on stderr as the count of `len` codes built, when `wanted`
+/// and there are enough codes for it to be worth it (it stays hidden when
+/// stderr is not a terminal).
+pub fn show_progress(bar: &indicatif::ProgressBar, len: usize, wanted: bool) {
     if !wanted || len < PROGRESS_FROM {
-        return indicatif::ProgressBar::hidden();
+        return;
     }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(len as u64),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
+    bar.set_length(len as u64);
     if let Ok(style) =
         indicatif::ProgressStyle::with_template("building {bar:30} {pos}/{len} codes {eta}")
     {
         bar.set_style(style);
     }
-    bar
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
 }
 
 /// Runs `f` on every item, on as many threads as there are cores (one for

@@ -8,7 +8,7 @@ use crate::cli::{BuildArgs, BuildFormat, Context, RunError};
 use crate::render::Renderer;
 use crate::rules::{RuleSource, Selection};
 use crate::site::cache::Stamps;
-use crate::site::{Builder, Options, Summary, update};
+use crate::site::{Builder, Options, Summary, show_progress, update};
 
 /// What `--format` asks to write.
 pub fn options(format: BuildFormat) -> Options {
@@ -57,24 +57,33 @@ pub fn build_from(ctx: &Context, out: &Path, options: Options) -> Result<Summary
     };
     reading.set_message("reading the rules");
     reading.enable_steady_tick(Duration::from_millis(120));
-    // Broken rules are reported before broken templates or an output
-    // folder that cannot be written: then the rules are loaded for that alone.
+    // Broken rules are reported before broken templates (then the rules are
+    // loaded for that alone) or an output folder that cannot be written
+    // (the builder keeps that until the end).
     let rules_first = |error: Error| {
         let loaded = ctx.load(&Selection::All);
         reading.finish_and_clear();
         loaded.err().unwrap_or(error)
     };
     let renderer = renderer.map_err(rules_first)?;
-    let builder = Builder::new(&renderer, out, options, &stamps).map_err(rules_first)?;
-    // Each integration built as soon as it is loaded, its models then
-    // dropped: the rule base is never held whole.
-    reading.set_message("reading and building the rules");
-    let mut builder = builder.with_progress(reading.clone());
-    let loaded = ctx.load_each(&Selection::All, &mut |sources, integration| {
-        builder.integration(sources, &integration);
-        None
-    });
+    // Each batch of integrations built as soon as it is loaded, its models
+    // then dropped: the rule base is never held whole.
+    let progress = indicatif::ProgressBar::hidden();
+    let mut builder =
+        Builder::new(&renderer, out, options, &stamps).with_progress(progress.clone());
+    let loaded = ctx.load_each(
+        &Selection::All,
+        &mut |codes| {
+            reading.finish_and_clear();
+            show_progress(&progress, codes, options.progress);
+        },
+        &mut |batch| {
+            builder.integrations(batch.sources, &batch.integrations, batch.clean);
+            Vec::new()
+        },
+    );
     reading.finish_and_clear();
+    progress.finish_and_clear();
     loaded?;
     let mut summary = builder.finish()?;
     summary.elapsed = start.elapsed();
