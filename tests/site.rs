@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use insta_cmd::assert_cmd_snapshot;
-use triage::rules::{RuleBase, RuleSource, Selection};
+use triage::rules::{RuleBase, RuleSource, Selection, load, pipeline};
 
 use crate::support::{manifest_dir, triage};
 
@@ -900,6 +900,50 @@ fn an_error_in_a_changed_file_fails_the_build_and_keeps_the_output() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("NS0029.yaml:"), "{stderr}");
     assert!(same_tree(&before, &tree(&ws.path("site"))));
+}
+
+/// Who `keep` was handed, batch by batch: integrations and `clean`.
+fn batches(listing: load::Listing) -> (Vec<(Vec<String>, bool)>, pipeline::Loaded) {
+    let mut batches = Vec::new();
+    let loaded = pipeline::load_each(listing, &pipeline::NoLints, &mut |batch| {
+        let ids = batch.integrations.iter().map(|i| i.id.clone()).collect();
+        batches.push((ids, batch.clean));
+        Vec::new()
+    });
+    (batches, loaded)
+}
+
+#[test]
+fn small_integrations_are_handed_on_together_and_a_batch_says_whether_the_load_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    triage::corpus::write(dir.path(), 10).unwrap();
+    let source = RuleSource::Dir(dir.path().to_path_buf());
+    let listing = || load::list(&source, &Selection::All).unwrap();
+    let ids: Vec<String> = listing()
+        .files
+        .iter()
+        .filter(|f| f.is_integration())
+        .map(|f| f.integration.clone())
+        .collect();
+    assert_eq!(ids.len(), 5);
+    // Fewer codes than a batch: every integration at once, in order,
+    // and none kept.
+    let (handed, loaded) = batches(listing());
+    assert_eq!(handed, [(ids.clone(), true)]);
+    assert!(loaded.base.integrations.is_empty());
+    assert!(!loaded.findings.iter().any(triage::diag::Finding::is_error));
+
+    // A code file with an error: the batch says so.
+    let mut broken = listing();
+    let file = broken
+        .files
+        .iter_mut()
+        .rfind(|f| !f.is_integration())
+        .unwrap();
+    file.text = file.text.replacen("\nsummary:", "\nsummery:", 1);
+    let (handed, loaded) = batches(broken);
+    assert!(loaded.findings.iter().any(triage::diag::Finding::is_error));
+    assert_eq!(handed, [(ids, false)]);
 }
 
 /// A build whose rules fail before any integration is rendered touches

@@ -498,50 +498,6 @@ mod tests {
         assert_eq!(ends(100), [6]);
     }
 
-    /// Who `keep` was handed, batch by batch: integrations and `clean`.
-    fn batches(listing: load::Listing) -> (Vec<(Vec<String>, bool)>, Loaded) {
-        let mut batches = Vec::new();
-        let loaded = load_each(listing, &NoLints, &mut |batch| {
-            let ids = batch.integrations.iter().map(|i| i.id.clone()).collect();
-            batches.push((ids, batch.clean));
-            Vec::new()
-        });
-        (batches, loaded)
-    }
-
-    #[test]
-    fn small_integrations_are_handed_on_together_and_a_batch_says_whether_the_load_is_clean() {
-        let dir = tempfile::tempdir().unwrap();
-        crate::corpus::write(dir.path(), 10).unwrap();
-        let source = RuleSource::Dir(dir.path().to_path_buf());
-        let listing = || load::list(&source, &Selection::All).unwrap();
-        let ids: Vec<String> = listing()
-            .files
-            .iter()
-            .filter(|f| f.is_integration())
-            .map(|f| f.integration.clone())
-            .collect();
-        assert_eq!(ids.len(), 5);
-        // Fewer codes than a batch: every integration at once, in order,
-        // and none kept.
-        let (handed, loaded) = batches(listing());
-        assert_eq!(handed, [(ids.clone(), true)]);
-        assert!(loaded.base.integrations.is_empty());
-        assert!(!loaded.findings.iter().any(Finding::is_error));
-
-        // A code file with an error: the batch says so.
-        let mut broken = listing();
-        let file = broken
-            .files
-            .iter_mut()
-            .rfind(|f| !f.is_integration())
-            .unwrap();
-        file.text = file.text.replacen("\nsummary:", "\nsummery:", 1);
-        let (handed, loaded) = batches(broken);
-        assert!(loaded.findings.iter().any(Finding::is_error));
-        assert_eq!(handed, [(ids, false)]);
-    }
-
     #[test]
     fn an_integration_file_past_its_yaml_problems_finds_more_and_joins_no_rule_base() {
         // After the tab the copy's lines are longer: the duplicate signal is
