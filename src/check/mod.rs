@@ -51,8 +51,8 @@ pub fn check_with(
 ) -> Result<Report, Error> {
     let listing = crate::rules::load::list(rules, &Selection::All)?;
     let mut run = templates::Run::new(templates)?;
-    // Each integration's templates rendered as soon as it is validated, and
-    // its models dropped: the rule base is never held whole.
+    // Each batch of integrations' templates rendered as soon as it is
+    // validated, and its models dropped: the rule base is never held whole.
     let mut codes = 0;
     let loaded = pipeline::load_each(listing, &lint::Lints, &mut |batch| {
         codes += batch

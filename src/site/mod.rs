@@ -3,7 +3,9 @@
 //! and an HTML preview of it with a home page and offline search.
 //!
 //! Each code is rendered and written on its own ([`Site::write_code`]), never
-//! holding every article in memory, and codes are spread over the cores.
+//! holding every article in memory, and codes are spread over the cores;
+//! `triage build` feeds the [`Builder`] each batch of integrations as it is
+//! loaded, never holding every model either.
 //!
 //! A build into a folder holding a previous build is incremental, in one
 //! of two ways.
@@ -19,7 +21,7 @@
 //! one. It gives way to the other way whenever it could not make exactly
 //! what that would (see [`update`]).
 //!
-//! Otherwise the rules are loaded whole, and the previous build's
+//! Otherwise every rule file is loaded, and the previous build's
 //! [`manifest`] says what each file was made from: a file whose inputs hash
 //! the same is kept rather than rendered (a changed code file re-renders that
 //! code's pages, its integration's index page, the home page and the search
@@ -117,9 +119,9 @@ pub fn build(
     builder.finish()
 }
 
-/// A build fed one integration at a time, as the rules are loaded
-/// ([`crate::rules::pipeline::load_each`]), so that only one integration's
-/// models are held at once; [`build`] feeds it a rule base loaded whole.
+/// A build fed a batch of integrations at a time, as the rules are loaded
+/// ([`crate::rules::pipeline::load_each`]), so that only one batch's models
+/// are held at once; [`build`] feeds it a rule base loaded whole.
 /// What fails is reported by [`Builder::finish`] as a build of the whole rule
 /// base would report it: a code's page before any index page, the first in
 /// the rule base's order.
