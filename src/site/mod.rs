@@ -239,27 +239,26 @@ impl<'a> Builder<'a> {
                 Some(integration_key(self.templates, &file.name, &file.text))
             })
             .collect();
+        // Each code with its integration's key, then with its pages' key.
         let codes: Vec<(&Integration, &Code, Option<Key>)> = integrations
             .iter()
             .zip(&keys)
             .flat_map(|(i, key)| i.codes.iter().map(move |c| (i, c, *key)))
             .collect();
-        let code_keys: Vec<Option<Key>> = crate::util::parallel::map(
+        let jobs = crate::util::parallel::map(
             &codes,
             || (),
-            |(), (_, code, key)| {
-                let file = sources.try_get(code.span.file)?;
-                Some(code_key((*key)?, &file.name, &file.text))
+            |(), &(integration, code, key)| {
+                let file = sources.try_get(code.span.file);
+                let key = key
+                    .zip(file)
+                    .map(|(key, f)| code_key(key, &f.name, &f.text));
+                (integration, code, key)
             },
         );
         let Some(site) = &self.site else {
             return;
         };
-        let jobs: Vec<(&Integration, &Code, Option<Key>)> = codes
-            .iter()
-            .zip(&code_keys)
-            .map(|(&(i, c, _), &key)| (i, c, key))
-            .collect();
         let progress = &self.progress;
         if let Err(e) = for_each_parallel(&jobs, |&(integration, code, key)| {
             site.write_code(integration, code, key)?;
@@ -269,15 +268,16 @@ impl<'a> Builder<'a> {
             self.code_error = Some(e);
             return;
         }
-        let mut code_keys = code_keys.as_slice();
+        let mut jobs = jobs.as_slice();
         for (integration, key) in integrations.iter().zip(keys) {
             if self.index_error.is_some() {
                 return;
             }
-            let (ours, rest) = code_keys.split_at(integration.codes.len().min(code_keys.len()));
-            code_keys = rest;
+            let (ours, rest) = jobs.split_at(integration.codes.len());
+            jobs = rest;
+            let code_keys: Vec<Option<Key>> = ours.iter().map(|&(_, _, key)| key).collect();
             let index_key = key.and_then(|key| {
-                let codes: Option<Vec<Key>> = ours.iter().copied().collect();
+                let codes: Option<Vec<Key>> = code_keys.iter().copied().collect();
                 Some(index_key(key, codes?))
             });
             self.index_keys.push(index_key);
@@ -288,18 +288,21 @@ impl<'a> Builder<'a> {
                     return;
                 }
             };
-            if self.cache_error.is_none() {
-                match cached(
+            if self.cache_error.is_none()
+                && let Some((cached_integrations, lines)) = &mut self.cache
+            {
+                let of = cached(
                     sources,
                     integration,
                     key,
-                    ours,
+                    &code_keys,
                     &entry,
                     self.stamps,
-                    &mut self.cache,
-                ) {
-                    Ok(true) => {}
-                    Ok(false) => self.cache = None,
+                    lines,
+                );
+                match of {
+                    Ok(Some(cached)) => cached_integrations.push(cached),
+                    Ok(None) => self.cache = None,
                     Err(e) => self.cache_error = Some(e),
                 }
             }
@@ -386,8 +389,9 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Adds what the next build needs of one integration to `cache`; `false`
-/// when some page has no key (an integration made in code, not read from a file).
+/// What the next build needs of one integration (its lines added to
+/// `lines`); `None` when some page has no key (an integration made in code,
+/// not read from a file).
 fn cached(
     sources: &crate::diag::Sources,
     integration: &Integration,
@@ -395,39 +399,35 @@ fn cached(
     code_keys: &[Option<Key>],
     entry: &html::IntegrationEntry,
     stamps: &cache::Stamps,
-    cache: &mut Option<(Vec<cache::CachedIntegration<'static>>, cache::Lines)>,
-) -> Result<bool, Error> {
-    let Some((integrations, lines)) = cache else {
-        return Ok(false);
-    };
+    lines: &mut cache::Lines,
+) -> Result<Option<cache::CachedIntegration<'static>>, Error> {
     let (Some(file), Some(key)) = (integration.file.and_then(|f| sources.try_get(f)), key) else {
-        return Ok(false);
+        return Ok(None);
     };
     // By code, as the entry lists them.
     let mut of_code = std::collections::HashMap::new();
     for (code, key) in integration.codes.iter().zip(code_keys) {
         let (Some(file), Some(key)) = (sources.try_get(code.span.file), key) else {
-            return Ok(false);
+            return Ok(None);
         };
         of_code.insert(code.code.as_str(), (&file.name, *key));
     }
     let mut codes = Vec::with_capacity(entry.codes.len());
     for c in &entry.codes {
         let Some(&(file, key)) = of_code.get(c.code.as_str()) else {
-            return Ok(false);
+            return Ok(None);
         };
         let stamp = stamps.files.get(file.as_str()).copied();
         codes.push(lines.cached(c, file.clone(), stamp, key)?);
     }
-    integrations.push(cache::CachedIntegration {
+    Ok(Some(cache::CachedIntegration {
         file: file.name.clone().into(),
         key,
         product: entry.product.clone().into(),
         index_title: entry.index_title.clone().into(),
         index_url: entry.index_url.clone().into(),
         codes,
-    });
-    Ok(true)
+    }))
 }
 
 /// An integration's index page: it and all its codes (their keys, in order).
