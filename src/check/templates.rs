@@ -83,7 +83,9 @@ impl Run {
             || (),
             |_, work| match work {
                 Work::Code(integration, code) => {
-                    render_code(renderer, code_templates, integration, code, input)
+                    let (failures, article) =
+                        render_code(renderer, code_templates, integration, code, input);
+                    (failures, Some(article))
                 }
                 Work::Index(integration) => {
                     let name = crate::render::index::INDEX;
@@ -175,7 +177,7 @@ fn render_code(
     integration: &Integration,
     code: &Code,
     input: &TicketInput,
-) -> (Vec<Failure<'static>>, Option<Value>) {
+) -> (Vec<Failure<'static>>, Value) {
     let obs = Observations::default();
     let diagnosis = engine::diagnose(integration, code, &obs);
     let article = value(&ArticleContext::new(integration, code));
@@ -191,7 +193,7 @@ fn render_code(
             result.err().map(|e| Failure::new(renderer, name, e, &ctx))
         })
         .collect();
-    (failures, Some(article))
+    (failures, article)
 }
 
 /// A template that failed to render, with the names it lacked when that was why.
