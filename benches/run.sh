@@ -77,8 +77,10 @@ peak_mb() {
 ratio() { python3 -c 'import sys; print("%.1f" % (float(sys.argv[2]) / float(sys.argv[1])))' "$1" "$2"; }
 
 diagnose=(diagnose NS0109 --yes token_revoked --format json)
-d=$(time_it diagnose 300 30 "$bin" "${diagnose[@]}")
-v=$(time_it version 300 30 "$bin" --version)
+# From a folder with no rules/ above it, so the rules are the embedded ones
+# (in the checkout, ./rules would be found and read from disk).
+d=$(cd "$work" && time_it diagnose 300 30 "$bin" "${diagnose[@]}")
+v=$(cd "$work" && time_it version 300 30 "$bin" --version)
 py="n/a"
 if python3 -c 'import yaml, jinja2' 2>/dev/null; then
     py=$(time_it python 50 5 python3 -c "import yaml, jinja2")

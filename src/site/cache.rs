@@ -274,19 +274,60 @@ impl CachedCode<'_> {
 
 /// Writes fields as `<length>:<bytes>\n`: read back by slicing, with no
 /// escaping either way, since the cache is read whole on every update.
-struct Fields(String);
+/// Numbers and keys are written without `fmt` or a `String` each: an update
+/// writes the cache of every code again (hundreds of thousands of fields).
+struct Fields {
+    text: String,
+    /// Room for a field made of parts (a stamp, a list of places).
+    scratch: String,
+}
 
 impl Fields {
     fn field(&mut self, text: &str) -> &mut Fields {
-        use std::fmt::Write as _;
-        let _ = write!(self.0, "{}:", text.len());
-        self.0.push_str(text);
-        self.0.push('\n');
+        self.text.push_str(itoa::Buffer::new().format(text.len()));
+        self.text.push(':');
+        self.text.push_str(text);
+        self.text.push('\n');
         self
     }
 
-    fn number(&mut self, n: impl std::fmt::Display) -> &mut Fields {
-        self.field(&n.to_string())
+    fn number(&mut self, n: impl itoa::Integer) -> &mut Fields {
+        self.field(itoa::Buffer::new().format(n))
+    }
+
+    fn key(&mut self, key: Key) -> &mut Fields {
+        self.scratch.clear();
+        key.push_hex(&mut self.scratch);
+        self.scratch_field()
+    }
+
+    /// A field of numbers joined by `sep`, or `-` for none at all.
+    fn numbers<N: itoa::Integer>(
+        &mut self,
+        numbers: Option<impl IntoIterator<Item = N>>,
+        sep: char,
+    ) -> &mut Fields {
+        self.scratch.clear();
+        match numbers {
+            None => self.scratch.push('-'),
+            Some(numbers) => {
+                let mut buffer = itoa::Buffer::new();
+                for (n, number) in numbers.into_iter().enumerate() {
+                    if n > 0 {
+                        self.scratch.push(sep);
+                    }
+                    self.scratch.push_str(buffer.format(number));
+                }
+            }
+        }
+        self.scratch_field()
+    }
+
+    fn scratch_field(&mut self) -> &mut Fields {
+        let scratch = std::mem::take(&mut self.scratch);
+        self.field(&scratch);
+        self.scratch = scratch;
+        self
     }
 }
 
@@ -318,8 +359,14 @@ impl<'a> Reader<'a> {
 }
 
 impl Stamp {
-    fn to_field(self) -> String {
-        format!("{} {} {} {}", self.len, self.mtime, self.ctime, self.ino)
+    /// What the cache's field of a stamp lists, in order, joined by spaces.
+    fn numbers(self) -> [i128; 4] {
+        [
+            i128::from(self.len),
+            i128::from(self.mtime),
+            i128::from(self.ctime),
+            i128::from(self.ino),
+        ]
     }
 
     fn from_field(text: &str) -> Option<Option<Stamp>> {
@@ -350,14 +397,17 @@ impl<'a> Cache<'a> {
                 .flat_map(|i| &i.codes)
                 .map(|c| c.title.len() * 2 + c.message.len() + c.summary.len() + 400)
                 .sum::<usize>();
-        let mut f = Fields(String::with_capacity(size));
-        f.0.push_str(HEAD);
-        f.0.push('\n');
-        f.0.push_str(&version());
-        f.0.push('\n');
+        let mut f = Fields {
+            text: String::with_capacity(size),
+            scratch: String::new(),
+        };
+        f.text.push_str(HEAD);
+        f.text.push('\n');
+        f.text.push_str(&version());
+        f.text.push('\n');
         f.number(u8::from(self.markdown))
             .number(u8::from(self.html))
-            .field(&self.templates.hex())
+            .key(self.templates)
             .field(&search.map_or_else(|| "-".to_string(), |s| checksum(&s.script)))
             .number(self.lines.len());
         for line in &self.lines {
@@ -367,16 +417,16 @@ impl<'a> Cache<'a> {
         let mut heads = search.map(|s| s.heads.iter());
         for i in &self.integrations {
             f.field(&i.file)
-                .field(&i.key.hex())
+                .key(i.key)
                 .field(&i.product)
                 .field(&i.index_title)
                 .field(&i.index_url)
                 .number(i.codes.len());
             for c in &i.codes {
-                let places: Vec<String> = c.lines.iter().map(u32::to_string).collect();
+                let head = heads.as_mut().and_then(Iterator::next);
                 f.field(&c.file)
-                    .field(&c.stamp.map_or_else(|| "-".to_string(), Stamp::to_field))
-                    .field(&c.key.hex())
+                    .numbers(c.stamp.map(Stamp::numbers), ' ')
+                    .key(c.key)
                     .field(&c.code)
                     .field(c.kind.id())
                     .field(&c.title)
@@ -384,16 +434,11 @@ impl<'a> Cache<'a> {
                     .field(&c.summary)
                     .field(&c.link)
                     .field(&c.url)
-                    .field(
-                        &heads
-                            .as_mut()
-                            .and_then(Iterator::next)
-                            .map_or_else(|| "-".to_string(), |r| format!("{} {}", r.start, r.end)),
-                    )
-                    .field(&places.join(","));
+                    .numbers(head.map(|r| [r.start, r.end]), ' ')
+                    .numbers(Some(c.lines.iter().copied()), ',');
             }
         }
-        let mut text = f.0;
+        let mut text = f.text;
         let sum = checksum(&text);
         text.push_str("end ");
         text.push_str(&sum);

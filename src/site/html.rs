@@ -594,6 +594,8 @@ pub fn search_script<'a, L: AsRef<str>>(
             .sum::<usize>();
     let mut out = String::with_capacity(size);
     let mut heads = Vec::with_capacity(count);
+    // Tens of thousands of places: written without `fmt`.
+    let mut number = itoa::Buffer::new();
     out.push_str("window.TRIAGE_SEARCH = {\"stop\":[");
     // Plain lowercase words: nothing to escape.
     push_joined(&mut out, STOP_WORDS, |out, word| {
@@ -607,7 +609,7 @@ pub fn search_script<'a, L: AsRef<str>>(
         out.push_str(head);
         out.push_str(",\"l\":[");
         push_joined(out, places, |out, place| {
-            let _ = write!(out, "{place}");
+            out.push_str(number.format(*place));
         });
         out.push_str("]}");
     });

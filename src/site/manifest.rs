@@ -35,6 +35,11 @@ impl Key {
         hex(&self.0)
     }
 
+    /// [`Key::hex`] onto the end of `out`.
+    pub fn push_hex(self, out: &mut String) {
+        push_hex(out, &self.0);
+    }
+
     /// The key `text` spells in lowercase hex, as [`Key::hex`] writes it.
     pub fn parse(text: &str) -> Option<Key> {
         fn digit(b: u8) -> Option<u8> {
@@ -119,9 +124,14 @@ impl Manifest {
         use std::fmt::Write as _;
         let mut text = String::with_capacity(self.files.len() * 140);
         let _ = write!(text, "{HEAD}\n{version}\n");
+        let mut size = itoa::Buffer::new();
         for (path, entry) in &self.files {
-            text.push_str(&entry.key.hex());
-            let _ = writeln!(text, " {} {path}", entry.size);
+            entry.key.push_hex(&mut text);
+            text.push(' ');
+            text.push_str(size.format(entry.size));
+            text.push(' ');
+            text.push_str(path);
+            text.push('\n');
         }
         let sum = hex(&Sha256::digest(text.as_bytes()));
         text.push_str(&format!("end {sum}\n"));
@@ -158,13 +168,18 @@ impl Manifest {
 
 /// Lowercase hex: a manifest holds tens of thousands of keys.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
+    push_hex(&mut out, bytes);
+    out
+}
+
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
     for &b in bytes {
         out.push(DIGITS[usize::from(b >> 4)] as char);
         out.push(DIGITS[usize::from(b & 15)] as char);
     }
-    out
 }
 
 #[cfg(test)]
