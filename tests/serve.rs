@@ -318,3 +318,65 @@ fn serve_removes_its_temporary_folder_on_exit() {
     assert_eq!(exit.code(), Some(0));
     assert!(!built.exists(), "{} is left behind", built.display());
 }
+
+/// Each update after the first starts from what the last one kept, since
+/// the kernel's notices say nothing else changed the output; a page changed
+/// by hand meanwhile is seen all the same and rendered again, and the
+/// output stays a clean build's, byte for byte.
+#[cfg(target_os = "linux")]
+#[test]
+fn updates_from_what_the_last_kept_equal_a_clean_build_and_a_page_changed_by_hand_is_rendered_again()
+ {
+    const INDEX: &str = "/netsuite/Troubleshooting/Common-NetSuite-Errors.html";
+    let dir = rules_copy();
+    let (_server, port) = start(dir.path());
+    wait_for(port, ARTICLE, "the article", |status, _| status == 200);
+    let rule = dir.path().join("rules/netsuite/NS0109.yaml");
+    let good = std::fs::read_to_string(&rule).unwrap();
+    let edit = |n: u32| {
+        let text = good.replacen(
+            "if they changed, and sync again.",
+            &format!("if they changed, and sync again (edit {n})."),
+            1,
+        );
+        assert_ne!(text, good);
+        std::fs::write(&rule, text).unwrap();
+        wait_for(port, INDEX, "the edit", |status, body| {
+            status == 200 && body.contains(&format!("(edit {n})"))
+        });
+    };
+    edit(1);
+    edit(2);
+    // Another code's page, changed by hand keeping its size.
+    let other = dir
+        .path()
+        .join("site/html/netsuite/Troubleshooting/Sync-Errors/NS0123-Sync-Error.html");
+    let page = std::fs::read_to_string(&other).unwrap();
+    let by_hand = page.replacen("<h1>", "<h2>", 1);
+    assert_ne!(by_hand, page);
+    std::fs::write(&other, &by_hand).unwrap();
+    edit(3);
+    assert!(
+        std::fs::read_to_string(&other).unwrap() == page,
+        "the page changed by hand is rendered again"
+    );
+    edit(4);
+    let clean = triage()
+        .args(["--rules", "rules", "build", "--out", "clean"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(clean.status.success(), "{clean:?}");
+    let served = crate::site::tree(&dir.path().join("site"));
+    let built = crate::site::tree(&dir.path().join("clean"));
+    assert_eq!(
+        served.keys().collect::<Vec<_>>(),
+        built.keys().collect::<Vec<_>>()
+    );
+    for (file, bytes) in &built {
+        assert!(
+            served[file] == *bytes,
+            "{file} differs from a clean build's"
+        );
+    }
+}
