@@ -56,7 +56,7 @@ use crate::render::index::index_title;
 pub use crate::render::index::{INDEX, IndexContext, article_path, index_path};
 use crate::util::url;
 pub use output::OutputError;
-pub use update::{Kept, update};
+pub use update::update;
 
 /// Rule bases at least this large show a progress bar (on a terminal).
 const PROGRESS_FROM: usize = 100;

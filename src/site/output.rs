@@ -453,11 +453,6 @@ impl InPlace {
         self.written.len()
     }
 
-    /// The files written, as in the output.
-    pub fn written(&self) -> &[String] {
-        &self.written
-    }
-
     /// Moves the files over the old ones, dates the marker (the moment the
     /// build was complete, which pages are checked against), then puts the
     /// cache and, last, the manifest in place.

@@ -27,7 +27,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::cache::{self, CachedCode, Stamp};
-use super::manifest::{Entry, Key, Manifest};
+use super::manifest::{Entry, Key};
 use super::output::{self, InPlace};
 use super::{Options, Summary, code_key, home_key, html, index_key, integration_key};
 use crate::Error;
@@ -51,159 +51,34 @@ enum Seen {
     Unreadable,
 }
 
-/// What an update reads of the previous build before it changes anything,
-/// kept by a process that builds again and again ([`update`]'s `kept`), so
-/// that its next update reads none of it and looks at none of the output's
-/// files but those it wrote: `serve`, which is told by the kernel's notices
-/// when anything else in the output changes.
-#[derive(Debug)]
-pub struct Kept {
-    cache_text: String,
-    search_text: Option<String>,
-    manifest: Manifest,
-    /// How many files the output holds, the marker too.
-    files: usize,
-    /// Written by the last update, and dated `began`: looked at again by
-    /// the next (a change made by hand as they were moved in is hidden
-    /// among the notices of their own moving).
-    written: Vec<String>,
-    began: std::time::SystemTime,
-    options: (bool, bool),
-}
-
-impl Kept {
-    /// The build in `out`, looked over whole as an update does before it
-    /// changes anything; `None` where an update would build it all again.
-    pub fn read(out: &Path, options: Options) -> Option<Kept> {
-        let (cache_text, search_text) = previous_texts(out, options)?;
-        let mut built = output::Built::read(out)?;
-        let manifest = std::mem::take(&mut built.manifest);
-        (manifest.files.get(cache::FILE) == Some(&cache::entry(&cache_text))).then_some(Kept {
-            cache_text,
-            search_text,
-            manifest,
-            files: built.files,
-            written: Vec::new(),
-            began: std::time::SystemTime::UNIX_EPOCH,
-            options: (options.markdown, options.html),
-        })
-    }
-
-    /// Whether every path in `changed` (under `out`) is one the update that
-    /// gave this changed: a file it moved in, the marker it dated, the
-    /// cache and manifest it wrote.
-    pub fn made(&self, out: &Path, changed: &[std::path::PathBuf]) -> bool {
-        changed.iter().all(|path| {
-            let Some(rel) = path.strip_prefix(out).ok().and_then(Path::to_str) else {
-                return false;
-            };
-            [output::MARKER, cache::FILE, super::manifest::FILE].contains(&rel)
-                || self.written.iter().any(|w| w == rel)
-        })
-    }
-
-    /// Whether the files the last update wrote are as it left them, by the
-    /// test [`output::Built::read`] puts every file to.
-    fn written_as_left(&self, out: &Path) -> bool {
-        self.written.iter().all(|rel| {
-            let Ok(meta) = std::fs::symlink_metadata(out.join(rel)) else {
-                return false;
-            };
-            meta.is_file()
-                && self
-                    .manifest
-                    .files
-                    .get(rel.as_str())
-                    .is_none_or(|page| meta.len() == page.size)
-                && meta.modified().is_ok_and(|m| m <= self.began)
-        })
-    }
-}
-
-/// The previous build's cache and (with the preview) search index.
-fn previous_texts(out: &Path, options: Options) -> Option<(String, Option<String>)> {
-    let cache_text = std::fs::read_to_string(out.join(cache::FILE)).ok()?;
-    // The search index holds each code's entry; the cache says where.
-    let search_text = if options.html {
-        let path = out.join(html::DIR).join(html::SEARCH_INDEX);
-        Some(std::fs::read_to_string(path).ok()?)
-    } else {
-        None
-    };
-    Some((cache_text, search_text))
-}
-
-/// The previous build as an update met it.
-enum Before<'a> {
-    /// Read from the output folder, every file looked at.
-    Read(output::Built),
-    /// Kept from the last update; `untouched` says whether anything but
-    /// triage changed the output since.
-    Kept {
-        files: usize,
-        written: Vec<String>,
-        began: std::time::SystemTime,
-        untouched: &'a dyn Fn() -> bool,
-    },
-}
-
-impl Before<'_> {
-    /// Whether the output's files are still the ones looked at.
-    fn unchanged(&self) -> bool {
-        match self {
-            Before::Read(built) => built.unchanged(),
-            Before::Kept { untouched, .. } => untouched(),
-        }
-    }
-}
-
 /// Updates the build in `out` from the rules in `dir` in place, when only a
-/// few code files changed since it; `None` when a full build must run. With
-/// `kept` (what the last update left, and a test of whether anything else
-/// changed the output since), the previous build is not read again; either
-/// way the update gives what the next one may keep.
+/// few code files changed since it; `None` when a full build must run.
 pub fn update(
     dir: &Path,
     renderer: &Renderer,
     out: &Path,
     options: Options,
-    kept: Option<(Kept, &dyn Fn() -> bool)>,
-) -> Result<Option<(Summary, Kept)>, Error> {
+) -> Result<Option<Summary>, Error> {
     let start = Instant::now();
     let began = std::time::SystemTime::now();
     let taken = cache::now();
-    let (cache_text, search_text, kept) = match kept {
-        Some((kept, untouched)) => {
-            if kept.options != (options.markdown, options.html)
-                || !untouched()
-                || !kept.written_as_left(out)
-            {
-                return Ok(None);
-            }
-            let before = Before::Kept {
-                files: kept.files,
-                written: kept.written,
-                began: kept.began,
-                untouched,
-            };
-            (
-                kept.cache_text,
-                kept.search_text,
-                Some((kept.manifest, before)),
-            )
-        }
-        None => {
-            let Some((cache_text, search_text)) = previous_texts(out, options) else {
-                return Ok(None);
-            };
-            (cache_text, search_text, None)
-        }
+    let Ok(cache_text) = std::fs::read_to_string(out.join(cache::FILE)) else {
+        return Ok(None);
+    };
+    // The search index holds each code's entry; the cache says where.
+    let search_text = if options.html {
+        let path = out.join(html::DIR).join(html::SEARCH_INDEX);
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return Ok(None);
+        };
+        Some(text)
+    } else {
+        None
     };
     let templates = super::templates_key(renderer);
-    let kept_already = kept.is_some();
     // Looking over the output and stamping the rules need nothing of each other.
     let (built, scan) = std::thread::scope(|scope| {
-        let built = (!kept_already).then(|| scope.spawn(|| output::Built::read(out)));
+        let built = scope.spawn(|| output::Built::read(out));
         let scan = scan(
             dir,
             &cache_text,
@@ -212,21 +87,13 @@ pub fn update(
             options,
             taken,
         );
-        let built = built.map(|b| {
-            b.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        });
+        let built = built
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (built, scan)
     });
-    let before = match (kept, built) {
-        (Some(kept), _) => Some(kept),
-        (None, Some(Some(mut built))) => {
-            Some((std::mem::take(&mut built.manifest), Before::Read(built)))
-        }
-        (None, _) => None,
-    };
     let (
-        Some((mut manifest, before)),
+        Some(mut built),
         Some(Scan {
             mut cache,
             found,
@@ -235,45 +102,27 @@ pub fn update(
             changed,
             total,
         }),
-    ) = (before, scan)
+    ) = (built, scan)
     else {
         return Ok(None);
     };
+    let mut manifest = std::mem::take(&mut built.manifest);
     // The cache the manifest was written with, and no other.
     if manifest.files.get(cache::FILE) != Some(&cache::entry(&cache_text)) {
         return Ok(None);
     }
-    let (files, written_before, began_before) = match &before {
-        Before::Read(built) => (built.files, Vec::new(), began),
-        Before::Kept {
-            files,
-            written,
-            began,
-            ..
-        } => (*files, written.clone(), *began),
-    };
+    let files = built.files;
     let pages = manifest.files.len() - 1;
     // New stamps alone are not worth writing: the files are read again next time.
     if changed.is_empty() {
-        drop(cache);
-        let summary = Summary {
+        return Ok(Some(Summary {
             codes: total,
             files,
             rendered: 0,
             kept: pages,
             in_place: true,
             elapsed: start.elapsed(),
-        };
-        let kept = Kept {
-            cache_text,
-            search_text,
-            manifest,
-            files,
-            written: written_before,
-            began: began_before,
-            options: (options.markdown, options.html),
-        };
-        return Ok(Some((summary, kept)));
+        }));
     }
 
     // Every changed file loaded and checked before anything is rendered or
@@ -333,7 +182,7 @@ pub fn update(
 
     // Then rendered into the temporary sibling; a failure there (a template
     // that fails on the new text, say) is also the full build's to report.
-    let mut prepare = || -> Result<(InPlace, usize, String, String, Option<String>), Error> {
+    let mut prepare = || -> Result<(InPlace, usize, String, String), Error> {
         let mut writer = InPlace::prepare(out)?;
         let mut rendered = 0usize;
         // The search lines of the codes rendered anew, by place in the cache.
@@ -444,7 +293,6 @@ pub fn update(
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (texts, home)
         });
-        let mut search_text = None;
         if let (Some(search), Some(home)) = (search, home) {
             let key = home_key(
                 templates,
@@ -465,42 +313,30 @@ pub fn update(
                 search.script.as_bytes(),
             )?;
             rendered += 2;
-            search_text = Some(search.script);
         }
         manifest
             .files
             .insert(cache::FILE.to_string(), cache::entry(&cache_text));
         let manifest_text = manifest.to_text();
-        Ok((writer, rendered, cache_text, manifest_text, search_text))
+        Ok((writer, rendered, cache_text, manifest_text))
     };
-    let Ok((writer, rendered, cache_text, manifest_text, search_text)) = prepare() else {
+    let Ok((writer, rendered, cache_text, manifest_text)) = prepare() else {
         return Ok(None);
     };
     // A file put in the output meanwhile: the full build refuses the folder, saying which.
-    if !before.unchanged() {
+    if !built.unchanged() {
         return Ok(None);
     }
 
-    let written = writer.written().to_vec();
     writer.commit(&cache_text, &manifest_text, began)?;
-    let summary = Summary {
+    Ok(Some(Summary {
         codes: total,
         files,
         rendered,
         kept: pages - rendered,
         in_place: true,
         elapsed: start.elapsed(),
-    };
-    let kept = Kept {
-        cache_text,
-        search_text,
-        manifest,
-        files,
-        written,
-        began,
-        options: (options.markdown, options.html),
-    };
-    Ok(Some((summary, kept)))
+    }))
 }
 
 /// The home page, listing every cached code.

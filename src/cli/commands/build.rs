@@ -8,7 +8,7 @@ use crate::cli::{BuildArgs, BuildFormat, Context, RunError};
 use crate::render::Renderer;
 use crate::rules::{RuleSource, Selection};
 use crate::site::cache::Stamps;
-use crate::site::{Builder, Kept, Options, Summary, show_progress, update};
+use crate::site::{Builder, Options, Summary, show_progress, update};
 
 /// What `--format` asks to write.
 pub fn options(format: BuildFormat) -> Options {
@@ -32,18 +32,6 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> Result<i32, RunError> {
 
 /// Loads rules and templates as `ctx` says and builds into `out`.
 pub fn build_from(ctx: &Context, out: &Path, options: Options) -> Result<Summary, Error> {
-    build_kept(ctx, out, options, None).map(|(summary, _)| summary)
-}
-
-/// [`build_from`], updating in place from what the last update `kept` when
-/// there is that (and a test that nothing else changed the output since);
-/// gives what the next may keep, when this was an update in place.
-pub fn build_kept(
-    ctx: &Context,
-    out: &Path,
-    options: Options,
-    kept: Option<(Kept, &dyn Fn() -> bool)>,
-) -> Result<(Summary, Option<Kept>), Error> {
     let start = Instant::now();
     // A folder of rules built into this folder before: a few files changed
     // are rendered in place (site::update), without loading the rest.
@@ -52,10 +40,10 @@ pub fn build_kept(
     let mut stamps = Stamps::default();
     if let RuleSource::Dir(dir) = &ctx.rules {
         if let Ok(renderer) = &renderer
-            && let Some((mut summary, kept)) = update(dir, renderer, out, options, kept)?
+            && let Some(mut summary) = update(dir, renderer, out, options)?
         {
             summary.elapsed = start.elapsed();
-            return Ok((summary, Some(kept)));
+            return Ok(summary);
         }
         // Before reading: a file changed while it is read is read again next time.
         stamps = Stamps::take(dir);
@@ -99,5 +87,5 @@ pub fn build_kept(
     loaded?;
     let mut summary = builder.finish()?;
     summary.elapsed = start.elapsed();
-    Ok((summary, None))
+    Ok(summary)
 }

@@ -22,7 +22,7 @@ use crate::cli::ServeArgs;
 use crate::cli::{Context, RunError};
 use crate::render::{Renderer, TemplateSource};
 use crate::rules::RuleSource;
-use crate::site::{Kept, Options, html, output};
+use crate::site::{Options, html, output};
 
 /// How often the rule and template folders are checked for changes
 /// without change notices.
@@ -81,8 +81,6 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> Result<i32, RunError> {
         failure: Mutex::new(None),
         error_renderer: Renderer::new(&TemplateSource::Embedded)?,
         build: AtomicU64::new(0),
-        kept: Mutex::new(None),
-        out_notices: Mutex::new(None),
     };
     server.rebuild();
     eprintln!("serving the preview at http://127.0.0.1:{port}/ (Ctrl-C stops)");
@@ -232,12 +230,6 @@ struct Server {
     error_renderer: Renderer,
     /// How many builds have finished, good or bad; pages reload when it moves.
     build: AtomicU64,
-    /// What the last update in place left, for the next to start from
-    /// instead of reading the output again ([`Kept`]).
-    kept: Mutex<Option<Kept>>,
-    /// The kernel's notices of changes in the output folder: any but those
-    /// of triage's own updates, and the next update looks at it all again.
-    out_notices: Mutex<Option<notices::Notices>>,
 }
 
 impl Server {
@@ -247,77 +239,26 @@ impl Server {
             html: true,
             progress: false,
         };
-        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner()).take();
-        let out_notices = self.out_notices.lock().unwrap_or_else(|e| e.into_inner());
-        // Whether nothing changed in the output since the last look.
-        let untouched = || {
-            out_notices
-                .as_ref()
-                .and_then(notices::Notices::changes)
-                .is_some_and(|changed| changed.is_empty())
-        };
-        let result = super::build::build_kept(
-            &self.ctx,
-            &self.out,
-            options,
-            kept.map(|k| (k, &untouched as &dyn Fn() -> bool)),
-        );
-        // An update's own changes to the output are the only ones allowed
-        // for the next to start from what it kept.
-        let next = match &result {
-            Ok((_, Some(kept))) => out_notices
-                .as_ref()
-                .and_then(notices::Notices::changes)
-                .is_some_and(|changed| kept.made(&self.out, &changed)),
-            _ => false,
-        };
-        drop(out_notices);
+        let result = super::build::build_from(&self.ctx, &self.out, options);
         let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
-        let (quiet, next) = match result {
+        match result {
             // Nothing changed (a notice about a file no build reads, say):
             // nothing to say, and no page to reload.
-            Ok((summary, kept))
-                if summary.rendered == 0 && summary.in_place && failure.is_none() =>
-            {
-                (true, kept.filter(|_| next))
+            Ok(summary) if summary.rendered == 0 && summary.in_place && failure.is_none() => {
+                return;
             }
-            Ok((summary, kept)) => {
+            Ok(summary) => {
                 eprintln!("built {}: {summary}", self.out.display());
                 *failure = None;
-                (false, kept.filter(|_| next))
             }
             Err(e) => {
                 let shown = crate::cli::exit::describe(&e, crate::diag::render::stderr_color());
                 eprintln!("error: {shown}");
                 *failure = Some(strip_ansi(&shown));
-                (false, None)
             }
-        };
-        let built = failure.is_none();
-        drop(failure);
-        // After the pages and the failure are in place, so a reload sees them.
-        if !quiet {
-            self.build.fetch_add(1, Ordering::SeqCst);
         }
-        // After a full build (a new folder) or a change not triage's, the
-        // output is watched afresh and looked over whole, after the reload.
-        let next = match next {
-            Some(kept) => Some(kept),
-            None if built => self.watch_output(options),
-            None => None,
-        };
-        *self.kept.lock().unwrap_or_else(|e| e.into_inner()) = next;
-    }
-
-    /// Watches the output folder anew and reads what an update would of it;
-    /// what changed before the watch began shows in that reading.
-    fn watch_output(&self, options: Options) -> Option<Kept> {
-        let notices = notices::Notices::new(std::slice::from_ref(&self.out));
-        let kept = notices
-            .as_ref()
-            .and_then(|_| Kept::read(&self.out, options));
-        *self.out_notices.lock().unwrap_or_else(|e| e.into_inner()) = notices;
-        kept
+        // After the pages and the failure are in place, so a reload sees them.
+        self.build.fetch_add(1, Ordering::SeqCst);
     }
 
     /// What the page says it watches, for the line the reload script shows.

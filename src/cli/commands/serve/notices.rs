@@ -12,16 +12,12 @@ pub struct Notices {
     fd: rustix::fd::OwnedFd,
     #[cfg(target_os = "linux")]
     folders: Vec<PathBuf>,
-    /// Each watch's folder, to say where a change happened ([`Notices::changes`]).
-    #[cfg(target_os = "linux")]
-    watched: std::sync::Mutex<std::collections::HashMap<i32, PathBuf>>,
 }
 
 #[cfg(target_os = "linux")]
 mod linux {
     use super::Notices;
     use rustix::fs::inotify::{self, CreateFlags, ReadFlags, WatchFlags};
-    use std::os::unix::ffi::OsStrExt;
     use std::path::{Path, PathBuf};
 
     /// What changes a rule or template file: writing, creating, removing,
@@ -46,7 +42,6 @@ mod linux {
             let notices = Notices {
                 fd,
                 folders: folders.to_vec(),
-                watched: Default::default(),
             };
             for folder in folders {
                 notices.watch_tree(folder)?;
@@ -55,11 +50,7 @@ mod linux {
         }
 
         fn watch_tree(&self, dir: &Path) -> Option<()> {
-            let wd = inotify::add_watch(&self.fd, dir, flags()).ok()?;
-            self.watched
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(wd, dir.to_path_buf());
+            inotify::add_watch(&self.fd, dir, flags()).ok()?;
             for entry in std::fs::read_dir(dir).ok()?.flatten() {
                 if entry.file_type().is_ok_and(|t| t.is_dir()) {
                     self.watch_tree(&entry.path())?;
@@ -91,35 +82,6 @@ mod linux {
             }
             any
         }
-
-        /// The paths changed since the last call, the queue read empty (a
-        /// folder's own path when the change is to the folder); `None` when
-        /// notices were lost, or came for a watch not known: then anything
-        /// may have changed. Folders made meanwhile are not watched.
-        pub fn changes(&self) -> Option<Vec<PathBuf>> {
-            let mut buf = [std::mem::MaybeUninit::uninit(); 4096];
-            let mut reader = inotify::Reader::new(&self.fd, &mut buf);
-            let watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
-            let mut changed = Vec::new();
-            let mut whole = true;
-            while let Ok(event) = reader.next() {
-                if event.events().contains(ReadFlags::QUEUE_OVERFLOW) {
-                    whole = false;
-                    continue;
-                }
-                let Some(dir) = watched.get(&event.wd()) else {
-                    whole = false;
-                    continue;
-                };
-                changed.push(match event.file_name() {
-                    Some(name) if !name.is_empty() => {
-                        dir.join(std::ffi::OsStr::from_bytes(name.to_bytes()))
-                    }
-                    _ => dir.clone(),
-                });
-            }
-            whole.then_some(changed)
-        }
     }
 }
 
@@ -132,11 +94,6 @@ impl Notices {
 
     pub fn happened(&self) -> bool {
         true
-    }
-
-    /// Without notices nothing can be said of what changed.
-    pub fn changes(&self) -> Option<Vec<PathBuf>> {
-        None
     }
 }
 
@@ -157,23 +114,5 @@ mod tests {
         assert!(notices.happened());
         std::fs::write(dir.path().join("xero/XR1.yaml"), "c").unwrap();
         assert!(notices.happened(), "the new folder is watched");
-    }
-
-    #[test]
-    fn changes_say_which_paths() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("html")).unwrap();
-        std::fs::write(dir.path().join("html/a.html"), "a").unwrap();
-        let notices = Notices::new(&[dir.path().to_path_buf()]).unwrap();
-        assert_eq!(notices.changes(), Some(vec![]), "nothing yet");
-        std::fs::write(dir.path().join("html/a.html"), "b").unwrap();
-        std::fs::rename(dir.path().join("html/a.html"), dir.path().join("b.html")).unwrap();
-        let mut changed = notices.changes().unwrap();
-        changed.dedup();
-        assert_eq!(
-            changed,
-            [dir.path().join("html/a.html"), dir.path().join("b.html")]
-        );
-        assert_eq!(notices.changes(), Some(vec![]), "read empty");
     }
 }
