@@ -229,3 +229,28 @@ procedures:
     .ok();
     s
 }
+
+#[cfg(test)]
+mod tests {
+    /// The corpus the benchmarks time is read by the fast YAML reader, with
+    /// the values and spans serde-saphyr gives (else they would time the other).
+    #[test]
+    fn the_corpus_is_read_by_the_yaml_subset_reader_as_by_serde_saphyr() {
+        let dir = tempfile::tempdir().unwrap();
+        super::write(dir.path(), 60).unwrap();
+        let mut read = 0;
+        for folder in std::fs::read_dir(dir.path()).unwrap() {
+            for file in std::fs::read_dir(folder.unwrap().path()).unwrap() {
+                let path = file.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                let name = path.display().to_string();
+                assert!(
+                    crate::rules::yaml_subset::tests::file_agrees(&name, &text),
+                    "{name}"
+                );
+                read += 1;
+            }
+        }
+        assert_eq!(read, 65);
+    }
+}

@@ -15,6 +15,7 @@ pub mod raw;
 pub mod raw_block;
 pub mod validate;
 mod yaml_error;
+pub(crate) mod yaml_subset;
 
 use serde::Serialize;
 
