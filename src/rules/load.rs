@@ -306,16 +306,8 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
 }
 
 /// Parses one YAML document; a parse problem becomes a finding at its location.
-///
-/// The YAML rule files are written in is read by [`super::yaml_subset`]
-/// (the same values and spans, several times faster); whatever it declines,
-/// every file with a problem among them, by serde-saphyr.
 pub fn parse<T: serde::de::DeserializeOwned>(file: FileId, text: &str) -> Result<T, Box<Finding>> {
-    if let Some(value) = super::yaml_subset::from_str::<T>(text) {
-        return Ok(value);
-    }
-    serde_saphyr::from_str_with_options::<T>(text, yaml_options())
-        .map_err(|err| Box::new(super::yaml_error::finding(file, text, &err)))
+    read_yaml::<T>(text).map_err(|err| Box::new(super::yaml_error::finding(file, text, &err)))
 }
 
 /// How many YAML problems of one file are reported before giving up on it.
@@ -591,6 +583,19 @@ fn blank_entry(text: &mut String, offset: usize) -> bool {
         .collect();
     text.replace_range(start..end, &blanked);
     true
+}
+
+/// Reads one YAML document as serde-saphyr does, with [`yaml_options`].
+///
+/// The YAML rule files and front matter are written in is read by
+/// [`super::yaml_subset`] (the same values and spans, several times
+/// faster); whatever it declines, every text with a problem among them, by
+/// serde-saphyr, whose error is the one returned.
+pub fn read_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
+    match super::yaml_subset::from_str::<T>(text) {
+        Some(value) => Ok(value),
+        None => serde_saphyr::from_str_with_options::<T>(text, yaml_options()),
+    }
 }
 
 pub fn yaml_options() -> serde_saphyr::Options {

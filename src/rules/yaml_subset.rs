@@ -1336,6 +1336,8 @@ pub(crate) mod tests {
             "deep:\n  a:\n    b:\n      - c:\n          - d\n",
             "a:\n    b: c\n    d:\n    - e\n",
             "a: x\n\n\n# end\n",
+            // A page's front matter, as `build` writes it and reads it back.
+            "title: How to troubleshoot common Xero errors\ndescription: Learn what common Xero errors mean.\nkeywords: [Xero errors, sync errors]\ninternalScope: Audience is Workspace Admins. Covers codes.\n",
             "n: 12\nneg: -3\nt: true\nf: false\nzero: 0\nstatus: 5xx\nv: 1.2.3-beta x\n",
         ];
         for text in read {

@@ -59,9 +59,7 @@ pub fn page(
     troubleshooter: Option<&Troubleshooter>,
 ) -> Result<String, Error> {
     let (front_matter, body) = crate::util::text::split_front_matter(markdown);
-    let meta: PageMeta =
-        serde_saphyr::from_str_with_options(front_matter, crate::rules::load::yaml_options())
-            .unwrap_or_default();
+    let meta: PageMeta = crate::rules::load::read_yaml(front_matter).unwrap_or_default();
     let fallback = md_rel.rsplit('/').next().unwrap_or(md_rel);
     renderer.render_verbatim(
         PAGE,
