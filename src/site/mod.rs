@@ -255,7 +255,10 @@ impl<'a> Builder<'a> {
                 let key = key
                     .zip(file)
                     .map(|(key, f)| code_key(key, &f.name, &f.text));
-                ((integration, code, key), html::CodeEntry::of(integration, code))
+                (
+                    (integration, code, key),
+                    html::CodeEntry::of(integration, code),
+                )
             },
         )
         .into_iter()
