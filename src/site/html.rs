@@ -485,23 +485,33 @@ fn snippet_line(text: &str) -> String {
 /// terms and lines under short keys, each line once, to keep the file small.
 /// Also where each code's [`search_head`] is in it, for an incremental build to take them from.
 pub fn search_index(integrations: &[IntegrationEntry]) -> Result<Search, Error> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut places: std::collections::HashMap<String, u32> = Default::default();
-    let mut codes = Vec::new();
-    for c in integrations.iter().flat_map(|i| &i.codes) {
-        let l: Vec<u32> = c
+    // Each code's JSON made on all cores (one after another, it was the
+    // longest step after the last page); its lines numbered in code order.
+    let entries: Vec<&CodeEntry> = integrations.iter().flat_map(|i| &i.codes).collect();
+    let made = crate::util::parallel::map(&entries, || (), |(), c| {
+        let lines = c
             .search
             .lines
             .iter()
+            .map(|line| search_line(line))
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok::<_, Error>((search_head(c)?, lines))
+    });
+    let mut lines: Vec<String> = Vec::new();
+    let mut places: std::collections::HashMap<String, u32> = Default::default();
+    let mut codes = Vec::with_capacity(made.len());
+    for made in made {
+        let (head, own) = made?;
+        let l: Vec<u32> = own
+            .into_iter()
             .map(|line| {
-                let line = search_line(line)?;
-                Ok(*places.entry(line).or_insert_with_key(|line| {
+                *places.entry(line).or_insert_with_key(|line| {
                     lines.push(line.clone());
                     lines.len() as u32 - 1
-                }))
+                })
             })
-            .collect::<Result<_, Error>>()?;
-        codes.push((search_head(c)?, l));
+            .collect();
+        codes.push((head, l));
     }
     Ok(search_script(
         &lines,
