@@ -27,11 +27,18 @@ use serde::de::{
 
 /// Nesting deeper than this is left to serde-saphyr (and its depth budget).
 const MAX_DEPTH: usize = 24;
+/// Documents with more nodes are left to serde-saphyr (and its node
+/// budget, 250,000); rule files have a few hundred.
+const MAX_NODES: usize = 100_000;
+/// Longer texts are left to serde-saphyr (and its input budget).
+const MAX_BYTES: usize = crate::rules::load::MAX_FILE_BYTES as usize;
+/// YAML limits implicit keys to 1024 characters; longer ones are declined.
+const MAX_KEY_BYTES: usize = 1000;
 
 /// The value of `text`, or `None` when this reader declines it (then parse
 /// it with serde-saphyr, which also reports any problem).
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
-    if u32::try_from(text.len()).is_err() || !plain_characters(text) {
+    if text.len() > MAX_BYTES || !plain_characters(text) {
         return None;
     }
     let root = Reader::new(text).document()?;
@@ -100,6 +107,7 @@ struct Reader<'a> {
     /// The start of the line being read.
     pos: usize,
     depth: usize,
+    nodes: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -109,6 +117,7 @@ impl<'a> Reader<'a> {
             b: text.as_bytes(),
             pos: 0,
             depth: 0,
+            nodes: 0,
         }
     }
 
@@ -166,16 +175,23 @@ impl<'a> Reader<'a> {
         (self.depth <= MAX_DEPTH).then_some(())
     }
 
+    /// Counts `n` more nodes against [`MAX_NODES`].
+    fn count(&mut self, n: usize) -> Option<()> {
+        self.nodes += n;
+        (self.nodes <= MAX_NODES).then_some(())
+    }
+
     /// A block mapping indented `ind`, its first key at `key_at` (on the
     /// current line: after a `- ` for a mapping inside a sequence entry).
     fn map(&mut self, ind: usize, mut key_at: usize) -> Option<Node<'a>> {
         self.enter()?;
         let at = key_at;
         let mut entries: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+        let mut keys = Keys::default();
         loop {
             let (key, after) = self.key(key_at)?;
-            let name = key_text(&key);
-            if name == "<<" || entries.iter().any(|(k, _)| key_text(k) == name) {
+            self.count(2)?;
+            if !plain_text(&key).is_some_and(|name| keys.fresh(name)) {
                 return None;
             }
             let value = self.value(after, ind, false)?;
@@ -216,6 +232,7 @@ impl<'a> Reader<'a> {
         let mut items = Vec::new();
         loop {
             let dash = self.pos + ind;
+            self.count(1)?;
             items.push(self.value(dash + 1, ind, true)?);
             self.skip_blank();
             if self.pos >= self.b.len() {
@@ -258,8 +275,7 @@ impl<'a> Reader<'a> {
             i = j + 1;
         };
         let name = &self.text[at..colon];
-        // YAML limits implicit keys to 1024 characters.
-        if name.len() > 1000
+        if name.len() > MAX_KEY_BYTES
             || name.ends_with(' ')
             || name.bytes().any(|c| b"[]{},\"'".contains(&c))
         {
@@ -434,6 +450,7 @@ impl<'a> Reader<'a> {
         let close = if map { b'}' } else { b']' };
         let mut items = Vec::new();
         let mut entries: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+        let mut keys = Keys::default();
         let mut i = at + 1;
         i += self.spaces(i);
         if self.byte(i) != close {
@@ -443,19 +460,18 @@ impl<'a> Reader<'a> {
                     if self.byte(after) != b':' || self.byte(after + 1) != b' ' {
                         return None;
                     }
-                    let name = key_text(&key);
-                    if !matches!(key.kind, Kind::Plain(_))
-                        || name == "<<"
-                        || entries.iter().any(|(k, _)| key_text(k) == name)
-                    {
+                    let plain = plain_text(&key);
+                    if !plain.is_some_and(|name| name.len() <= MAX_KEY_BYTES && keys.fresh(name)) {
                         return None;
                     }
+                    self.count(2)?;
                     let from = after + 1 + self.spaces(after + 1);
                     let (value, after) = self.flow_scalar(from, false)?;
                     entries.push((key, value));
                     i = after;
                 } else {
                     let (item, after) = self.flow_scalar(i, false)?;
+                    self.count(1)?;
                     items.push(item);
                     i = after;
                 }
@@ -558,6 +574,14 @@ impl<'a> Reader<'a> {
             }
             let sp = self.spaces(line);
             let first = line + sp;
+            // Spaces ending the text, no line break after them: no blank
+            // line (more than the indentation would be content: declined).
+            if first >= self.b.len() {
+                if sp > ind {
+                    return None;
+                }
+                break self.b.len();
+            }
             if self.byte(first) == b'\n' {
                 if sp > ind {
                     return None;
@@ -611,11 +635,40 @@ fn plain_start(c: u8, next: u8) -> bool {
     }
 }
 
-fn key_text<'n>(node: &'n Node<'_>) -> &'n str {
-    match &node.kind {
-        Kind::Plain(s) => s,
-        Kind::Text(s) => s,
-        _ => "",
+/// A plain scalar's text, borrowed from the document.
+fn plain_text<'a>(node: &Node<'a>) -> Option<&'a str> {
+    match node.kind {
+        Kind::Plain(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// The keys of one mapping so far: a key may be written once. One that
+/// might be read as a number, a boolean or a null is declined (serde-saphyr
+/// compares those by value: `1` and `0x1` are the same key), as is `<<`.
+#[derive(Default)]
+struct Keys<'a> {
+    few: Vec<&'a str>,
+    /// Past a few keys, a set: a mapping of many keys stays linear.
+    many: rustc_hash::FxHashSet<&'a str>,
+}
+
+impl<'a> Keys<'a> {
+    fn fresh(&mut self, key: &'a str) -> bool {
+        if key == "<<" || may_be_typed(key) {
+            return false;
+        }
+        if self.few.len() < 16 {
+            if self.few.contains(&key) {
+                return false;
+            }
+            self.few.push(key);
+            return true;
+        }
+        if self.many.is_empty() {
+            self.many.extend(self.few.iter().copied());
+        }
+        self.many.insert(key)
     }
 }
 
@@ -667,57 +720,69 @@ fn null(s: &str) -> bool {
 
 /// Line and column of byte offsets, in characters as serde-saphyr counts.
 struct Places<'a> {
-    text: &'a str,
+    bytes: &'a [u8],
     line_starts: Vec<u32>,
-    /// Characters before each line (only when the text is not ASCII).
-    chars_before: Vec<u32>,
+    /// Characters before every 64th byte (only when the text is not
+    /// ASCII): a place's character offset is then counted over at most 64
+    /// bytes, however long its line.
+    checkpoints: Vec<u32>,
 }
+
+/// Bytes between two character checkpoints.
+const CHECKPOINT: usize = 64;
 
 impl<'a> Places<'a> {
     fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0u32];
-        line_starts.extend(self::line_starts(text.as_bytes()).map(|i| i as u32));
-        let chars_before = if text.is_ascii() {
+        line_starts.extend(self::line_starts(bytes).map(|i| i as u32));
+        let checkpoints = if text.is_ascii() {
             Vec::new()
         } else {
-            let mut before = 0u32;
-            let mut last = 0usize;
-            line_starts
-                .iter()
-                .map(|&s| {
-                    before += text[last..s as usize].chars().count() as u32;
-                    last = s as usize;
-                    before
-                })
-                .collect()
+            // One more than the chunks: `at` may be the text's end.
+            let mut checkpoints = vec![0u32];
+            for chunk in bytes.chunks(CHECKPOINT) {
+                let before = checkpoints[checkpoints.len() - 1];
+                checkpoints.push(before + chars_in(chunk));
+            }
+            checkpoints
         };
         Places {
-            text,
+            bytes,
             line_starts,
-            chars_before,
+            checkpoints,
         }
+    }
+
+    /// Characters before byte offset `at` (a character boundary).
+    fn chars_before(&self, at: usize) -> u32 {
+        if self.checkpoints.is_empty() {
+            return at as u32;
+        }
+        let from = at / CHECKPOINT * CHECKPOINT;
+        self.checkpoints[at / CHECKPOINT] + chars_in(&self.bytes[from..at])
     }
 
     fn location(&self, node: &Node<'_>) -> Loc {
         let at = node.at as usize;
         let line = self.line_starts.partition_point(|&s| s as usize <= at) - 1;
-        let start = self.line_starts[line] as usize;
-        let (column, offset, len) = if self.chars_before.is_empty() {
-            ((at - start) as u32, node.at, node.len)
-        } else {
-            let column = self.text[start..at].chars().count() as u32;
-            let len = self.text[at..at + node.len as usize].chars().count() as u32;
-            (column, self.chars_before[line] + column, len)
-        };
+        let offset = self.chars_before(at);
+        let line_offset = self.chars_before(self.line_starts[line] as usize);
+        let len = self.chars_before(at + node.len as usize) - offset;
         Loc {
             line: line as u32 + 1,
-            column: column + 1,
+            column: offset - line_offset + 1,
             offset,
             len,
             byte_offset: node.at,
             byte_len: node.len,
         }
     }
+}
+
+/// The characters UTF-8 `bytes` hold (those that are not continuation bytes).
+fn chars_in(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count() as u32
 }
 
 /// What a `serde_saphyr::Location` holds, handed to its `Deserialize`.
@@ -763,6 +828,25 @@ impl De<'_, '_> {
             Kind::Plain(s) if !null(s) => Ok(s),
             Kind::Text(s) => Ok(s),
             _ => Err(Declined),
+        }
+    }
+
+    /// Whether every plain scalar below (keys too) is a string, a boolean
+    /// or an integer: nothing serde-saphyr could refuse read without a type.
+    fn plainly_readable(&self) -> bool {
+        let at = |node| De {
+            node,
+            places: self.places,
+        };
+        match &self.node.kind {
+            Kind::Plain(s) => {
+                !may_be_typed(s) || matches!(*s, "true" | "false") || self.integer().is_ok()
+            }
+            Kind::Text(_) => true,
+            Kind::Seq(items) => items.iter().all(|n| at(n).plainly_readable()),
+            Kind::Map(entries) => entries
+                .iter()
+                .all(|(k, v)| at(k).plainly_readable() && at(v).plainly_readable()),
         }
     }
 
@@ -907,7 +991,13 @@ impl<'de> Deserializer<'de> for De<'_, '_> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Declined> {
-        visitor.visit_unit()
+        // serde-saphyr reads a skipped value whole and may refuse it (a
+        // non-finite float): one that may be typed is left to it.
+        if self.plainly_readable() {
+            visitor.visit_unit()
+        } else {
+            Err(Declined)
+        }
     }
 
     fn deserialize_f32<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Declined> {
@@ -1335,9 +1425,13 @@ pub(crate) mod tests {
             "deep:\n  a:\n    b:\n      - c:\n          - d\n",
             "a:\n    b: c\n    d:\n    - e\n",
             "a: x\n\n\n# end\n",
+            "a: |+\n  x\n \nb: c\n",
+            "a: |+\n  x\n ",
+            "a: |\n  x\n  ",
+            "long: [é, ü, ça, là, où, é, ü, ça, là, où, é, ü, ça, là, où, é, ü, ça, là, où, é, ü, ça, là, où, é, ü, ça, là, où, é, ü, ça, là, où]\nnext: é\n",
             // A page's front matter, as `build` writes it and reads it back.
             "title: How to troubleshoot common Xero errors\ndescription: Learn what common Xero errors mean.\nkeywords: [Xero errors, sync errors]\ninternalScope: Audience is Workspace Admins. Covers codes.\n",
-            "n: 12\nneg: -3\nt: true\nf: false\nzero: 0\nstatus: 5xx\nv: 1.2.3-beta x\n",
+            "num: 12\nneg: -3\nt: true\nf: false\nzero: 0\nstatus: 5xx\nv: 1.2.3-beta x\n",
         ];
         for text in read {
             assert!(agrees::<Tree>(text), "declined {text:?}");
@@ -1402,10 +1496,29 @@ pub(crate) mod tests {
             "a: 'b' c\n",
             "a: - b\n",
             "a: <<\n<<: b\n",
+            // Found by review: keys equal as numbers (any key that may be
+            // typed is declined).
+            "1: a\n0x1: b\n",
+            "a: {1: p, 0x1: q}\n",
+            ">+: x\n",
+            // Spaces beyond the indentation ending the text.
+            "a: |\n  x\n   ",
         ];
         for text in declined {
             assert!(!agrees::<Tree>(text), "read {text:?}");
         }
+        let long_key = format!("a: {{{}: v}}\n", "k".repeat(1025));
+        let many = format!("a: [{}]\n", vec!["x"; 120_000].join(","));
+        for text in [long_key, many] {
+            assert!(!agrees::<Tree>(&text), "read {}", &text[..40]);
+        }
+        // A skipped value serde-saphyr would refuse (review).
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Loose {
+            title: Option<String>,
+        }
+        assert!(!agrees::<Loose>("title: T\nx: .inf\n"));
+        assert!(agrees::<Loose>("title: T\nx: [a, 1, true]\n"));
         // Typed: a value of the wrong type, an unknown field.
         for text in [
             "level: two\n",

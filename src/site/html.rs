@@ -488,15 +488,19 @@ pub fn search_index(integrations: &[IntegrationEntry]) -> Result<Search, Error> 
     // Each code's JSON made on all cores (one after another, it was the
     // longest step after the last page); its lines numbered in code order.
     let entries: Vec<&CodeEntry> = integrations.iter().flat_map(|i| &i.codes).collect();
-    let made = crate::util::parallel::map(&entries, || (), |(), c| {
-        let lines = c
-            .search
-            .lines
-            .iter()
-            .map(|line| search_line(line))
-            .collect::<Result<Vec<_>, Error>>()?;
-        Ok::<_, Error>((search_head(c)?, lines))
-    });
+    let made = crate::util::parallel::map(
+        &entries,
+        || (),
+        |(), c| {
+            let lines = c
+                .search
+                .lines
+                .iter()
+                .map(|line| search_line(line))
+                .collect::<Result<Vec<_>, Error>>()?;
+            Ok::<_, Error>((search_head(c)?, lines))
+        },
+    );
     let mut lines: Vec<String> = Vec::new();
     let mut places: std::collections::HashMap<String, u32> = Default::default();
     let mut codes = Vec::with_capacity(made.len());
