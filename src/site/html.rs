@@ -480,42 +480,48 @@ fn snippet_line(text: &str) -> String {
     format!("{}…", cut.trim_end_matches(|c: char| !c.is_alphanumeric()))
 }
 
+/// Codes whose search JSON [`search_index`] makes at once.
+const SEARCH_BLOCK: usize = 1024;
+
 /// The search index as a script setting a global: `fetch()` of JSON fails on
 /// `file://`. Per code its title and message as shown, and [`SearchDoc`]'s
 /// terms and lines under short keys, each line once, to keep the file small.
 /// Also where each code's [`search_head`] is in it, for an incremental build to take them from.
 pub fn search_index(integrations: &[IntegrationEntry]) -> Result<Search, Error> {
     // Each code's JSON made on all cores (one after another, it was the
-    // longest step after the last page); its lines numbered in code order.
+    // longest step after the last page), a block of codes at a time so
+    // that only one block's is held; its lines numbered in code order.
     let entries: Vec<&CodeEntry> = integrations.iter().flat_map(|i| &i.codes).collect();
-    let made = crate::util::parallel::map(
-        &entries,
-        || (),
-        |(), c| {
-            let lines = c
-                .search
-                .lines
-                .iter()
-                .map(|line| search_line(line))
-                .collect::<Result<Vec<_>, Error>>()?;
-            Ok::<_, Error>((search_head(c)?, lines))
-        },
-    );
     let mut lines: Vec<String> = Vec::new();
     let mut places: std::collections::HashMap<String, u32> = Default::default();
-    let mut codes = Vec::with_capacity(made.len());
-    for made in made {
-        let (head, own) = made?;
-        let l: Vec<u32> = own
-            .into_iter()
-            .map(|line| {
-                *places.entry(line).or_insert_with_key(|line| {
-                    lines.push(line.clone());
-                    lines.len() as u32 - 1
+    let mut codes = Vec::with_capacity(entries.len());
+    for block in entries.chunks(SEARCH_BLOCK) {
+        let made = crate::util::parallel::map(
+            block,
+            || (),
+            |(), c| {
+                let lines = c
+                    .search
+                    .lines
+                    .iter()
+                    .map(|line| search_line(line))
+                    .collect::<Result<Vec<_>, Error>>()?;
+                Ok::<_, Error>((search_head(c)?, lines))
+            },
+        );
+        for made in made {
+            let (head, own) = made?;
+            let l: Vec<u32> = own
+                .into_iter()
+                .map(|line| {
+                    *places.entry(line).or_insert_with_key(|line| {
+                        lines.push(line.clone());
+                        lines.len() as u32 - 1
+                    })
                 })
-            })
-            .collect();
-        codes.push((head, l));
+                .collect();
+            codes.push((head, l));
+        }
     }
     Ok(search_script(
         &lines,
