@@ -1203,22 +1203,29 @@ impl<'de> MapAccess<'de> for SpannedMap<'_, '_> {
         match self.state {
             1 => seed.deserialize(true.into_deserializer()),
             2 => seed.deserialize(self.de),
-            _ => seed.deserialize(LocationDe(self.at)),
+            _ => seed.deserialize(LocationDe {
+                at: self.at,
+                span: false,
+            }),
         }
     }
 }
 
-/// A location as `{ line, column, span: { offset, len, byte_info }, source_id }`.
-struct LocationDe(Loc);
+/// A location as `{ line, column, span: { offset, len, byte_info }, source_id }`
+/// (`span` false), or its span (`span` true).
+struct LocationDe {
+    at: Loc,
+    span: bool,
+}
 
 impl<'de> Deserializer<'de> for LocationDe {
     type Error = Declined;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Declined> {
         visitor.visit_map(LocationMap {
-            at: self.0,
+            at: self.at,
             state: 0,
-            span: false,
+            span: self.span,
         })
     }
 
@@ -1261,7 +1268,7 @@ impl<'de> MapAccess<'de> for LocationMap {
         match (self.span, self.state) {
             (false, 1) => seed.deserialize(at.line.into_deserializer()),
             (false, 2) => seed.deserialize(at.column.into_deserializer()),
-            (false, 3) => seed.deserialize(SpanDe(at)),
+            (false, 3) => seed.deserialize(LocationDe { at, span: true }),
             (false, _) => seed.deserialize(0u32.into_deserializer()),
             (true, 1) => seed.deserialize(at.offset.into_deserializer()),
             (true, 2) => seed.deserialize(at.len.into_deserializer()),
@@ -1269,26 +1276,6 @@ impl<'de> MapAccess<'de> for LocationMap {
                 [at.byte_offset, at.byte_len].into_iter(),
             )),
         }
-    }
-}
-
-struct SpanDe(Loc);
-
-impl<'de> Deserializer<'de> for SpanDe {
-    type Error = Declined;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Declined> {
-        visitor.visit_map(LocationMap {
-            at: self.0,
-            state: 0,
-            span: true,
-        })
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf option unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
     }
 }
 
