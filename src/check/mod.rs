@@ -60,7 +60,7 @@ pub fn check_with(
             .iter()
             .map(|i| i.codes.len())
             .sum::<usize>();
-        run.integrations(&batch.integrations);
+        run.integrations(batch.integrations);
         Vec::new()
     });
     let mut findings = loaded.lints;

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -13,7 +14,7 @@ use crate::diag::Finding;
 use crate::diag::{FileId, Sources, Span};
 use crate::engine::{self, Observations};
 use crate::render::{
-    ArticleContext, CODE_TEMPLATES, FAQ_INTEGRATION, IntegrationPage, Renderer, TICKET,
+    ArticleContext, Articles, CODE_TEMPLATES, FAQ_INTEGRATION, IntegrationPage, Renderer, TICKET,
     TemplateFile, TemplateSource, TemplateSyntaxError, TicketInput, TicketPage, template_files,
 };
 use crate::rules::{Code, Integration};
@@ -66,15 +67,20 @@ impl Run {
 
     /// Renders every template for some integrations' codes and pages, on
     /// all cores; only the failures are kept.
-    pub fn integrations(&mut self, integrations: &[Integration]) {
+    pub fn integrations(&mut self, integrations: Vec<Integration>) {
+        // Shared, so that the FAQ page's list can make each code's context
+        // as the template reads it (a template value owns what it reads).
+        let integrations: Vec<Arc<Integration>> = integrations.into_iter().map(Arc::new).collect();
         let faq_page = self.page_templates.contains(&FAQ_INTEGRATION);
         let index_page = self.page_templates.contains(&crate::render::index::INDEX);
-        let work: Vec<Work> = integrations
-            .iter()
-            .flat_map(|i| {
+        // The FAQ pages first: each is long, so one core renders it while
+        // the others take the codes.
+        let faq = integrations.iter().filter(|_| faq_page).map(Work::Faq);
+        let work: Vec<Work> = faq
+            .chain(integrations.iter().flat_map(|i| {
                 let codes = i.codes.iter().map(move |c| Work::Code(i, c));
                 codes.chain(index_page.then_some(Work::Index(i)))
-            })
+            }))
             .collect();
         let (renderer, input) = (&self.renderer, &self.input);
         let code_templates = &self.code_templates;
@@ -83,45 +89,39 @@ impl Run {
             || (),
             |_, work| match work {
                 Work::Code(integration, code) => {
-                    let (failures, article) =
-                        render_code(renderer, code_templates, integration, code, input);
-                    (failures, Some(article))
+                    render_code(renderer, code_templates, integration, code, input)
                 }
                 Work::Index(integration) => {
                     let name = crate::render::index::INDEX;
                     let ctx = value(&crate::render::index::IndexContext::new(integration));
                     let result = renderer.try_render(name, &ctx);
                     let failures = result.err().map(|e| Failure::new(renderer, name, e, &ctx));
-                    (failures.into_iter().collect(), None)
+                    failures.into_iter().collect()
+                }
+                Work::Faq(integration) => {
+                    let codes = Articles::value(Arc::clone(integration));
+                    let ctx = value(&IntegrationPage::with_codes(integration, codes));
+                    let result = renderer.try_render(FAQ_INTEGRATION, &ctx);
+                    let failure = result.err();
+                    let failure = failure.map(|e| Failure::new(renderer, FAQ_INTEGRATION, e, &ctx));
+                    failure.into_iter().collect()
                 }
             },
         );
-        let mut articles: Vec<Value> = Vec::new();
-        for (work, (errors, article)) in work.iter().zip(done) {
+        for (work, errors) in work.iter().zip(done) {
             match work {
                 Work::Code(_, code) => {
-                    articles.extend(article);
                     if !errors.is_empty() {
                         self.codes.push((code.code.clone(), errors));
                     }
                 }
+                // Reported by template, then integration ([`Run::finish`]).
                 Work::Index(integration) => self
                     .pages
                     .extend(errors.into_iter().map(|f| (f, integration.id.clone()))),
-            }
-        }
-        if !faq_page {
-            return;
-        }
-        // The FAQ page lists every code as its article does: their contexts
-        // made for the articles serve it too, rather than made again.
-        let mut articles = articles.into_iter();
-        for integration in integrations {
-            let codes: Vec<Value> = articles.by_ref().take(integration.codes.len()).collect();
-            let ctx = value(&IntegrationPage::with_codes(integration, codes));
-            if let Err(e) = renderer.try_render(FAQ_INTEGRATION, &ctx) {
-                let failure = Failure::new(renderer, FAQ_INTEGRATION, e, &ctx);
-                self.pages.push((failure, integration.id.clone()));
+                Work::Faq(integration) => self
+                    .pages
+                    .extend(errors.into_iter().map(|f| (f, integration.id.clone()))),
             }
         }
     }
@@ -167,21 +167,21 @@ impl Run {
 enum Work<'a> {
     Code(&'a Integration, &'a Code),
     Index(&'a Integration),
+    Faq(&'a Arc<Integration>),
 }
 
-/// One code rendered with every code template; the templates that failed,
-/// and the context its article is rendered with.
+/// One code rendered with every code template; the templates that failed.
 fn render_code(
     renderer: &Renderer,
     templates: &[&'static str],
     integration: &Integration,
     code: &Code,
     input: &TicketInput,
-) -> (Vec<Failure<'static>>, Value) {
+) -> Vec<Failure<'static>> {
     let obs = Observations::default();
     let diagnosis = engine::diagnose(integration, code, &obs);
     let article = value(&ArticleContext::new(integration, code));
-    let failures = templates
+    templates
         .iter()
         .filter_map(|name| {
             let (result, ctx) = if *name == TICKET {
@@ -192,8 +192,7 @@ fn render_code(
             };
             result.err().map(|e| Failure::new(renderer, name, e, &ctx))
         })
-        .collect();
-    (failures, article)
+        .collect()
 }
 
 /// A template that failed to render, with the names it lacked when that was why.
