@@ -254,7 +254,10 @@ impl<'a, C: Serialize> IntegrationPage<'a, C> {
 /// An integration's codes as a template list of their article contexts,
 /// each made when the template reads it and dropped after: `check` held
 /// every context of an integration for its FAQ page before (a third of its
-/// peak memory at 10,000 codes). It behaves as minijinja's own list does.
+/// peak memory at 10,000 codes). It behaves as minijinja's own list does
+/// but for `sameas`: each read is a new value, so `codes[0] is sameas
+/// codes[0]` is false here and true in `triage render` (minijinja has no
+/// weak handle on the map it makes of a struct, to hand one out again).
 #[derive(Debug)]
 pub struct Articles(pub std::sync::Arc<Integration>);
 
