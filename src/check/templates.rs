@@ -92,19 +92,13 @@ impl Run {
                     render_code(renderer, code_templates, integration, code, input)
                 }
                 Work::Index(integration) => {
-                    let name = crate::render::index::INDEX;
                     let ctx = value(&crate::render::index::IndexContext::new(integration));
-                    let result = renderer.try_render(name, &ctx);
-                    let failures = result.err().map(|e| Failure::new(renderer, name, e, &ctx));
-                    failures.into_iter().collect()
+                    render_page(renderer, crate::render::index::INDEX, &ctx)
                 }
                 Work::Faq(integration) => {
                     let codes = Articles::value(Arc::clone(integration));
                     let ctx = value(&IntegrationPage::with_codes(integration, codes));
-                    let result = renderer.try_render(FAQ_INTEGRATION, &ctx);
-                    let failure = result.err();
-                    let failure = failure.map(|e| Failure::new(renderer, FAQ_INTEGRATION, e, &ctx));
-                    failure.into_iter().collect()
+                    render_page(renderer, FAQ_INTEGRATION, &ctx)
                 }
             },
         );
@@ -116,14 +110,17 @@ impl Run {
                     }
                 }
                 // Reported by template, then integration ([`Run::finish`]).
-                Work::Index(integration) => self
-                    .pages
-                    .extend(errors.into_iter().map(|f| (f, integration.id.clone()))),
-                Work::Faq(integration) => self
-                    .pages
-                    .extend(errors.into_iter().map(|f| (f, integration.id.clone()))),
+                Work::Index(integration) => self.page(integration, errors),
+                Work::Faq(integration) => self.page(integration, errors),
             }
         }
+    }
+
+    /// An integration page's failures, kept with the integration's id.
+    fn page(&mut self, integration: &Integration, errors: Vec<Failure<'static>>) {
+        let id = &integration.id;
+        self.pages
+            .extend(errors.into_iter().map(|f| (f, id.clone())));
     }
 
     /// Adds the template files to `sources` and returns the findings about them.
@@ -192,6 +189,16 @@ fn render_code(
             };
             result.err().map(|e| Failure::new(renderer, name, e, &ctx))
         })
+        .collect()
+}
+
+/// One page rendered; its failure, if it failed.
+fn render_page(renderer: &Renderer, name: &'static str, ctx: &Value) -> Vec<Failure<'static>> {
+    let result = renderer.try_render(name, ctx);
+    result
+        .err()
+        .map(|e| Failure::new(renderer, name, e, ctx))
+        .into_iter()
         .collect()
 }
 
